@@ -1,0 +1,53 @@
+# rvmctl — the two commands a newcomer needs:
+#   make demo   build, then a real blue-green deploy on this machine (no cluster, no SSH)
+#   make test   everything CI runs: format, lints, unit + integration tests
+SHELL := /bin/bash
+CARGO ?= cargo
+RVMCTL := target/debug/rvmctl
+DEMO := $(RVMCTL) -f examples/quickstart/deployment-config.yaml
+
+.PHONY: all build demo demo-stop test lint fmt test-deps completions clean
+
+all: build
+
+build:
+	$(CARGO) build
+
+## The quickstart: deploy 1.0.0, then 1.1.0 (the color flips), then status.
+demo: build demo-stop
+	@examples/quickstart/build-release.sh 1.0.0 >/dev/null
+	@examples/quickstart/build-release.sh 1.1.0 >/dev/null
+	@echo "==> deploying 1.0.0 to development (3 simulated RVM hosts)"
+	$(DEMO) deploy -e development --version 1.0.0 --yes
+	@echo "==> deploying 1.1.0: staged into the idle color, health-checked, then switched"
+	$(DEMO) deploy -e development --version 1.1.0 --yes
+	$(DEMO) status -e development
+	@echo "==> live page of sim-01 (green): $$(curl -s http://127.0.0.1:18102/)"
+	@echo "Try: $(DEMO) rollback -e development    (instant: the previous color is still warm)"
+	@echo "     make demo-stop                     (stops the demo services)"
+
+## Stops the quickstart's services and removes its sandbox.
+demo-stop:
+	@for f in examples/quickstart/.rvmctl/sandbox/*/run/*.pid; do [ -f "$$f" ] && kill "$$(cat "$$f")" 2>/dev/null || true; done
+	@rm -rf examples/quickstart/.rvmctl
+
+## What tests need beyond cargo (installed by this Makefile, never by hand).
+test-deps:
+	@scripts/install-test-deps.sh
+
+test: test-deps lint
+	$(CARGO) nextest run --no-fail-fast
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt
+
+## Regenerates the committed shell completions.
+completions: build
+	for s in bash zsh fish powershell; do $(RVMCTL) completion $$s > completions/rvmctl.$$s; done
+
+clean: demo-stop
+	$(CARGO) clean

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""The quickstart edge app: a tiny real HTTP service.
+
+GET /health -> 200 {"status": "ok", "version": ..., "color": ...}
+GET /       -> a page that shows the version and color.
+A release built with FAIL_HEALTH in it answers /health with 503, to show
+what a failing deploy looks like.
+"""
+import json
+import os
+import pathlib
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = pathlib.Path(__file__).resolve().parent
+VERSION = (HERE / "VERSION").read_text().strip()
+COLOR = os.environ.get("RVM_COLOR", "unknown")
+HOST = os.environ.get("RVM_HOST", "edge")
+FAILING = (HERE / "FAIL_HEALTH").exists()
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path.startswith("/health"):
+            status = 503 if FAILING else 200
+            body = json.dumps({"status": "failing" if FAILING else "ok", "version": VERSION, "color": COLOR, "host": HOST})
+            ctype = "application/json"
+        else:
+            status = 200
+            body = f"<h1>MyRVM edge {VERSION}</h1><p>host {HOST}, color {COLOR}</p>\n"
+            ctype = "text/html"
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, fmt, *args):
+        pass
+
+
+if __name__ == "__main__":
+    ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()

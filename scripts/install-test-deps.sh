@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond cargo, idempotently.
+# Needed: python3 (quickstart app), flock/sha256sum/tar (slot scripts), cargo-nextest.
+set -euo pipefail
+need=()
+command -v python3 >/dev/null || need+=(python3)
+command -v flock >/dev/null || need+=(util-linux)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}" >&2
+  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if ! cargo nextest --version >/dev/null 2>&1; then
+  echo "installing cargo-nextest" >&2
+  cargo install --locked cargo-nextest >/dev/null
+fi

@@ -1,0 +1,99 @@
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::GlobalArgs;
+use super::common::{self, GateArgs};
+use crate::exit::{CliError, CliResult, Exit};
+use crate::plan::{PLAN_SCHEMA_VERSION, Plan};
+use crate::ui::Printer;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rvmctl plan -e production --version 1.4.2 --out plan.json
+  rvmctl apply plan.json --yes
+
+The plan is refused (exit 6) when its file was edited, or when any target's
+live state changed after it was made: make a new plan then.")]
+pub struct ApplyArgs {
+    /// A plan saved with `rvmctl plan --out`
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+/// Reads and checks a plan file: schema version and integrity hash.
+pub fn read_plan(path: &std::path::Path) -> CliResult<Plan> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!("cannot read plan {}: {e}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        CliError::new(Exit::Usage, anyhow::anyhow!("{} is not a plan file (invalid JSON: {e})", path.display()))
+    })?;
+    let version = value.get("schema_version").and_then(serde_json::Value::as_u64);
+    if version != Some(PLAN_SCHEMA_VERSION as u64) {
+        return Err(CliError::new(
+            Exit::Usage,
+            anyhow::anyhow!(
+                "{} has plan schema version {:?}; this rvmctl reads version {PLAN_SCHEMA_VERSION}: make the plan again with this rvmctl",
+                path.display(),
+                version
+            ),
+        ));
+    }
+    let plan: Plan = serde_json::from_value(value)
+        .map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!("{} is not a valid plan: {e}", path.display())))?;
+    if plan.compute_hash() != plan.hash {
+        return Err(CliError::new(
+            Exit::StalePlan,
+            anyhow::anyhow!(
+                "{} was modified after it was made (hash mismatch); make a new plan with `rvmctl plan --out`",
+                path.display()
+            ),
+        ));
+    }
+    Ok(plan)
+}
+
+pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
+    let plan = read_plan(&a.plan)?;
+    let cfg = common::load(g, p)?;
+    if plan.project != cfg.project() {
+        return Err(CliError::new(
+            Exit::StalePlan,
+            anyhow::anyhow!("this plan is for project '{}', the config is for '{}'", plan.project, cfg.project()),
+        ));
+    }
+    let env = cfg.environment(&plan.environment).map_err(|e| CliError::new(Exit::StalePlan, e))?;
+    common::validate_version(&plan.version)?;
+    let drivers = common::drivers(&cfg, &env)?;
+    let version = matches!(plan.kind, crate::plan::PlanKind::Deploy).then_some(plan.version.as_str());
+    let observed = common::observe(&env, &drivers, version).await?;
+    if crate::plan::fingerprint(&observed) != plan.observed_fingerprint {
+        return Err(CliError::new(
+            Exit::StalePlan,
+            anyhow::anyhow!(
+                "the plan {} is stale: the live state of {} changed since it was made at {} (a deploy, rollback or artifact change); run `rvmctl plan` again",
+                plan.short_hash(),
+                plan.environment,
+                plan.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+            ),
+        ));
+    }
+    // Gates are evaluated now, not when the plan was made.
+    let mut current = plan.clone();
+    current.gates = crate::gates::evaluate_gates(&env, jiff::Timestamp::now());
+    common::gate(
+        p,
+        &current,
+        &a.gate,
+        &format!(
+            "Apply plan {} ({} {} to {})?",
+            plan.short_hash(),
+            format!("{:?}", plan.kind).to_lowercase(),
+            plan.version,
+            plan.environment
+        ),
+    )?;
+    let report = common::execute(p, &plan, &env, &drivers).await;
+    common::finish(p, &report)
+}

@@ -1,0 +1,21 @@
+use clap::{Args, CommandFactory};
+use clap_complete::Shell;
+
+use crate::exit::{CliResult, Exit};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rvmctl completion bash > /etc/bash_completion.d/rvmctl
+  rvmctl completion zsh > \"${fpath[1]}/_rvmctl\"
+  rvmctl completion fish > ~/.config/fish/completions/rvmctl.fish")]
+pub struct CompletionArgs {
+    /// Shell to generate completions for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+pub fn run(a: CompletionArgs) -> CliResult {
+    let mut cmd = super::Cli::command();
+    clap_complete::generate(a.shell, &mut cmd, "rvmctl", &mut std::io::stdout());
+    Ok(Exit::Ok)
+}

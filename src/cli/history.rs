@@ -1,0 +1,44 @@
+use clap::Args;
+
+use super::GlobalArgs;
+use super::common::{self, EnvArg};
+use crate::exit::{CliResult, Exit};
+use crate::ui::Printer;
+use crate::views::{HistoryRow, HistoryView};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rvmctl history -e production
+  rvmctl history -e production --limit 5 -o json")]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Show at most this many entries (newest first)
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+}
+
+pub async fn run(g: &GlobalArgs, p: &Printer, a: HistoryArgs) -> CliResult {
+    let cfg = common::load(g, p)?;
+    let env = common::pick_env(&cfg, &a.env)?;
+    let drivers = common::drivers(&cfg, &env)?;
+    let mut entries = Vec::new();
+    for t in &env.targets {
+        let Some(d) = drivers.get(&t.name) else { continue };
+        for unit in d.units() {
+            match d.history(&unit).await {
+                Ok(h) => entries.extend(h.into_iter().map(|entry| HistoryRow {
+                    target: t.name.clone(),
+                    unit: unit.clone(),
+                    entry,
+                })),
+                Err(e) => p.warn(&format!("{e}")),
+            }
+        }
+    }
+    entries.sort_by(|a, b| b.entry.at.cmp(&a.entry.at).then_with(|| a.unit.cmp(&b.unit)));
+    entries.truncate(a.limit);
+    let view = HistoryView { environment: env.name.clone(), entries };
+    p.emit(&view, |p| crate::ui::table::history(p, &view))?;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,151 @@
+//! Command-line interface: clap types and one file per subcommand. Each
+//! command resolves its settings, calls into the core, and hands data to `ui`.
+
+mod apply;
+mod common;
+mod completion;
+mod config;
+mod deploy;
+mod history;
+mod plan;
+mod rollback;
+mod status;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::exit::{CliResult, Exit};
+use crate::ui::{OutputFormat, Printer};
+
+const EXAMPLES: &str = "\
+Examples:
+  rvmctl config validate                      check deployment-config.yaml
+  rvmctl plan -e staging --version 1.4.2      show what a deploy would do
+  rvmctl deploy -e development --version 1.0.0 --yes
+  rvmctl status -e production -o json
+  rvmctl rollback -e production --yes         switch back to the previous color
+
+Exit codes: 0 ok, 1 error, 2 usage/config error, 3 gate refused, 4 deploy failed
+(traffic on a healthy color), 5 lock held, 6 stale plan, 130 interrupted.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rvmctl",
+    version,
+    about = "Blue-green deployments for reverse vending machine fleets (Jetson hosts and Kubernetes)",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Config file
+    #[arg(
+        short = 'f',
+        long = "config",
+        env = "RVMCTL_CONFIG",
+        global = true,
+        default_value = "deployment-config.yaml"
+    )]
+    pub config: PathBuf,
+    /// Output format for data on stdout
+    #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// Never use colors (NO_COLOR is honoured too)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// More detail (-v: step output; -vv: debug logs)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what a deploy would do, without changing anything
+    Plan(plan::PlanArgs),
+    /// Execute a saved plan exactly (refused if the targets changed since)
+    Apply(apply::ApplyArgs),
+    /// Plan and apply in one step, after confirmation
+    Deploy(deploy::DeployArgs),
+    /// Live color, versions per color, health, last deploy and lock per unit
+    Status(status::StatusArgs),
+    /// Switch back to the previous color instantly (no restaging)
+    Rollback(rollback::RollbackArgs),
+    /// Deploy and rollback history, read from the targets themselves
+    History(history::HistoryArgs),
+    /// Validate or show the configuration
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Print shell completions
+    Completion(completion::CompletionArgs),
+}
+
+pub fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 | 1 => "warn",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RVMCTL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().try_init();
+}
+
+/// Runs the command and turns the result into an exit code, printing errors
+/// on stderr.
+pub fn main(cli: Cli) -> Exit {
+    let printer = Printer::new(cli.global.output, cli.global.no_color, cli.global.quiet, cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return Exit::Error;
+        }
+    };
+    let result = runtime.block_on(run(cli, &printer));
+    // Don't wait for stray blocking tasks (e.g. a stuck prompt) on exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            match &e.rendered {
+                Some(r) => eprint!("{r}"),
+                None => eprintln!("error: {:#}", e.error),
+            }
+            e.exit
+        }
+    }
+}
+
+async fn run(cli: Cli, printer: &Printer) -> CliResult {
+    let g = &cli.global;
+    match cli.command {
+        Command::Plan(a) => plan::run(g, printer, a).await,
+        Command::Apply(a) => apply::run(g, printer, a).await,
+        Command::Deploy(a) => deploy::run(g, printer, a).await,
+        Command::Status(a) => status::run(g, printer, a).await,
+        Command::Rollback(a) => rollback::run(g, printer, a).await,
+        Command::History(a) => history::run(g, printer, a).await,
+        Command::Config(c) => config::run(g, printer, c).await,
+        Command::Completion(a) => completion::run(a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

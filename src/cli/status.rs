@@ -1,0 +1,55 @@
+use clap::Args;
+
+use super::GlobalArgs;
+use super::common::{self, EnvArg};
+use crate::exit::{CliResult, Exit};
+use crate::ui::Printer;
+use crate::views::{Health, StatusView, TargetStatus, UnitStatus, summarize};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rvmctl status -e production
+  rvmctl status -e production -o wide
+  rvmctl status -e staging -o json | jq '.targets[].summary'")]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    /// Skip probing the live color's health checks
+    #[arg(long)]
+    pub no_health: bool,
+}
+
+pub async fn run(g: &GlobalArgs, p: &Printer, a: StatusArgs) -> CliResult {
+    let cfg = common::load(g, p)?;
+    let env = common::pick_env(&cfg, &a.env)?;
+    let drivers = common::drivers(&cfg, &env)?;
+    let observed = common::observe(&env, &drivers, None).await?;
+    let mut targets = Vec::new();
+    for (t, obs) in env.targets.iter().zip(observed) {
+        let driver = drivers.get(&t.name).cloned();
+        let units = futures::future::join_all(obs.units.into_iter().map(|u| {
+            let driver = driver.clone();
+            async move {
+                let (health, detail) = match (&driver, u.live, u.live_version(), a.no_health) {
+                    (Some(d), Some(c), Some(v), false) if u.error.is_none() => match d.probe(&u.unit, c, v).await {
+                        Ok(()) => (Health::Healthy, None),
+                        Err(e) => (Health::Unhealthy, Some(e.to_string())),
+                    },
+                    _ => (Health::Unknown, None),
+                };
+                UnitStatus::from_state(u, health, detail)
+            }
+        }))
+        .await;
+        targets.push(TargetStatus {
+            target: t.name.clone(),
+            kind: t.kind,
+            app: t.app_name.clone(),
+            summary: summarize(&units),
+            units,
+        });
+    }
+    let view = StatusView { project: cfg.project().to_string(), environment: env.name.clone(), targets };
+    p.emit(&view, |p| crate::ui::table::status(p, &view))?;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,260 @@
+//! Structural check of a parsed document against the JSON Schema that
+//! schemars derives from [`super::schema`]. It walks the whole tree and
+//! reports every problem (unknown keys with suggestions, wrong types,
+//! missing required keys, bad enum values, malformed durations/percentages/
+//! times/time zones) with its position.
+
+use serde_json::{Map, Value as J};
+
+use super::diagnostic::{Issues, did_you_mean};
+use super::types::{Duration, Percent, TimeOfDay, TimeZoneName};
+use super::yaml::{Node, PathSeg, Value};
+
+pub fn check(root: &Node, schema: &J, issues: &mut Issues) {
+    let defs = schema.get("$defs").and_then(J::as_object).cloned().unwrap_or_default();
+    let walker = Walker { defs: &defs };
+    let mut path = Vec::new();
+    walker.node(root, schema, &mut path, issues);
+}
+
+struct Walker<'s> {
+    defs: &'s Map<String, J>,
+}
+
+impl<'s> Walker<'s> {
+    fn resolve<'a>(&'a self, schema: &'a J) -> &'a J {
+        let mut s = schema;
+        for _ in 0..16 {
+            match s.get("$ref").and_then(J::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+                Some(name) => match self.defs.get(name) {
+                    Some(d) => s = d,
+                    None => return s,
+                },
+                None => return s,
+            }
+        }
+        s
+    }
+
+    fn node(&self, node: &Node, schema: &J, path: &mut Vec<PathSeg>, issues: &mut Issues) {
+        let schema = self.resolve(schema);
+        if let Some(variants) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(J::as_array) {
+            self.alternatives(node, variants, path, issues);
+            return;
+        }
+        if !self.type_matches(node, schema) {
+            let expected = describe(schema);
+            issues.at(path, format!("expected {expected}, found {}", node.type_name()), type_help(node, schema));
+            return;
+        }
+        if let Some(allowed) = schema.get("enum").and_then(J::as_array) {
+            self.enumeration(node, allowed, path, issues);
+        }
+        if let Some(c) = schema.get("const") {
+            if &node.to_json() != c {
+                issues.at(path, format!("expected {c}, found {}", node.to_json()), None);
+            }
+        }
+        if let (Some(fmt), Value::Str(s)) = (schema.get("format").and_then(J::as_str), &node.value) {
+            if let Err(e) = check_format(fmt, s) {
+                issues.at(path, e, None);
+            }
+        }
+        if let Value::Int(i) = node.value {
+            let min = schema.get("minimum").and_then(J::as_f64);
+            let max = schema.get("maximum").and_then(J::as_f64);
+            if min.is_some_and(|m| (i as f64) < m) || max.is_some_and(|m| (i as f64) > m) {
+                issues.at(
+                    path,
+                    format!("{i} is out of range"),
+                    Some(format!(
+                        "use a value between {} and {}",
+                        min.map_or("-∞".into(), |m| m.to_string()),
+                        max.map_or("∞".into(), |m| m.to_string())
+                    )),
+                );
+            }
+        }
+        match &node.value {
+            Value::Map(entries) => self.object(node, entries, schema, path, issues),
+            Value::Seq(items) => {
+                if let Some(item_schema) = schema.get("items") {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(PathSeg::Index(i));
+                        self.node(item, item_schema, path, issues);
+                        path.pop();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn alternatives(&self, node: &Node, variants: &[J], path: &mut Vec<PathSeg>, issues: &mut Issues) {
+        let mut best: Option<Vec<super::diagnostic::Issue>> = None;
+        let mut type_matched = 0;
+        for v in variants {
+            let v = self.resolve(v);
+            if !self.type_matches(node, v) {
+                continue;
+            }
+            type_matched += 1;
+            let mut sub = Issues::new(issues.file, issues.root);
+            self.node(node, v, path, &mut sub);
+            if sub.list.is_empty() {
+                return;
+            }
+            if best.as_ref().is_none_or(|b| sub.list.len() < b.len()) {
+                best = Some(sub.list);
+            }
+        }
+        match best {
+            Some(list) if type_matched > 0 => issues.list.extend(list),
+            _ => {
+                let expected: Vec<String> =
+                    variants.iter().map(|v| describe(self.resolve(v))).filter(|d| d != "null").collect();
+                issues.at(path, format!("expected {}, found {}", expected.join(" or "), node.type_name()), None);
+            }
+        }
+    }
+
+    fn enumeration(&self, node: &Node, allowed: &[J], path: &[PathSeg], issues: &mut Issues) {
+        let v = node.to_json();
+        if allowed.contains(&v) {
+            return;
+        }
+        let names: Vec<&str> = allowed.iter().filter_map(J::as_str).collect();
+        let given = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+        let help = match did_you_mean(&given, names.iter().copied()) {
+            Some(m) => format!("did you mean '{m}'? valid values: {}", names.join(", ")),
+            None => format!("valid values: {}", names.join(", ")),
+        };
+        let key = path.iter().rev().find_map(|p| match p {
+            PathSeg::Key(k) => Some(k.as_str()),
+            PathSeg::Index(_) => None,
+        });
+        issues.at(path, format!("unknown value '{given}' for '{}'", key.unwrap_or("value")), Some(help));
+    }
+
+    fn object(
+        &self,
+        node: &Node,
+        entries: &[(super::yaml::Key, Node)],
+        schema: &J,
+        path: &mut Vec<PathSeg>,
+        issues: &mut Issues,
+    ) {
+        let empty = Map::new();
+        let props = schema.get("properties").and_then(J::as_object).unwrap_or(&empty);
+        let additional = schema.get("additionalProperties");
+        for (key, value) in entries {
+            path.push(PathSeg::Key(key.name.clone()));
+            if let Some(prop) = props.get(&key.name) {
+                self.node(value, prop, path, issues);
+            } else {
+                match additional {
+                    Some(J::Bool(false)) => {
+                        let help = match did_you_mean(&key.name, props.keys().map(String::as_str)) {
+                            Some(m) => format!("did you mean '{m}'?"),
+                            None => {
+                                format!("valid keys here: {}", props.keys().cloned().collect::<Vec<_>>().join(", "))
+                            }
+                        };
+                        issues.at_key(path, format!("unknown key '{}'", key.name), Some(help));
+                    }
+                    Some(s @ J::Object(_)) => self.node(value, s, path, issues),
+                    _ => {}
+                }
+            }
+            path.pop();
+        }
+        if let Some(required) = schema.get("required").and_then(J::as_array) {
+            for r in required.iter().filter_map(J::as_str) {
+                if node.get(r).is_none() {
+                    let at = if path.is_empty() {
+                        "the top level".to_string()
+                    } else {
+                        format!("'{}'", super::yaml::path_string(path))
+                    };
+                    issues.at(path, format!("missing required key '{r}' in {at}"), Some(format!("add `{r}:`")));
+                }
+            }
+        }
+    }
+
+    fn type_matches(&self, node: &Node, schema: &J) -> bool {
+        let types: Vec<&str> = match schema.get("type") {
+            Some(J::String(t)) => vec![t.as_str()],
+            Some(J::Array(ts)) => ts.iter().filter_map(J::as_str).collect(),
+            _ => return true,
+        };
+        let actual = match node.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) => "integer",
+            Value::Float(_) => "number",
+            Value::Str(_) => "string",
+            Value::Seq(_) => "array",
+            Value::Map(_) => "object",
+        };
+        types.iter().any(|t| *t == actual || (*t == "number" && actual == "integer"))
+    }
+}
+
+fn describe(schema: &J) -> String {
+    if let Some(fmt) = schema.get("format").and_then(J::as_str) {
+        match fmt {
+            "duration" => return "a duration like 30s or 10m".into(),
+            "percent" => return "a percentage like 10%".into(),
+            "time-of-day" => return "a time like 02:00".into(),
+            "timezone" => return "a time zone like Asia/Jakarta".into(),
+            "pause" => return "a duration or 'manual'".into(),
+            _ => {}
+        }
+    }
+    if let Some(e) = schema.get("enum").and_then(J::as_array) {
+        let names: Vec<&str> = e.iter().filter_map(J::as_str).collect();
+        return format!("one of {}", names.join(", "));
+    }
+    let t = match schema.get("type") {
+        Some(J::String(t)) => t.clone(),
+        Some(J::Array(ts)) => ts.iter().filter_map(J::as_str).filter(|t| *t != "null").collect::<Vec<_>>().join(" or "),
+        _ => "a value".into(),
+    };
+    match t.as_str() {
+        "object" => "a mapping".into(),
+        "array" => "a list".into(),
+        "string" => "a string".into(),
+        "integer" => "a whole number".into(),
+        "boolean" => "true or false".into(),
+        "number" => "a number".into(),
+        other => other.to_string(),
+    }
+}
+
+fn type_help(node: &Node, schema: &J) -> Option<String> {
+    let t = schema.get("type").and_then(J::as_str);
+    match (&node.value, t) {
+        (Value::Int(_) | Value::Float(_) | Value::Bool(_), Some("string")) => {
+            Some("quote the value to make it a string".into())
+        }
+        (Value::Str(s), Some("integer")) => Some(format!("write a whole number without quotes, not '{s}'")),
+        (Value::Str(_), Some("array")) => Some("write a list, e.g. [a, b] or one `- item` per line".into()),
+        (Value::Int(n), _) if schema.get("format").and_then(J::as_str) == Some("duration") => {
+            Some(format!("add a unit, e.g. {n}s"))
+        }
+        _ => None,
+    }
+}
+
+fn check_format(fmt: &str, s: &str) -> Result<(), String> {
+    match fmt {
+        "duration" => s.parse::<Duration>().map(drop),
+        "percent" => s.parse::<Percent>().map(drop),
+        "time-of-day" => s.parse::<TimeOfDay>().map(drop),
+        "timezone" => s.parse::<TimeZoneName>().map(drop),
+        "pause" if s == "manual" => Ok(()),
+        "pause" => s.parse::<Duration>().map(drop).map_err(|e| format!("{e}, or 'manual'")),
+        _ => Ok(()),
+    }
+}

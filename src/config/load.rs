@@ -1,0 +1,162 @@
+//! Reading a config file: YAML → spanned tree → schema check → typed →
+//! inventories → semantic checks. All problems are gathered before failing.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+
+use super::diagnostic::{ConfigError, Issues};
+use super::resolve::Config;
+use super::schema::{ConfigFile, HostSpec, Inventory, json_schema};
+use super::yaml::{self, Node};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(
+        "cannot read config file {path}: {source}\n  hint: create it (see examples/quickstart/deployment-config.yaml), or pass -f/--config or set RVMCTL_CONFIG"
+    )]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Invalid(#[from] ConfigError),
+}
+
+/// Loads and validates the config at `path`.
+pub fn load(path: &Path) -> Result<Config, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read { path: path.to_path_buf(), source })?;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    load_str(&abs, &display_name(path), &text).map_err(LoadError::Invalid)
+}
+
+fn display_name(path: &Path) -> String {
+    path.to_string_lossy().trim_start_matches("./").to_string()
+}
+
+/// Parses and checks one YAML document of type `T` against its schema.
+fn parse_checked<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+    schema: &serde_json::Value,
+) -> Result<(T, Node), ConfigError> {
+    let root = yaml::parse(text).map_err(|e| {
+        ConfigError::single(
+            name,
+            text,
+            e.pos,
+            format!("invalid YAML: {}", e.message),
+            Some("check indentation and quoting around this place".into()),
+        )
+    })?;
+    let mut issues = Issues::new(name, &root);
+    super::check::check(&root, schema, &mut issues);
+    if !issues.list.is_empty() {
+        return Err(ConfigError { file: name.into(), sources: vec![(name.into(), text.into())], issues: issues.list });
+    }
+    match serde_json::from_value::<T>(root.to_json()) {
+        Ok(v) => Ok((v, root)),
+        // The schema check should have caught this; still report it cleanly.
+        Err(e) => Err(ConfigError::single(name, text, root.pos, e.to_string(), None)),
+    }
+}
+
+pub fn load_str(path: &Path, name: &str, text: &str) -> Result<Config, ConfigError> {
+    let (raw, root): (ConfigFile, Node) = parse_checked(name, text, &json_schema())?;
+    let mut cfg = Config { file: path.to_path_buf(), raw, inventories: IndexMap::new() };
+
+    // Inventory files are part of the config: their errors point into them.
+    let inv_schema = serde_json::to_value(schemars::schema_for!(Inventory)).unwrap_or_default();
+    let mut other_errors: Vec<ConfigError> = Vec::new();
+    let mut inv_issues = Issues::new(name, &root);
+    for (env_name, env) in &cfg.raw.environments {
+        for (ti, t) in env.targets.iter().enumerate() {
+            let Some(inv) = &t.inventory else { continue };
+            let inv_path = cfg.path(inv);
+            let at = [
+                yaml::PathSeg::Key("environments".into()),
+                yaml::PathSeg::Key(env_name.clone()),
+                yaml::PathSeg::Key("targets".into()),
+                yaml::PathSeg::Index(ti),
+                yaml::PathSeg::Key("inventory".into()),
+            ];
+            match std::fs::read_to_string(&inv_path) {
+                Err(e) => inv_issues.at(
+                    &at,
+                    format!("cannot read inventory {}: {e}", inv_path.display()),
+                    Some("fix the path (relative to the config file)".into()),
+                ),
+                Ok(inv_text) => match parse_checked::<Inventory>(inv, &inv_text, &inv_schema) {
+                    Ok((inv, _)) => {
+                        cfg.inventories
+                            .insert((env_name.clone(), t.name.clone()), inv.hosts.iter().map(|h| h.spec()).collect());
+                    }
+                    Err(e) => other_errors.push(e),
+                },
+            }
+        }
+    }
+
+    let host_vars: BTreeSet<String> = cfg
+        .raw
+        .environments
+        .values()
+        .flat_map(|e| e.targets.iter())
+        .flat_map(|t| t.hosts.iter().map(|h| h.spec()))
+        .chain(cfg.inventories.values().flatten().cloned())
+        .flat_map(|h: HostSpec| h.vars.keys().cloned().collect::<Vec<_>>())
+        .collect();
+    let mut issues = inv_issues;
+    super::validate::validate(&cfg.raw, &host_vars, &mut issues);
+    // Inventory duplicates and selectors that match nothing, per target.
+    for (env_name, _) in &cfg.raw.environments {
+        if let Ok(env) = cfg.environment(env_name) {
+            for (ti, t) in env.targets.iter().enumerate() {
+                let raw_t = &cfg.raw.environments[env_name].targets[ti];
+                let at = |key: &str| {
+                    vec![
+                        yaml::PathSeg::Key("environments".into()),
+                        yaml::PathSeg::Key(env_name.clone()),
+                        yaml::PathSeg::Key("targets".into()),
+                        yaml::PathSeg::Index(ti),
+                        yaml::PathSeg::Key(key.into()),
+                    ]
+                };
+                if !raw_t.selector.is_empty() && t.hosts.is_empty() {
+                    issues.at(
+                        &at("selector"),
+                        format!("selector matches none of the hosts of target '{}'", t.name),
+                        Some("check the host labels in the inventory".into()),
+                    );
+                }
+                if raw_t.inventory.is_some() {
+                    let mut seen = BTreeSet::new();
+                    for h in &t.hosts {
+                        if !seen.insert(h.name.clone()) {
+                            issues.at(
+                                &at("inventory"),
+                                format!(
+                                    "duplicate host name '{}' in target '{}' (inline hosts + inventory)",
+                                    h.name, t.name
+                                ),
+                                None,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if issues.list.is_empty() && other_errors.is_empty() {
+        return Ok(cfg);
+    }
+    // The main file's issues first, then each inventory's.
+    let mut err = ConfigError { file: name.into(), sources: vec![(name.into(), text.into())], issues: issues.list };
+    for o in other_errors {
+        err.merge(o);
+    }
+    Err(err)
+}
+
+/// Where to look for the config: flag, then `RVMCTL_CONFIG`, then `./deployment-config.yaml`.
+pub fn default_path() -> PathBuf {
+    PathBuf::from("deployment-config.yaml")
+}

@@ -1,0 +1,512 @@
+//! The shape of `deployment-config.yaml`, as Rust types.
+//!
+//! These types are the single source of truth: serde deserializes them and
+//! schemars derives the JSON Schema that [`super::check`] walks to report
+//! every structural error at once (and that editors can use via
+//! `rvmctl config schema`).
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::types::{Duration, Percent, Template, TimeOfDay, TimeZoneName};
+
+pub const API_VERSION: &str = "rvmctl/v1";
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Schema version; must be `rvmctl/v1`.
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    /// Project name; used in names, locks and history.
+    pub project: String,
+    #[serde(default)]
+    pub global: Global,
+    #[serde(default)]
+    pub defaults: Settings,
+    pub environments: IndexMap<String, Environment>,
+    #[serde(default)]
+    pub apps: IndexMap<String, App>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Global {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github: Option<GithubConfig>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notifications: Vec<Notification>,
+    /// Local audit log (JSON lines). Default: ~/.local/state/rvmctl/audit.jsonl
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_log: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GithubConfig {
+    /// `owner/name`
+    pub repository: String,
+    /// Name of the environment variable that holds the token.
+    #[serde(default = "default_token_env")]
+    pub token_env: String,
+    #[serde(default)]
+    pub deployments: bool,
+}
+
+fn default_token_env() -> String {
+    "GITHUB_TOKEN".into()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    Slack,
+    Webhook,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyEvent {
+    Start,
+    Success,
+    Failure,
+    Rollback,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Notification {
+    pub kind: NotificationKind,
+    /// Env var holding a Slack incoming-webhook URL (never the URL itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url_env: Option<String>,
+    /// Plain webhook URL (kind: webhook).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Header name -> env var that holds its value.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub headers_env: IndexMap<String, String>,
+    #[serde(default = "default_events")]
+    pub on: Vec<NotifyEvent>,
+}
+
+fn default_events() -> Vec<NotifyEvent> {
+    vec![NotifyEvent::Success, NotifyEvent::Failure, NotifyEvent::Rollback]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    #[default]
+    BlueGreen,
+    Canary,
+    Rolling,
+    Immediate,
+}
+
+impl std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Strategy::BlueGreen => "blue_green",
+            Strategy::Canary => "canary",
+            Strategy::Rolling => "rolling",
+            Strategy::Immediate => "immediate",
+        })
+    }
+}
+
+/// Rollout settings: set in `defaults`, overridden per environment, then per target.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<Strategy>,
+    /// Per-step timeout (staging, services, health checks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_attempts: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_rollback: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_previous: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_switch_monitor: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback_criteria: Option<RollbackCriteria>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary: Option<CanaryConfig>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollbackCriteria {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_failure_rate: Option<Percent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_check_failures: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CanaryConfig {
+    pub steps: Vec<Percent>,
+    /// A duration, or `manual` to wait for `rvmctl promote`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<Pause>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pause {
+    Manual,
+    For(Duration),
+}
+
+impl Serialize for Pause {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Pause::Manual => s.serialize_str("manual"),
+            Pause::For(d) => s.collect_str(d),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Pause {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s == "manual" {
+            return Ok(Pause::Manual);
+        }
+        s.parse().map(Pause::For).map_err(|e: String| serde::de::Error::custom(format!("{e}, or 'manual'")))
+    }
+}
+
+impl JsonSchema for Pause {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Pause".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "pause", "description": "a duration or 'manual'" })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentWindow {
+    pub start: TimeOfDay,
+    pub end: TimeOfDay,
+    #[serde(default = "utc")]
+    pub timezone: TimeZoneName,
+    /// Days the window is open (default: every day): mon, tue, ...
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub days: Vec<Weekday>,
+}
+
+fn utc() -> TimeZoneName {
+    TimeZoneName("UTC".into())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Environment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub auto_approve: bool,
+    #[serde(default)]
+    pub approval_required: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment_window: Option<DeploymentWindow>,
+    #[serde(flatten)]
+    pub settings: Settings,
+    pub targets: Vec<Target>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Local,
+    Ssh,
+    Kubernetes,
+}
+
+impl std::fmt::Display for TargetKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TargetKind::Local => "local",
+            TargetKind::Ssh => "ssh",
+            TargetKind::Kubernetes => "kubernetes",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Target {
+    pub name: String,
+    pub kind: TargetKind,
+    /// Name of an entry under `apps`.
+    pub app: String,
+    #[serde(flatten)]
+    pub settings: Settings,
+    /// kind: local — folder that holds one sub-folder per simulated host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<String>,
+    /// kind: local/ssh — hosts inline (a name, or a mapping).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<HostEntry>,
+    /// kind: ssh — a YAML file with a `hosts:` list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<String>,
+    /// Only hosts whose labels match all of these.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub selector: IndexMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh: Option<SshOptions>,
+    /// kind: kubernetes — kubeconfig context (default: current context).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
+    /// kind: kubernetes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SshOptions {
+    /// ssh_config file (default: ~/.ssh/config).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known_hosts: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict_host_key_checking: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_timeout: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_timeout: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum HostEntry {
+    Name(String),
+    Spec(HostSpec),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostSpec {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub labels: IndexMap<String, String>,
+    /// Extra template variables for this host, e.g. `port_blue: 8101`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub vars: IndexMap<String, ScalarString>,
+}
+
+impl HostEntry {
+    pub fn spec(&self) -> HostSpec {
+        match self {
+            HostEntry::Name(n) => HostSpec {
+                name: n.clone(),
+                address: None,
+                user: None,
+                port: None,
+                labels: IndexMap::new(),
+                vars: IndexMap::new(),
+            },
+            HostEntry::Spec(s) => s.clone(),
+        }
+    }
+}
+
+/// An inventory file: `hosts: [...]`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    pub hosts: Vec<HostEntry>,
+}
+
+/// A scalar written as string, number or boolean, kept as its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(with = "ScalarSchema")]
+pub struct ScalarString(pub String);
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum ScalarSchema {
+    S(String),
+    I(i64),
+    B(bool),
+}
+
+impl<'de> Deserialize<'de> for ScalarString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Ok(ScalarString(s)),
+            serde_json::Value::Number(n) => Ok(ScalarString(n.to_string())),
+            serde_json::Value::Bool(b) => Ok(ScalarString(b.to_string())),
+            other => Err(serde::de::Error::custom(format!("expected a scalar, found {other}"))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct App {
+    // --- Kubernetes-served apps
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Template>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// The Service whose `color` selector is switched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_service: Option<String>,
+    /// Deployment YAML template with {color} {version} {image}.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    // --- slot-deployed apps (local, ssh)
+    /// Slots live at {base_dir}/blue and {base_dir}/green (default /opt/{project}/{app}).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_dir: Option<Template>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact: Option<Artifact>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<Service>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pre_deploy: Vec<PreDeploy>,
+    // --- both
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub health_checks: Vec<HealthCheck>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Artifact {
+    /// Fetched on the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<Template>,
+    /// Uploaded from the operator's machine: a .tar.gz file or a directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<Template>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<Template>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256_url: Option<Template>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub name: String,
+    /// Command that starts the service for a color (run in the slot dir).
+    pub start: Template,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<Template>,
+    /// Services that must be started first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreDeploy {
+    pub name: String,
+    pub run: Template,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthKind {
+    Http,
+    Tcp,
+    Command,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheck {
+    pub kind: HealthKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// kind: http
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<Template>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect_body_contains: Option<Template>,
+    /// kind: tcp — `host:port`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Template>,
+    /// kind: command
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<Template>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Duration>,
+}
+
+impl HealthCheck {
+    pub fn display_name(&self) -> String {
+        if let Some(n) = &self.name {
+            return n.clone();
+        }
+        match self.kind {
+            HealthKind::Http => format!("http {}", self.url.as_ref().map(Template::as_str).unwrap_or("")),
+            HealthKind::Tcp => format!("tcp {}", self.address.as_ref().map(Template::as_str).unwrap_or("")),
+            HealthKind::Command => format!("command {}", self.run.as_ref().map(Template::as_str).unwrap_or("")),
+        }
+    }
+}
+
+/// The JSON Schema of the config file.
+pub fn json_schema() -> serde_json::Value {
+    let schema =
+        schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<ConfigFile>();
+    serde_json::to_value(schema).unwrap_or(serde_json::Value::Null)
+}

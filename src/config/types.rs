@@ -1,0 +1,367 @@
+//! Typed scalar values of the config: durations, percentages, times of day
+//! and `{placeholder}` templates. Each parses from a string at load time and
+//! has a JSON-Schema `format` so the schema check can report bad values with
+//! their position before any typed deserialization happens.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+macro_rules! string_format_schema {
+    ($ty:ty, $name:literal, $format:literal, $desc:literal) => {
+        impl JsonSchema for $ty {
+            fn schema_name() -> Cow<'static, str> {
+                Cow::Borrowed($name)
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({ "type": "string", "format": $format, "description": $desc })
+            }
+        }
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+/// A duration written as `300s`, `10m`, `1h30m`, `500ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Duration(pub std::time::Duration);
+
+impl Duration {
+    pub fn from_secs(s: u64) -> Self {
+        Duration(std::time::Duration::from_secs(s))
+    }
+    pub fn get(self) -> std::time::Duration {
+        self.0
+    }
+}
+
+impl std::str::FromStr for Duration {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let hint = || format!("'{s}' is not a duration; write a number with a unit, e.g. 500ms, 30s, 10m, 1h30m");
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(hint());
+        }
+        let mut total = std::time::Duration::ZERO;
+        let mut rest = s;
+        while !rest.is_empty() {
+            let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            if digits == 0 {
+                return Err(hint());
+            }
+            let n: u64 = rest[..digits].parse().map_err(|_| hint())?;
+            rest = &rest[digits..];
+            let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+            let unit = &rest[..unit_len];
+            rest = &rest[unit_len..];
+            let d = match unit {
+                "ms" => std::time::Duration::from_millis(n),
+                "s" => std::time::Duration::from_secs(n),
+                "m" => std::time::Duration::from_secs(n * 60),
+                "h" => std::time::Duration::from_secs(n * 3600),
+                "d" => std::time::Duration::from_secs(n * 86400),
+                _ => return Err(hint()),
+            };
+            total += d;
+        }
+        Ok(Duration(total))
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0.as_millis();
+        if ms == 0 {
+            return f.write_str("0s");
+        }
+        if ms % 1000 != 0 {
+            return write!(f, "{ms}ms");
+        }
+        let mut secs = self.0.as_secs();
+        let h = secs / 3600;
+        secs %= 3600;
+        let m = secs / 60;
+        secs %= 60;
+        if h > 0 {
+            write!(f, "{h}h")?;
+        }
+        if m > 0 {
+            write!(f, "{m}m")?;
+        }
+        if secs > 0 {
+            write!(f, "{secs}s")?;
+        }
+        Ok(())
+    }
+}
+
+string_format_schema!(Duration, "Duration", "duration", "e.g. 500ms, 30s, 10m, 1h30m");
+
+/// A percentage written as `10%` (0–100, decimals allowed).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+pub struct Percent(pub f64);
+
+impl Percent {
+    pub fn fraction(self) -> f64 {
+        self.0 / 100.0
+    }
+}
+
+impl std::str::FromStr for Percent {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("'{s}' is not a percentage; write e.g. 10% (between 0% and 100%)");
+        let n: f64 = s.trim().strip_suffix('%').ok_or_else(bad)?.trim().parse().map_err(|_| bad())?;
+        if !(0.0..=100.0).contains(&n) {
+            return Err(bad());
+        }
+        Ok(Percent(n))
+    }
+}
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}%", self.0)
+    }
+}
+
+string_format_schema!(Percent, "Percent", "percent", "e.g. 10%");
+
+/// A wall-clock time of day `HH:MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TimeOfDay {
+    pub hour: i8,
+    pub minute: i8,
+}
+
+impl std::str::FromStr for TimeOfDay {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("'{s}' is not a time of day; write HH:MM in 24-hour form, e.g. 02:00");
+        let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
+        let hour: i8 = h.parse().map_err(|_| bad())?;
+        let minute: i8 = m.parse().map_err(|_| bad())?;
+        if !(0..24).contains(&hour) || !(0..60).contains(&minute) || m.len() != 2 {
+            return Err(bad());
+        }
+        Ok(TimeOfDay { hour, minute })
+    }
+}
+
+impl fmt::Display for TimeOfDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.hour, self.minute)
+    }
+}
+
+string_format_schema!(TimeOfDay, "TimeOfDay", "time-of-day", "HH:MM, 24-hour");
+
+/// An IANA time-zone name such as `Asia/Jakarta`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeZoneName(pub String);
+
+impl TimeZoneName {
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        // Validated at parse time; UTC is an unreachable fallback.
+        jiff::tz::TimeZone::get(&self.0).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+}
+
+impl std::str::FromStr for TimeZoneName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match jiff::tz::TimeZone::get(s) {
+            Ok(_) => Ok(TimeZoneName(s.to_string())),
+            Err(_) => {
+                let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+                let hint = crate::config::diagnostic::did_you_mean(s, names.iter().map(String::as_str))
+                    .map(|m| format!("; did you mean '{m}'?"))
+                    .unwrap_or_else(|| "; use an IANA name such as Europe/Berlin or Asia/Jakarta".into());
+                Err(format!("unknown time zone '{s}'{hint}"))
+            }
+        }
+    }
+}
+
+impl fmt::Display for TimeZoneName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+string_format_schema!(TimeZoneName, "TimeZone", "timezone", "IANA time zone, e.g. Asia/Jakarta");
+
+/// The placeholders any template may use.
+pub const TEMPLATE_VARS: &[&str] = &[
+    "version",
+    "color",
+    "base_dir",
+    "slot_dir",
+    "host",
+    "address",
+    "image",
+    "environment",
+    "project",
+    "app",
+    "target",
+];
+
+/// A string with `{placeholder}`s. Placeholders are expanded innermost first,
+/// so `{port_{color}}` reads the host variable `port_blue` or `port_green`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Template(pub String);
+
+impl Template {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Expands placeholders with `lookup`; an unknown name is an error.
+    pub fn render(&self, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+        render_template(&self.0, lookup)
+    }
+}
+
+pub fn render_template(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+    let mut out = s.to_string();
+    // Each pass expands every innermost {name}; nesting depth is tiny.
+    for _ in 0..8 {
+        let mut changed = false;
+        let mut result = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            match after.find(['{', '}']) {
+                Some(i) if after.as_bytes()[i] == b'}' => {
+                    let name = &after[..i];
+                    // `${VAR}` belongs to the shell, not to us.
+                    let shell_var = result_ends_with_dollar(&rest[..open]);
+                    if shell_var || !is_placeholder_name(name) {
+                        result.push_str(&rest[..open + 1]);
+                        rest = after;
+                        continue;
+                    }
+                    let value = lookup(name).ok_or_else(|| unknown_placeholder(name))?;
+                    result.push_str(&rest[..open]);
+                    result.push_str(&value);
+                    rest = &after[i + 1..];
+                    changed = true;
+                }
+                _ => {
+                    result.push_str(&rest[..open + 1]);
+                    rest = after;
+                }
+            }
+        }
+        result.push_str(rest);
+        out = result;
+        if !changed {
+            return Ok(out);
+        }
+    }
+    Ok(out)
+}
+
+fn result_ends_with_dollar(prefix: &str) -> bool {
+    prefix.ends_with('$')
+}
+
+fn is_placeholder_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+}
+
+fn unknown_placeholder(name: &str) -> String {
+    let hint = crate::config::diagnostic::did_you_mean(name, TEMPLATE_VARS.iter().copied())
+        .map(|m| format!("; did you mean {{{m}}}?"))
+        .unwrap_or_default();
+    format!(
+        "unknown placeholder {{{name}}}{hint} (known: {}, and host vars)",
+        TEMPLATE_VARS.iter().map(|v| format!("{{{v}}}")).collect::<Vec<_>>().join(" ")
+    )
+}
+
+impl fmt::Display for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for Template {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(Template(s.to_string()))
+    }
+}
+
+string_format_schema!(Template, "Template", "template", "text with {version} {color} {base_dir} … placeholders");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_and_print() {
+        for (s, secs) in [("300s", 300), ("10m", 600), ("1h30m", 5400), ("2h", 7200)] {
+            let d: Duration = s.parse().unwrap();
+            assert_eq!(d.0.as_secs(), secs);
+            assert_eq!(d.to_string(), s);
+        }
+        assert_eq!("500ms".parse::<Duration>().unwrap().0.as_millis(), 500);
+        for bad in ["", "5", "5 minutes", "m5", "-3s", "1.5s"] {
+            assert!(bad.parse::<Duration>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!("10%".parse::<Percent>().unwrap().fraction(), 0.1);
+        assert_eq!("2.5%".parse::<Percent>().unwrap().0, 2.5);
+        for bad in ["10", "101%", "x%", "-1%"] {
+            assert!(bad.parse::<Percent>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn time_of_day() {
+        assert_eq!("02:00".parse::<TimeOfDay>().unwrap().hour, 2);
+        for bad in ["24:00", "2", "02:60", "02:5"] {
+            assert!(bad.parse::<TimeOfDay>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn timezone_suggests() {
+        assert!("Asia/Jakarta".parse::<TimeZoneName>().is_ok());
+        let e = "Asia/Jakrta".parse::<TimeZoneName>().unwrap_err();
+        assert!(e.contains("did you mean 'Asia/Jakarta'"), "{e}");
+    }
+
+    #[test]
+    fn templates_expand_innermost_first() {
+        let vars = |k: &str| match k {
+            "color" => Some("green".to_string()),
+            "port_green" => Some("8102".to_string()),
+            "version" => Some("1.2.0".to_string()),
+            _ => None,
+        };
+        let t = Template("http://127.0.0.1:{port_{color}}/v{version}".into());
+        assert_eq!(t.render(&vars).unwrap(), "http://127.0.0.1:8102/v1.2.0");
+        let e = Template("x{verison}".into()).render(&vars).unwrap_err();
+        assert!(e.contains("did you mean {version}"), "{e}");
+        // shell braces that are not placeholders survive
+        let t = Template("test $(df) -gt 1 && { echo ok; } ${HOME}".into());
+        assert_eq!(t.render(&vars).unwrap(), "test $(df) -gt 1 && { echo ok; } ${HOME}");
+    }
+}

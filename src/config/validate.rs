@@ -1,0 +1,249 @@
+//! Semantic checks that a schema cannot express: references between
+//! sections, duplicates, dependency cycles, per-kind required keys,
+//! template placeholders. Every problem is collected, none stops the rest.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::diagnostic::{Issues, did_you_mean};
+use super::schema::{API_VERSION, App, ConfigFile, HealthKind, TargetKind};
+use super::types::{TEMPLATE_VARS, Template};
+use super::yaml::PathSeg;
+use crate::plan::topo;
+
+fn k(s: &str) -> PathSeg {
+    PathSeg::Key(s.to_string())
+}
+fn i(n: usize) -> PathSeg {
+    PathSeg::Index(n)
+}
+
+pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<String>, issues: &mut Issues) {
+    if cfg.api_version != API_VERSION {
+        issues.at(
+            &[k("apiVersion")],
+            format!("unsupported apiVersion '{}'", cfg.api_version),
+            Some(format!("this rvmctl reads '{API_VERSION}'; a newer file needs a newer rvmctl")),
+        );
+    }
+    if cfg.environments.is_empty() {
+        issues.at(
+            &[k("environments")],
+            "no environments defined",
+            Some("add e.g. `development:` with a target".into()),
+        );
+    }
+    for (ni, n) in cfg.global.notifications.iter().enumerate() {
+        let p = [k("global"), k("notifications"), i(ni)];
+        match n.kind {
+            super::schema::NotificationKind::Slack if n.webhook_url_env.is_none() => issues.at(
+                &p,
+                "a slack notification needs `webhook_url_env`",
+                Some("name the env var that holds the webhook URL".into()),
+            ),
+            super::schema::NotificationKind::Webhook if n.url.is_none() => {
+                issues.at(&p, "a webhook notification needs `url`", None)
+            }
+            _ => {}
+        }
+    }
+    for (app_name, app) in &cfg.apps {
+        validate_app(app_name, app, host_vars, issues);
+    }
+    let app_names: Vec<&str> = cfg.apps.keys().map(String::as_str).collect();
+    for (env_name, env) in &cfg.environments {
+        let ep = [k("environments"), k(env_name)];
+        if env.targets.is_empty() {
+            issues.at(
+                &ep,
+                format!("environment '{env_name}' has no targets"),
+                Some("add at least one entry under `targets:`".into()),
+            );
+        }
+        let mut seen = HashMap::new();
+        for (ti, t) in env.targets.iter().enumerate() {
+            let tp = [ep[0].clone(), ep[1].clone(), k("targets"), i(ti)];
+            if let Some(prev) = seen.insert(t.name.as_str(), ti) {
+                issues.at(
+                    &[&tp[..], &[k("name")]].concat(),
+                    format!("duplicate target name '{}' (also targets[{prev}])", t.name),
+                    Some("target names must be unique within an environment".into()),
+                );
+            }
+            match cfg.apps.get(&t.app) {
+                None => {
+                    let help = match did_you_mean(&t.app, app_names.iter().copied()) {
+                        Some(m) => format!("did you mean '{m}'? defined apps: {}", app_names.join(", ")),
+                        None if app_names.is_empty() => "define it under `apps:`".into(),
+                        None => format!("defined apps: {}", app_names.join(", ")),
+                    };
+                    issues.at(
+                        &[&tp[..], &[k("app")]].concat(),
+                        format!("target '{}' refers to undefined app '{}'", t.name, t.app),
+                        Some(help),
+                    );
+                }
+                Some(app) => match t.kind {
+                    TargetKind::Kubernetes if app.image.is_none() && app.manifest.is_none() => issues.at(
+                        &[&tp[..], &[k("app")]].concat(),
+                        format!("kubernetes target '{}' needs app '{}' to have `image` or `manifest`", t.name, t.app),
+                        None,
+                    ),
+                    TargetKind::Kubernetes if app.service.is_none() => issues.at(
+                        &[&tp[..], &[k("app")]].concat(),
+                        format!("kubernetes target '{}' needs app '{}' to name its `service`", t.name, t.app),
+                        Some("the Service whose `color` selector rvmctl switches".into()),
+                    ),
+                    TargetKind::Local | TargetKind::Ssh if app.artifact.is_none() => issues.at(
+                        &[&tp[..], &[k("app")]].concat(),
+                        format!("{} target '{}' needs app '{}' to have an `artifact`", t.kind, t.name, t.app),
+                        Some("add `artifact: { path: ./dist/app-{version}.tar.gz }` or `url:`".into()),
+                    ),
+                    _ => {}
+                },
+            }
+            if matches!(t.kind, TargetKind::Local | TargetKind::Ssh) && t.hosts.is_empty() && t.inventory.is_none() {
+                issues.at(
+                    &tp,
+                    format!("target '{}' has no hosts", t.name),
+                    Some("add `hosts: [...]` or `inventory: <file>`".into()),
+                );
+            }
+            let mut host_seen = HashMap::new();
+            for (hi, h) in t.hosts.iter().enumerate() {
+                let name = h.spec().name;
+                if let Some(prev) = host_seen.insert(name.clone(), hi) {
+                    issues.at(
+                        &[&tp[..], &[k("hosts"), i(hi)]].concat(),
+                        format!("duplicate host name '{name}' (also hosts[{prev}])"),
+                        Some("host names must be unique within a target".into()),
+                    );
+                }
+                if let Err(e) = crate::drivers::validate_host_name(&name) {
+                    issues.at(&[&tp[..], &[k("hosts"), i(hi)]].concat(), e, None);
+                }
+            }
+            let settings_path = |key: &str| [&tp[..], &[k(key)]].concat();
+            validate_canary(t.settings.canary.as_ref(), &settings_path("canary"), issues);
+        }
+        validate_canary(env.settings.canary.as_ref(), &[ep[0].clone(), ep[1].clone(), k("canary")], issues);
+    }
+    validate_canary(cfg.defaults.canary.as_ref(), &[k("defaults"), k("canary")], issues);
+}
+
+fn validate_canary(c: Option<&super::schema::CanaryConfig>, path: &[PathSeg], issues: &mut Issues) {
+    let Some(c) = c else { return };
+    let steps: Vec<f64> = c.steps.iter().map(|p| p.0).collect();
+    if steps.is_empty() || steps.windows(2).any(|w| w[0] >= w[1]) || steps.last() != Some(&100.0) {
+        issues.at(
+            &[path, &[k("steps")]].concat(),
+            "canary steps must rise and end at 100%",
+            Some("e.g. steps: [5%, 25%, 100%]".into()),
+        );
+    }
+}
+
+fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<String>, issues: &mut Issues) {
+    let ap = [k("apps"), k(name)];
+    let at = |rest: &[PathSeg]| [&ap[..], rest].concat();
+    let mut templates: Vec<(Vec<PathSeg>, &Template)> = Vec::new();
+    // Services: duplicates, unknown dependencies, cycles.
+    let names: Vec<&str> = app.services.iter().map(|s| s.name.as_str()).collect();
+    let mut seen = HashMap::new();
+    for (si, s) in app.services.iter().enumerate() {
+        if let Some(prev) = seen.insert(s.name.as_str(), si) {
+            issues.at(
+                &at(&[k("services"), i(si), k("name")]),
+                format!("duplicate service '{}' (also services[{prev}])", s.name),
+                None,
+            );
+        }
+        for (di, dep) in s.after.iter().enumerate() {
+            if !names.contains(&dep.as_str()) {
+                let help = did_you_mean(dep, names.iter().copied())
+                    .map(|m| format!("did you mean '{m}'?"))
+                    .unwrap_or_else(|| format!("services of app '{name}': {}", names.join(", ")));
+                issues.at(
+                    &at(&[k("services"), i(si), k("after"), i(di)]),
+                    format!("service '{}' depends on undefined service '{dep}'", s.name),
+                    Some(help),
+                );
+            }
+        }
+        templates.push((at(&[k("services"), i(si), k("start")]), &s.start));
+        if let Some(stop) = &s.stop {
+            templates.push((at(&[k("services"), i(si), k("stop")]), stop));
+        }
+    }
+    let deps: Vec<(String, Vec<String>)> = app
+        .services
+        .iter()
+        .map(|s| (s.name.clone(), s.after.iter().filter(|d| names.contains(&d.as_str())).cloned().collect()))
+        .collect();
+    if let Err(topo::CycleError { cycle }) = topo::order(&deps) {
+        let first = app.services.iter().position(|s| s.name == cycle[0]).unwrap_or(0);
+        issues.at(
+            &at(&[k("services"), i(first), k("after")]),
+            format!("service dependency cycle: {}", cycle.join(" → ")),
+            Some("remove one of these `after:` entries".into()),
+        );
+    }
+    for (pi, p) in app.pre_deploy.iter().enumerate() {
+        templates.push((at(&[k("pre_deploy"), i(pi), k("run")]), &p.run));
+    }
+    for (hi, h) in app.health_checks.iter().enumerate() {
+        let hp = at(&[k("health_checks"), i(hi)]);
+        let (needed, field) = match h.kind {
+            HealthKind::Http => (h.url.as_ref(), "url"),
+            HealthKind::Tcp => (h.address.as_ref(), "address"),
+            HealthKind::Command => (h.run.as_ref(), "run"),
+        };
+        match needed {
+            None => issues.at(&hp, format!("a health check of kind {:?} needs `{field}`", h.kind).to_lowercase(), None),
+            Some(t) => templates.push(([&hp[..], &[k(field)]].concat(), t)),
+        }
+        if let Some(t) = &h.expect_body_contains {
+            templates.push(([&hp[..], &[k("expect_body_contains")]].concat(), t));
+        }
+    }
+    if let Some(a) = &app.artifact {
+        let ap2 = at(&[k("artifact")]);
+        if a.url.is_none() == a.path.is_none() {
+            issues.at(&ap2, "an artifact needs exactly one of `path` or `url`", None);
+        }
+        if a.url.is_some() && a.sha256.is_none() && a.sha256_url.is_none() {
+            issues.at(
+                &ap2,
+                "a downloaded artifact needs `sha256` or `sha256_url`",
+                Some("rvmctl verifies every artifact before unpacking it".into()),
+            );
+        }
+        for (key, t) in [("url", &a.url), ("path", &a.path), ("sha256", &a.sha256), ("sha256_url", &a.sha256_url)] {
+            if let Some(t) = t {
+                templates.push(([&ap2[..], &[k(key)]].concat(), t));
+            }
+        }
+    }
+    if let Some(t) = &app.image {
+        templates.push((at(&[k("image")]), t));
+    }
+    if let Some(t) = &app.base_dir {
+        templates.push((at(&[k("base_dir")]), t));
+    }
+    for (path, t) in templates {
+        for color in ["blue", "green"] {
+            let lookup = |n: &str| {
+                if n == "color" {
+                    Some(color.to_string())
+                } else if TEMPLATE_VARS.contains(&n) || host_vars.contains(n) {
+                    Some(String::new())
+                } else {
+                    None
+                }
+            };
+            if let Err(e) = t.render(&lookup) {
+                issues.at(&path, e, None);
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! How slot logic reaches a host: run a shell script, move a file, hold a
+//! long-lived process (the lock), and probe HTTP/TCP from the host's own
+//! point of view. `local` runs on this machine; `ssh` runs on a Jetson.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
+use tokio::process::{Child, ChildStdin, Command};
+
+#[derive(Debug, Clone, Default)]
+pub struct ExecOutput {
+    /// None when killed by a signal.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl ExecOutput {
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+    /// stdout and stderr together, for error messages.
+    pub fn combined(&self) -> String {
+        let mut s = self.stdout.clone();
+        if !self.stderr.is_empty() {
+            if !s.is_empty() && !s.ends_with('\n') {
+                s.push('\n');
+            }
+            s.push_str(&self.stderr);
+        }
+        s
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("timed out after {}", crate::config::types::Duration(*.0))]
+    Timeout(Duration),
+    #[error("{0}")]
+    Connect(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// A process kept alive on the host (used to hold a flock); dropping it or
+/// calling [`Held::release`] ends it.
+#[async_trait]
+pub trait Held: Send + Sync {
+    async fn release(self: Box<Self>) -> Result<(), TransportError>;
+}
+
+#[async_trait]
+pub trait Transport: Send + Sync {
+    /// Runs `script` with `sh -c`; a non-zero exit is not an error here.
+    async fn exec(&self, script: &str, timeout: Duration) -> Result<ExecOutput, TransportError>;
+    /// Copies a local file to `remote` (streamed, never read whole).
+    async fn upload(&self, local: &Path, remote: &str, timeout: Duration) -> Result<(), TransportError>;
+    /// Starts `script` with stdin open and returns after its first output line.
+    async fn hold(&self, script: &str, timeout: Duration) -> Result<(Box<dyn Held>, String), TransportError>;
+    /// GET `url` as seen from the host: (status, body).
+    async fn http_get(&self, url: &str, timeout: Duration) -> Result<(u16, String), TransportError>;
+    /// TCP connect to `addr` as seen from the host.
+    async fn tcp_connect(&self, addr: &str, timeout: Duration) -> Result<(), TransportError>;
+}
+
+/// Runs commands on this machine.
+pub struct LocalTransport {
+    http: reqwest::Client,
+}
+
+impl LocalTransport {
+    pub fn new() -> Self {
+        LocalTransport { http: reqwest::Client::builder().no_proxy().build().unwrap_or_default() }
+    }
+}
+
+impl Default for LocalTransport {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `sh -c script` in its own process group, so a Ctrl-C at the terminal
+/// reaches rvmctl (which stops at a safe point) and not the host commands.
+pub fn shell(script: &str) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(script).process_group(0).kill_on_drop(true);
+    cmd
+}
+
+/// Kills the whole process group of `child` (the shell and what it started
+/// in the foreground).
+pub fn kill_group(child: &Child) {
+    if let Some(pid) = child.id() {
+        // SAFETY: kill(2) with a negative pid signals a process group; no memory is touched.
+        unsafe {
+            libc::kill(-(pid as i32), libc::SIGKILL);
+        }
+    }
+}
+
+fn collect<R: AsyncRead + Unpin + Send + 'static>(r: Option<R>) -> (Arc<Mutex<Vec<u8>>>, tokio::task::JoinHandle<()>) {
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    let b = buf.clone();
+    let task = tokio::spawn(async move {
+        let Some(mut r) = r else { return };
+        let mut chunk = [0u8; 8192];
+        while let Ok(n) = r.read(&mut chunk).await {
+            if n == 0 {
+                break;
+            }
+            if let Ok(mut g) = b.lock() {
+                g.extend_from_slice(&chunk[..n]);
+            }
+        }
+    });
+    (buf, task)
+}
+
+fn take(buf: &Arc<Mutex<Vec<u8>>>) -> String {
+    buf.lock().map(|g| String::from_utf8_lossy(&g).into_owned()).unwrap_or_default()
+}
+
+/// Runs a prepared command to completion with a timeout. Output is read
+/// until the process exits plus a short grace: a service started in the
+/// background may keep our pipes open for its whole life.
+pub async fn run_command(mut cmd: Command, timeout: Duration) -> Result<ExecOutput, TransportError> {
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| TransportError::Io(format!("cannot start command: {e}")))?;
+    let (out, out_task) = collect(child.stdout.take());
+    let (err, err_task) = collect(child.stderr.take());
+    let status = match tokio::time::timeout(timeout, child.wait()).await {
+        Ok(s) => s.map_err(|e| TransportError::Io(e.to_string()))?,
+        Err(_) => {
+            kill_group(&child);
+            let _ = child.wait().await;
+            return Err(TransportError::Timeout(timeout));
+        }
+    };
+    let grace = Duration::from_millis(300);
+    let _ = tokio::time::timeout(grace, out_task).await;
+    let _ = tokio::time::timeout(grace, err_task).await;
+    Ok(ExecOutput { code: status.code(), stdout: take(&out), stderr: take(&err) })
+}
+
+/// Starts `cmd` with stdin piped and waits for its first stdout line.
+pub async fn hold_command(mut cmd: Command, timeout: Duration) -> Result<(Box<dyn Held>, String), TransportError> {
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| TransportError::Io(format!("cannot start command: {e}")))?;
+    let stdin = child.stdin.take();
+    let Some(stdout) = child.stdout.take() else {
+        return Err(TransportError::Io("no stdout".into()));
+    };
+    let mut lines = BufReader::new(stdout).lines();
+    let first = match tokio::time::timeout(timeout, lines.next_line()).await {
+        Ok(Ok(Some(line))) => line,
+        Ok(Ok(None)) | Ok(Err(_)) => {
+            let mut stderr = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = tokio::time::timeout(Duration::from_secs(2), e.read_to_string(&mut stderr)).await;
+            }
+            let _ = child.wait().await;
+            return Err(TransportError::Io(format!("lock holder exited early: {}", stderr.trim())));
+        }
+        Err(_) => {
+            kill_group(&child);
+            return Err(TransportError::Timeout(timeout));
+        }
+    };
+    Ok((Box::new(HeldChild { child, stdin }), first))
+}
+
+struct HeldChild {
+    child: Child,
+    stdin: Option<ChildStdin>,
+}
+
+#[async_trait]
+impl Held for HeldChild {
+    async fn release(mut self: Box<Self>) -> Result<(), TransportError> {
+        drop(self.stdin.take());
+        match tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await {
+            Ok(_) => Ok(()),
+            Err(_) => {
+                kill_group(&self.child);
+                Err(TransportError::Timeout(Duration::from_secs(10)))
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Transport for LocalTransport {
+    async fn exec(&self, script: &str, timeout: Duration) -> Result<ExecOutput, TransportError> {
+        run_command(shell(script), timeout).await
+    }
+
+    async fn upload(&self, local: &Path, remote: &str, timeout: Duration) -> Result<(), TransportError> {
+        let copy = async {
+            if let Some(parent) = Path::new(remote).parent() {
+                tokio::fs::create_dir_all(parent).await?;
+            }
+            let tmp = format!("{remote}.part");
+            tokio::fs::copy(local, &tmp).await?;
+            tokio::fs::rename(&tmp, remote).await
+        };
+        match tokio::time::timeout(timeout, copy).await {
+            Ok(r) => r.map_err(|e| TransportError::Io(format!("copy {} to {remote}: {e}", local.display()))),
+            Err(_) => Err(TransportError::Timeout(timeout)),
+        }
+    }
+
+    async fn hold(&self, script: &str, timeout: Duration) -> Result<(Box<dyn Held>, String), TransportError> {
+        hold_command(shell(script), timeout).await
+    }
+
+    async fn http_get(&self, url: &str, timeout: Duration) -> Result<(u16, String), TransportError> {
+        let resp = self.http.get(url).timeout(timeout).send().await.map_err(|e| {
+            if e.is_timeout() {
+                TransportError::Timeout(timeout)
+            } else {
+                TransportError::Connect(format!("GET {url}: {}", error_chain(&e)))
+            }
+        })?;
+        let status = resp.status().as_u16();
+        let body = resp.text().await.unwrap_or_default();
+        Ok((status, body))
+    }
+
+    async fn tcp_connect(&self, addr: &str, timeout: Duration) -> Result<(), TransportError> {
+        match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(TransportError::Connect(format!("connect {addr}: {e}"))),
+            Err(_) => Err(TransportError::Timeout(timeout)),
+        }
+    }
+}
+
+/// "error: cause: cause" for errors whose Display hides the cause.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        let m = c.to_string();
+        if !s.contains(&m) {
+            s.push_str(": ");
+            s.push_str(&m);
+        }
+        src = c.source();
+    }
+    s
+}

@@ -1,0 +1,107 @@
+//! Health checks (http, tcp, command), run from the unit's own point of view
+//! through its transport, with retries and an interval between attempts.
+
+use std::time::Duration;
+
+use crate::config::schema::{HealthCheck, HealthKind};
+use crate::drivers::transport::Transport;
+
+/// A health check with its templates filled in for one host and color.
+#[derive(Debug, Clone)]
+pub struct RenderedCheck {
+    pub name: String,
+    pub kind: HealthKind,
+    /// url (http), host:port (tcp), or the shell command (command)
+    pub target: String,
+    pub expect_status: u16,
+    pub expect_body: Option<String>,
+    pub timeout: Duration,
+    pub attempts: u32,
+    pub interval: Duration,
+}
+
+impl RenderedCheck {
+    pub fn new(
+        c: &HealthCheck,
+        render: &dyn Fn(&crate::config::types::Template) -> Result<String, String>,
+        default_timeout: Duration,
+    ) -> Result<Self, String> {
+        let t = match c.kind {
+            HealthKind::Http => c.url.as_ref(),
+            HealthKind::Tcp => c.address.as_ref(),
+            HealthKind::Command => c.run.as_ref(),
+        };
+        let target = t.map(render).transpose()?.unwrap_or_default();
+        Ok(RenderedCheck {
+            name: c.display_name(),
+            kind: c.kind,
+            target,
+            expect_status: c.expect_status.unwrap_or(200),
+            expect_body: c.expect_body_contains.as_ref().map(render).transpose()?,
+            timeout: c.timeout.map(|d| d.get()).unwrap_or(default_timeout.min(Duration::from_secs(10))),
+            attempts: c.retries.unwrap_or(3) + 1,
+            interval: c.interval.map(|d| d.get()).unwrap_or(Duration::from_secs(1)),
+        })
+    }
+}
+
+/// One attempt. `command_prelude` is prepended to command checks (env, cwd).
+pub async fn attempt(t: &dyn Transport, c: &RenderedCheck, command_prelude: &str) -> Result<String, String> {
+    match c.kind {
+        HealthKind::Http => {
+            let (status, body) = t.http_get(&c.target, c.timeout).await.map_err(|e| e.to_string())?;
+            if status != c.expect_status {
+                return Err(format!(
+                    "GET {} returned {status}, expected {}; body: {}",
+                    c.target,
+                    c.expect_status,
+                    snippet(&body)
+                ));
+            }
+            if let Some(want) = &c.expect_body {
+                if !body.contains(want.as_str()) {
+                    return Err(format!("GET {} body does not contain '{want}'; body: {}", c.target, snippet(&body)));
+                }
+            }
+            Ok(format!("GET {} → {status}", c.target))
+        }
+        HealthKind::Tcp => t
+            .tcp_connect(&c.target, c.timeout)
+            .await
+            .map(|_| format!("connected to {}", c.target))
+            .map_err(|e| e.to_string()),
+        HealthKind::Command => {
+            let out = t.exec(&format!("{command_prelude}{}", c.target), c.timeout).await.map_err(|e| e.to_string())?;
+            if out.success() {
+                Ok(format!("`{}` exited 0", c.target))
+            } else {
+                Err(format!(
+                    "`{}` exited {}: {}",
+                    c.target,
+                    out.code.map_or("by signal".into(), |c| c.to_string()),
+                    snippet(&out.combined())
+                ))
+            }
+        }
+    }
+}
+
+/// Attempts until success or `attempts` are used up; the error is the last failure.
+pub async fn run(t: &dyn Transport, c: &RenderedCheck, command_prelude: &str) -> Result<String, String> {
+    let mut last = String::new();
+    for i in 0..c.attempts.max(1) {
+        if i > 0 {
+            tokio::time::sleep(c.interval).await;
+        }
+        match attempt(t, c, command_prelude).await {
+            Ok(ok) => return Ok(ok),
+            Err(e) => last = e,
+        }
+    }
+    Err(format!("{} (after {} attempt{})", last, c.attempts, if c.attempts == 1 { "" } else { "s" }))
+}
+
+fn snippet(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() > 200 { format!("{}…", s.chars().take(200).collect::<String>()) } else { s.to_string() }
+}

@@ -1,0 +1,10 @@
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    // One TLS backend for kube, reqwest and octocrab (see README, design notes).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let cli = rvmctl::cli::Cli::parse();
+    rvmctl::cli::init_tracing(cli.global.verbose);
+    let code = rvmctl::cli::main(cli);
+    std::process::ExitCode::from(code as u8)
+}

@@ -1,0 +1,505 @@
+//! The plan engine: desired state (resolved environment + version) and
+//! observed state (per unit) in, an ordered, explainable plan out. Pure: no
+//! I/O, the clock is a parameter, so every decision is unit-testable.
+
+pub mod topo;
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::schema::{Pause, Strategy, TargetKind};
+use crate::config::types::Duration;
+use crate::config::{ResolvedEnv, ResolvedTarget};
+use crate::drivers::{Color, SlotStatus, UnitState};
+use crate::gates::{GateDecision, evaluate_gates};
+
+pub const PLAN_SCHEMA_VERSION: u32 = 1;
+
+/// One side-effecting step on one unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    AcquireLock,
+    /// Put the release into the inactive slot (skipped when already there).
+    Stage {
+        color: Color,
+        version: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sha256: Option<String>,
+        reuse: bool,
+    },
+    /// kubernetes: wait until the new color's Deployment is really ready.
+    WaitReady {
+        color: Color,
+    },
+    PreDeploy {
+        name: String,
+    },
+    StartService {
+        name: String,
+        color: Color,
+    },
+    HealthCheck {
+        name: String,
+        index: usize,
+        color: Color,
+    },
+    /// The atomic switch of the live pointer / Service selector.
+    Switch {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<Color>,
+        to: Color,
+    },
+    Monitor {
+        duration: Duration,
+        color: Color,
+    },
+    StopPrevious {
+        color: Color,
+    },
+    ReleaseLock,
+}
+
+impl Step {
+    pub fn label(&self) -> String {
+        match self {
+            Step::AcquireLock => "acquire lock".into(),
+            Step::Stage { color, version, reuse: true, .. } => {
+                format!("stage {version} into {color} (already staged, reuse)")
+            }
+            Step::Stage { color, version, .. } => format!("stage {version} into {color}"),
+            Step::WaitReady { color } => format!("wait until {color} is ready"),
+            Step::PreDeploy { name } => format!("pre-deploy check {name}"),
+            Step::StartService { name, color } => format!("start {name} ({color})"),
+            Step::HealthCheck { name, color, .. } => format!("health check {name} ({color})"),
+            Step::Switch { from: Some(f), to } => format!("switch live {f} → {to}"),
+            Step::Switch { from: None, to } => format!("switch live → {to}"),
+            Step::Monitor { duration, color } => format!("monitor {color} for {duration}"),
+            Step::StopPrevious { color } => format!("stop {color}"),
+            Step::ReleaseLock => "release lock".into(),
+        }
+    }
+
+    /// Steps up to and including this one run before traffic moves.
+    pub fn is_switch(&self) -> bool {
+        matches!(self, Step::Switch { .. })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitAction {
+    Deploy,
+    /// Already live at the requested version and healthy.
+    Noop,
+    /// Could not be observed: reported failed at apply.
+    Unreachable,
+    /// Cannot be done (e.g. nothing to roll back to); `reason` says why.
+    Blocked,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanKind {
+    Deploy,
+    Rollback,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitPlan {
+    pub unit: String,
+    pub action: UnitAction,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<Color>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Color>,
+    /// The version this unit ends up on (rollbacks: the previous color's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Revision number the history entry of this run gets.
+    pub next_revision: u64,
+    pub steps: Vec<Step>,
+    /// Held by someone else when the plan was made (apply will refuse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Wave {
+    pub units: Vec<String>,
+    /// blue_green: every unit of the wave is staged and healthy before any switches.
+    pub switch_together: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_after: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetPlan {
+    pub target: String,
+    pub kind: TargetKind,
+    pub app: String,
+    pub strategy: Strategy,
+    pub max_concurrency: u32,
+    pub auto_rollback: bool,
+    pub max_failure_rate: f64,
+    pub units: Vec<UnitPlan>,
+    pub waves: Vec<Wave>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub schema_version: u32,
+    pub kind: PlanKind,
+    pub project: String,
+    pub environment: String,
+    pub version: String,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub gates: Vec<GateDecision>,
+    pub targets: Vec<TargetPlan>,
+    /// Digest of the observed state the plan was computed from.
+    pub observed_fingerprint: String,
+    /// Digest of everything above; `apply` refuses a file whose hash does not match.
+    pub hash: String,
+}
+
+impl Plan {
+    pub fn is_noop(&self) -> bool {
+        self.targets.iter().all(|t| t.units.iter().all(|u| u.action == UnitAction::Noop))
+    }
+
+    pub fn compute_hash(&self) -> String {
+        let mut copy = self.clone();
+        copy.hash = String::new();
+        digest(&serde_json::to_vec(&copy).unwrap_or_default())
+    }
+
+    pub fn short_hash(&self) -> &str {
+        &self.hash[..self.hash.len().min(12)]
+    }
+}
+
+pub fn digest(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// What was observed for one target.
+#[derive(Debug, Clone)]
+pub struct ObservedTarget {
+    pub target: String,
+    pub units: Vec<UnitState>,
+    /// sha256 of the artifact that would be staged (slot drivers).
+    pub artifact_sha256: Option<String>,
+}
+
+/// Digest of the parts of the observed state a plan depends on.
+pub fn fingerprint(observed: &[ObservedTarget]) -> String {
+    let mut parts: BTreeMap<String, String> = BTreeMap::new();
+    for t in observed {
+        for u in &t.units {
+            let slot = |c: Color| {
+                u.slot(c)
+                    .map(|s| format!("{}:{:?}:{}", s.version, s.status, s.sha256.as_deref().unwrap_or("")))
+                    .unwrap_or_default()
+            };
+            parts.insert(
+                format!("{}/{}", t.target, u.unit),
+                format!("{:?}|{}|{}|{}", u.live, slot(Color::Blue), slot(Color::Green), u.error.is_some()),
+            );
+        }
+        parts.insert(format!("{}#artifact", t.target), t.artifact_sha256.clone().unwrap_or_default());
+    }
+    digest(&serde_json::to_vec(&parts).unwrap_or_default())
+}
+
+pub struct PlanRequest<'a> {
+    pub project: &'a str,
+    pub env: &'a ResolvedEnv,
+    pub version: &'a str,
+    pub observed: &'a [ObservedTarget],
+    pub now: Timestamp,
+    pub user: &'a str,
+}
+
+/// Computes the plan. Targets are deployed in the order the config lists them.
+pub fn compute(req: &PlanRequest) -> Plan {
+    let targets = req
+        .env
+        .targets
+        .iter()
+        .map(|t| {
+            let obs = req.observed.iter().find(|o| o.target == t.name);
+            plan_target(t, obs, req.version)
+        })
+        .collect();
+    let mut plan = Plan {
+        schema_version: PLAN_SCHEMA_VERSION,
+        kind: PlanKind::Deploy,
+        project: req.project.to_string(),
+        environment: req.env.name.clone(),
+        version: req.version.to_string(),
+        created_at: req.now,
+        created_by: req.user.to_string(),
+        gates: evaluate_gates(req.env, req.now),
+        targets,
+        observed_fingerprint: fingerprint(req.observed),
+        hash: String::new(),
+    };
+    plan.hash = plan.compute_hash();
+    plan
+}
+
+fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) -> TargetPlan {
+    let empty = Vec::new();
+    let units_obs = obs.map(|o| &o.units).unwrap_or(&empty);
+    let sha = obs.and_then(|o| o.artifact_sha256.clone());
+    let units: Vec<UnitPlan> = units_obs.iter().map(|u| plan_unit(t, u, version, sha.clone())).collect();
+    let deploy: Vec<String> = units.iter().filter(|u| u.action == UnitAction::Deploy).map(|u| u.unit.clone()).collect();
+    TargetPlan {
+        target: t.name.clone(),
+        kind: t.kind,
+        app: t.app_name.clone(),
+        strategy: t.settings.strategy,
+        max_concurrency: t.settings.max_concurrency.max(1),
+        auto_rollback: t.settings.auto_rollback,
+        max_failure_rate: t.settings.max_failure_rate.fraction(),
+        waves: waves(t, &deploy),
+        units,
+    }
+}
+
+/// Splits the units to deploy into waves according to the strategy.
+pub fn waves(t: &ResolvedTarget, deploy: &[String]) -> Vec<Wave> {
+    if deploy.is_empty() {
+        return Vec::new();
+    }
+    let s = &t.settings;
+    let wave = |units: &[String], together: bool, pause: Option<String>| Wave {
+        units: units.to_vec(),
+        switch_together: together,
+        pause_after: pause,
+    };
+    match s.strategy {
+        Strategy::BlueGreen => vec![wave(deploy, true, None)],
+        Strategy::Immediate => vec![wave(deploy, false, None)],
+        Strategy::Rolling => {
+            let n = (s.batch_size.max(1)) as usize;
+            deploy.chunks(n).map(|c| wave(c, true, None)).collect()
+        }
+        Strategy::Canary => {
+            let n = deploy.len();
+            let mut out = Vec::new();
+            let mut done = 0usize;
+            let pause = match &s.canary_pause {
+                Pause::Manual => "manual".to_string(),
+                Pause::For(d) => d.to_string(),
+            };
+            for p in &s.canary_steps {
+                let upto = ((p.fraction() * n as f64).ceil() as usize).clamp(1, n);
+                if upto > done {
+                    out.push(wave(&deploy[done..upto], true, Some(pause.clone())));
+                    done = upto;
+                }
+            }
+            if done < n {
+                out.push(wave(&deploy[done..], true, None));
+            }
+            if let Some(last) = out.last_mut() {
+                last.pause_after = None;
+            }
+            out
+        }
+    }
+}
+
+fn plan_unit(t: &ResolvedTarget, u: &UnitState, version: &str, sha: Option<String>) -> UnitPlan {
+    let base = UnitPlan {
+        unit: u.unit.clone(),
+        action: UnitAction::Deploy,
+        reason: String::new(),
+        live: u.live,
+        live_version: u.live_version().map(str::to_string),
+        to: None,
+        version: Some(version.to_string()),
+        next_revision: u.last.as_ref().map_or(1, |l| l.revision + 1),
+        steps: Vec::new(),
+        locked_by: u.lock.as_ref().map(|l| l.holder.clone()),
+    };
+    if let Some(err) = &u.error {
+        return UnitPlan { action: UnitAction::Unreachable, reason: format!("unreachable: {err}"), ..base };
+    }
+    if let Some(live) = u.live {
+        if let Some(slot) = u.slot(live) {
+            let same_artifact = sha.is_none() || slot.sha256.is_none() || slot.sha256 == sha;
+            if slot.version == version && same_artifact && slot.status == SlotStatus::Healthy {
+                return UnitPlan {
+                    action: UnitAction::Noop,
+                    reason: format!("already live on {version} ({live})"),
+                    ..base
+                };
+            }
+        }
+    }
+    let to = u.live.map(Color::other).unwrap_or(Color::Blue);
+    let reuse = u.slot(to).is_some_and(|s| {
+        s.version == version
+            && s.sha256.is_some()
+            && s.sha256 == sha
+            && matches!(s.status, SlotStatus::Staged | SlotStatus::Healthy)
+    });
+    let reason = match (u.live, u.live_version()) {
+        (Some(c), Some(v)) => format!("{v} live on {c}; deploy {version} into {to}"),
+        _ => format!("first deploy: {version} into {to}"),
+    };
+    UnitPlan { reason, to: Some(to), steps: unit_steps(t, u.live, to, version, sha, reuse), ..base }
+}
+
+fn unit_steps(
+    t: &ResolvedTarget,
+    from: Option<Color>,
+    to: Color,
+    version: &str,
+    sha256: Option<String>,
+    reuse: bool,
+) -> Vec<Step> {
+    let s = &t.settings;
+    let mut steps = vec![Step::AcquireLock, Step::Stage { color: to, version: version.to_string(), sha256, reuse }];
+    if t.kind == TargetKind::Kubernetes {
+        steps.push(Step::WaitReady { color: to });
+    }
+    steps.extend(t.app.pre_deploy.iter().map(|p| Step::PreDeploy { name: p.name.clone() }));
+    let deps: Vec<(String, Vec<String>)> = t.app.services.iter().map(|s| (s.name.clone(), s.after.clone())).collect();
+    // Validation rejects cycles; fall back to declaration order regardless.
+    let order = topo::order(&deps).unwrap_or_else(|_| deps.iter().map(|(n, _)| n.clone()).collect());
+    steps.extend(order.into_iter().map(|name| Step::StartService { name, color: to }));
+    steps.extend(t.app.health_checks.iter().enumerate().map(|(index, h)| Step::HealthCheck {
+        name: h.display_name(),
+        index,
+        color: to,
+    }));
+    steps.push(Step::Switch { from, to });
+    if s.post_switch_monitor.get() > std::time::Duration::ZERO {
+        steps.push(Step::Monitor { duration: s.post_switch_monitor, color: to });
+    }
+    if let (false, Some(prev)) = (s.keep_previous, from) {
+        steps.push(Step::StopPrevious { color: prev });
+    }
+    steps.push(Step::ReleaseLock);
+    steps
+}
+
+/// Plans an instant rollback: every unit switches back to its other color,
+/// if that color still holds a release that is not failed or half-staged.
+pub fn rollback(req: &PlanRequest) -> Plan {
+    let targets = req
+        .env
+        .targets
+        .iter()
+        .map(|t| {
+            let empty = Vec::new();
+            let units_obs = req.observed.iter().find(|o| o.target == t.name).map(|o| &o.units).unwrap_or(&empty);
+            let units: Vec<UnitPlan> = units_obs.iter().map(|u| rollback_unit(t, u)).collect();
+            let deploy: Vec<String> =
+                units.iter().filter(|u| u.action == UnitAction::Deploy).map(|u| u.unit.clone()).collect();
+            TargetPlan {
+                target: t.name.clone(),
+                kind: t.kind,
+                app: t.app_name.clone(),
+                strategy: Strategy::Immediate,
+                max_concurrency: t.settings.max_concurrency.max(1),
+                auto_rollback: false,
+                max_failure_rate: 1.0,
+                waves: if deploy.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Wave { units: deploy, switch_together: false, pause_after: None }]
+                },
+                units,
+            }
+        })
+        .collect();
+    let mut plan = Plan {
+        schema_version: PLAN_SCHEMA_VERSION,
+        kind: PlanKind::Rollback,
+        project: req.project.to_string(),
+        environment: req.env.name.clone(),
+        version: req.version.to_string(),
+        created_at: req.now,
+        created_by: req.user.to_string(),
+        gates: evaluate_gates(req.env, req.now),
+        targets,
+        observed_fingerprint: fingerprint(req.observed),
+        hash: String::new(),
+    };
+    plan.hash = plan.compute_hash();
+    plan
+}
+
+fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
+    let mut p = UnitPlan {
+        unit: u.unit.clone(),
+        action: UnitAction::Blocked,
+        reason: String::new(),
+        live: u.live,
+        live_version: u.live_version().map(str::to_string),
+        to: None,
+        version: None,
+        next_revision: u.last.as_ref().map_or(1, |l| l.revision + 1),
+        steps: Vec::new(),
+        locked_by: u.lock.as_ref().map(|l| l.holder.clone()),
+    };
+    if let Some(err) = &u.error {
+        p.action = UnitAction::Unreachable;
+        p.reason = format!("unreachable: {err}");
+        return p;
+    }
+    let Some(live) = u.live else {
+        p.reason = "nothing is live yet; deploy first".into();
+        return p;
+    };
+    let prev = live.other();
+    match u.slot(prev) {
+        Some(slot) if matches!(slot.status, SlotStatus::Healthy | SlotStatus::Staged) => {
+            p.action = UnitAction::Deploy;
+            p.to = Some(prev);
+            p.version = Some(slot.version.clone());
+            p.reason = format!("switch back {live} → {prev} ({})", slot.version);
+            let mut steps = vec![Step::AcquireLock];
+            if !t.settings.keep_previous {
+                let deps: Vec<(String, Vec<String>)> =
+                    t.app.services.iter().map(|s| (s.name.clone(), s.after.clone())).collect();
+                let order = topo::order(&deps).unwrap_or_else(|_| deps.iter().map(|(n, _)| n.clone()).collect());
+                steps.extend(order.into_iter().map(|name| Step::StartService { name, color: prev }));
+            }
+            if t.kind == TargetKind::Kubernetes {
+                steps.push(Step::WaitReady { color: prev });
+            }
+            steps.extend(t.app.health_checks.iter().enumerate().map(|(index, h)| Step::HealthCheck {
+                name: h.display_name(),
+                index,
+                color: prev,
+            }));
+            steps.push(Step::Switch { from: Some(live), to: prev });
+            steps.push(Step::ReleaseLock);
+            p.steps = steps;
+        }
+        Some(slot) => {
+            p.reason = format!("previous color {prev} holds {} but it is {:?}; redeploy a good version with `rvmctl deploy --version <v>`", slot.version, slot.status).to_lowercase();
+        }
+        None => {
+            p.reason = format!(
+                "previous color {prev} is empty; nothing to roll back to. Redeploy the version you want with `rvmctl deploy --version <v>`"
+            );
+        }
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests;

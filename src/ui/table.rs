@@ -1,0 +1,267 @@
+//! Tables (comfy-table) for plans, status, history and deploy reports.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, Color as TColor, ContentArrangement, Table};
+
+use super::{Printer, paint};
+use crate::drivers::{Color, SlotState, SlotStatus};
+use crate::gates::GateStatus;
+use crate::plan::{Plan, PlanKind, UnitAction};
+use crate::rollout::{ApplyOutcome, ApplyReport, UnitResult};
+use crate::views::{Health, HistoryView, StatusView};
+
+fn table(headers: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_header(headers.iter().map(Cell::new));
+    t
+}
+
+fn color_cell(p: &Printer, c: Option<Color>) -> Cell {
+    match c {
+        Some(Color::Blue) => paint(p, "blue", TColor::Blue),
+        Some(Color::Green) => paint(p, "green", TColor::Green),
+        None => Cell::new("-"),
+    }
+}
+
+fn slot_text(s: Option<&SlotState>, live: bool) -> String {
+    match s {
+        None => "-".into(),
+        Some(s) => {
+            let status = match s.status {
+                SlotStatus::Healthy if live => "live",
+                SlotStatus::Healthy => "idle",
+                SlotStatus::Staged => "staged",
+                SlotStatus::Staging => "half-staged",
+                SlotStatus::Failed => "failed",
+            };
+            match &s.ready {
+                Some(r) => format!("{} ({status}, {r} ready)", s.version),
+                None => format!("{} ({status})", s.version),
+            }
+        }
+    }
+}
+
+fn when(t: &jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+pub fn plan(p: &Printer, plan: &Plan) -> String {
+    let mut out = String::new();
+    let verb = match plan.kind {
+        PlanKind::Deploy => format!("Deploy {}", plan.version),
+        PlanKind::Rollback => "Rollback".to_string(),
+    };
+    out.push_str(&format!("{verb} to {} (project {}), plan {}\n", plan.environment, plan.project, plan.short_hash()));
+    for g in &plan.gates {
+        let mark = match g.status {
+            GateStatus::Pass => "✓",
+            GateStatus::Required => "!",
+            GateStatus::Closed => "✗",
+        };
+        out.push_str(&format!("  {mark} {}\n", g.detail));
+    }
+    for t in &plan.targets {
+        out.push_str(&format!(
+            "\nTarget {} ({}, app {}, strategy {}, {} wave{})\n",
+            t.target,
+            t.kind,
+            t.app,
+            t.strategy,
+            t.waves.len(),
+            if t.waves.len() == 1 { "" } else { "s" }
+        ));
+        let mut tab = table(&["UNIT", "ACTION", "LIVE", "TO", "STEPS", "WHY"]);
+        for u in &t.units {
+            let action = match u.action {
+                UnitAction::Deploy if plan.kind == PlanKind::Rollback => paint(p, "rollback", TColor::Yellow),
+                UnitAction::Deploy => paint(p, "deploy", TColor::Cyan),
+                UnitAction::Noop => Cell::new("no-op"),
+                UnitAction::Unreachable => paint(p, "unreachable", TColor::Red),
+                UnitAction::Blocked => paint(p, "blocked", TColor::Red),
+            };
+            let steps = if p.wide() {
+                u.steps.iter().map(|s| s.label()).collect::<Vec<_>>().join("\n")
+            } else {
+                u.steps.len().to_string()
+            };
+            let mut why = u.reason.clone();
+            if let Some(l) = &u.locked_by {
+                why.push_str(&format!("; LOCKED by {l}"));
+            }
+            tab.add_row(vec![
+                Cell::new(&u.unit),
+                action,
+                color_cell(p, u.live),
+                color_cell(p, u.to),
+                Cell::new(steps),
+                Cell::new(why),
+            ]);
+        }
+        out.push_str(&tab.to_string());
+        out.push('\n');
+        if !p.wide() {
+            if let Some(u) = t.units.iter().find(|u| u.action == UnitAction::Deploy) {
+                out.push_str(&format!("Steps per unit (as for {}):\n", u.unit));
+                for (i, s) in u.steps.iter().enumerate() {
+                    out.push_str(&format!("  {:>2}. {}\n", i + 1, s.label()));
+                }
+            }
+        }
+    }
+    if plan.is_noop() {
+        out.push_str("\nNothing to do: every unit is already live on this version.\n");
+    }
+    out
+}
+
+pub fn status(p: &Printer, v: &StatusView) -> String {
+    let mut out = String::new();
+    for t in &v.targets {
+        out.push_str(&format!("Target {} ({}, app {}) in {}: {}\n", t.target, t.kind, t.app, v.environment, t.summary));
+        let mut headers = vec!["UNIT", "LIVE", "VERSION", "BLUE", "GREEN", "HEALTH", "LAST DEPLOY", "LOCK"];
+        if p.wide() {
+            headers.push("DETAIL");
+        }
+        let mut tab = table(&headers);
+        for u in &t.units {
+            let health = match u.health {
+                Health::Healthy => paint(p, "healthy", TColor::Green),
+                Health::Unhealthy => paint(p, "unhealthy", TColor::Red),
+                Health::Unknown => Cell::new("-"),
+                Health::Unreachable => paint(p, "unreachable", TColor::Red),
+            };
+            let last = u
+                .last_deploy
+                .as_ref()
+                .map(|h| {
+                    format!("r{} {:?} {} by {}, {}", h.revision, h.action, h.version, h.user, when(&h.at))
+                        .to_lowercase_first()
+                })
+                .unwrap_or_else(|| "-".into());
+            let lock =
+                u.lock.as_ref().map(|l| format!("{} since {}", l.holder, when(&l.since))).unwrap_or_else(|| "-".into());
+            let mut row = vec![
+                Cell::new(&u.unit),
+                color_cell(p, u.live),
+                Cell::new(u.live_version.as_deref().unwrap_or("-")),
+                Cell::new(slot_text(u.blue.as_ref(), u.live == Some(Color::Blue))),
+                Cell::new(slot_text(u.green.as_ref(), u.live == Some(Color::Green))),
+                health,
+                Cell::new(last),
+                Cell::new(lock),
+            ];
+            if p.wide() {
+                row.push(Cell::new(u.error.clone().or_else(|| u.health_detail.clone()).unwrap_or_default()));
+            }
+            tab.add_row(row);
+        }
+        out.push_str(&tab.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+trait LowerFirst {
+    fn to_lowercase_first(self) -> String;
+}
+impl LowerFirst for String {
+    /// `Deploy` → `deploy` for the action word only.
+    fn to_lowercase_first(self) -> String {
+        let mut parts = self.splitn(3, ' ');
+        let rev = parts.next().unwrap_or_default();
+        let action = parts.next().unwrap_or_default().to_lowercase();
+        let rest = parts.next().unwrap_or_default();
+        format!("{rev} {action} {rest}")
+    }
+}
+
+pub fn history(p: &Printer, v: &HistoryView) -> String {
+    let mut tab = table(&["REV", "WHEN", "TARGET", "UNIT", "ACTION", "VERSION", "FROM", "TO", "RESULT", "BY"]);
+    for r in &v.entries {
+        let e = &r.entry;
+        let result = format!("{:?}", e.result).to_lowercase();
+        let result = match e.result {
+            crate::drivers::Outcome::Success => paint(p, &result, TColor::Green),
+            _ => paint(p, &result, TColor::Red),
+        };
+        tab.add_row(vec![
+            Cell::new(e.revision),
+            Cell::new(when(&e.at)),
+            Cell::new(&r.target),
+            Cell::new(&r.unit),
+            Cell::new(format!("{:?}", e.action).to_lowercase()),
+            Cell::new(&e.version),
+            color_cell(p, e.from),
+            color_cell(p, Some(e.to)),
+            result,
+            Cell::new(&e.user),
+        ]);
+    }
+    if v.entries.is_empty() {
+        return format!("No history in {} yet.\n", v.environment);
+    }
+    tab.to_string() + "\n"
+}
+
+pub fn report(p: &Printer, r: &ApplyReport) -> String {
+    let mut tab = table(&["TARGET", "UNIT", "BEFORE", "AFTER", "VERSION", "RESULT", "TIME"]);
+    for t in &r.targets {
+        for u in &t.units {
+            let before = match (&u.version_before, u.before) {
+                (Some(v), Some(c)) => format!("{v} ({c})"),
+                _ => "-".into(),
+            };
+            let after = match u.after {
+                Some(c) if u.result == UnitResult::Switched => format!("{} ({c})", u.version.as_deref().unwrap_or("?")),
+                Some(c) => format!("{} ({c})", u.version_before.as_deref().unwrap_or("?")),
+                None => "-".into(),
+            };
+            let result = match u.result {
+                UnitResult::Switched => paint(p, "switched", TColor::Green),
+                UnitResult::Unchanged => Cell::new("unchanged"),
+                UnitResult::Failed => paint(p, "failed", TColor::Red),
+                UnitResult::RolledBack => paint(p, "rolled back", TColor::Yellow),
+                UnitResult::Skipped => Cell::new("skipped"),
+            };
+            tab.add_row(vec![
+                Cell::new(&t.target),
+                Cell::new(&u.unit),
+                Cell::new(before),
+                Cell::new(after),
+                Cell::new(u.version.as_deref().unwrap_or("-")),
+                result,
+                Cell::new(format!("{:.1}s", u.duration_ms as f64 / 1000.0)),
+            ]);
+        }
+    }
+    let verdict = match r.outcome {
+        ApplyOutcome::Success if r.kind == PlanKind::Rollback => {
+            let mut versions: Vec<&str> = r
+                .targets
+                .iter()
+                .flat_map(|t| &t.units)
+                .filter(|u| u.result == UnitResult::Switched)
+                .filter_map(|u| u.version.as_deref())
+                .collect();
+            versions.dedup();
+            format!("Rolled back: {} is live again in {}.", versions.join(", "), r.environment)
+        }
+        ApplyOutcome::Success => format!("Done: {} is live in {}.", r.version, r.environment),
+        ApplyOutcome::Noop => format!("Nothing to do: {} is already live in {}.", r.version, r.environment),
+        ApplyOutcome::Failed => {
+            "FAILED: traffic stayed on the previous color where the new one was not healthy.".into()
+        }
+        ApplyOutcome::RolledBack => {
+            "ROLLED BACK: the new color failed after the switch; traffic is back on the previous color.".into()
+        }
+        ApplyOutcome::Interrupted => {
+            "INTERRUPTED: stopped at a safe point; no unit is half-switched. Re-run the same command to continue."
+                .into()
+        }
+        ApplyOutcome::LockHeld => "REFUSED: another run holds the lock.".into(),
+    };
+    format!("{tab}\n{verdict} ({:.1}s)\n", r.duration_ms as f64 / 1000.0)
+}
