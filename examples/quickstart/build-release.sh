@@ -1,5 +1,5 @@
 #!/bin/sh
-# build-release.sh VERSION [--failing]: builds dist/edge-VERSION/, a release
+# build-release.sh VERSION [--failing | --fail-after SECONDS]: builds dist/edge-VERSION/, a release
 # folder rvmctl packs and checksums (see artifact.path in the config).
 set -eu
 [ $# -ge 1 ] || { echo "usage: $0 VERSION [--failing]" >&2; exit 2; }
@@ -9,5 +9,8 @@ rm -rf "$out"
 mkdir -p "$out"
 cp "$here/app/server.py" "$here/app/edge-ctl" "$out/"
 echo "$1" >"$out/VERSION"
-if [ "${2:-}" = "--failing" ]; then touch "$out/FAIL_HEALTH"; fi
+case "${2:-}" in
+  --failing) touch "$out/FAIL_HEALTH" ;;
+  --fail-after) echo "${3:?seconds}" >"$out/FAIL_AFTER" ;;
+esac
 echo "built $out"

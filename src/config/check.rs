@@ -111,9 +111,14 @@ impl<'s> Walker<'s> {
         match best {
             Some(list) if type_matched > 0 => issues.list.extend(list),
             _ => {
-                let expected: Vec<String> =
-                    variants.iter().map(|v| describe(self.resolve(v))).filter(|d| d != "null").collect();
-                issues.at(path, format!("expected {}, found {}", expected.join(" or "), node.type_name()), None);
+                let non_null: Vec<&J> = variants
+                    .iter()
+                    .map(|v| self.resolve(v))
+                    .filter(|v| v.get("type").and_then(J::as_str) != Some("null"))
+                    .collect();
+                let expected: Vec<String> = non_null.iter().map(|v| describe(v)).collect();
+                let help = non_null.iter().find_map(|v| type_help(node, v));
+                issues.at(path, format!("expected {}, found {}", expected.join(" or "), node.type_name()), help);
             }
         }
     }
@@ -234,15 +239,15 @@ fn describe(schema: &J) -> String {
 
 fn type_help(node: &Node, schema: &J) -> Option<String> {
     let t = schema.get("type").and_then(J::as_str);
+    let format = schema.get("format").and_then(J::as_str);
     match (&node.value, t) {
+        (Value::Int(n), _) if format == Some("duration") => Some(format!("add a unit, e.g. {n}s")),
+        (Value::Int(n), _) if format == Some("percent") => Some(format!("write it as a percentage, e.g. \"{n}%\"")),
         (Value::Int(_) | Value::Float(_) | Value::Bool(_), Some("string")) => {
             Some("quote the value to make it a string".into())
         }
         (Value::Str(s), Some("integer")) => Some(format!("write a whole number without quotes, not '{s}'")),
         (Value::Str(_), Some("array")) => Some("write a list, e.g. [a, b] or one `- item` per line".into()),
-        (Value::Int(n), _) if schema.get("format").and_then(J::as_str) == Some("duration") => {
-            Some(format!("add a unit, e.g. {n}s"))
-        }
         _ => None,
     }
 }

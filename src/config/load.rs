@@ -39,13 +39,13 @@ fn parse_checked<T: serde::de::DeserializeOwned>(
     schema: &serde_json::Value,
 ) -> Result<(T, Node), ConfigError> {
     let root = yaml::parse(text).map_err(|e| {
-        ConfigError::single(
-            name,
-            text,
-            e.pos,
-            format!("invalid YAML: {}", e.message),
-            Some("check indentation and quoting around this place".into()),
-        )
+        let line = text.lines().nth(e.pos.line.saturating_sub(1) as usize).unwrap_or("");
+        let help = if line.matches('{').count() > 1 && e.message.contains("flow") {
+            "a value with {placeholders} inside a { ... } mapping must be quoted, e.g. { path: \"./dist/app-{version}\" }"
+        } else {
+            "check indentation and quoting around this place"
+        };
+        ConfigError::single(name, text, e.pos, format!("invalid YAML: {}", e.message), Some(help.into()))
     })?;
     let mut issues = Issues::new(name, &root);
     super::check::check(&root, schema, &mut issues);

@@ -358,6 +358,8 @@ impl Executor<'_> {
                 continue;
             }
             let result = match (run.report.result, outcome) {
+                // Switched, but the monitor was cut short by a signal.
+                (UnitResult::Switched, ApplyOutcome::Interrupted) if run.report.error.is_some() => Outcome::Interrupted,
                 (UnitResult::Switched, _) => Outcome::Success,
                 (UnitResult::RolledBack, _) => Outcome::RolledBack,
                 (_, ApplyOutcome::Interrupted) => Outcome::Interrupted,
@@ -437,6 +439,8 @@ impl Executor<'_> {
         let r = tokio::select! {
             r = driver.run_step(&u.unit, step, &ctx) => r,
             _ = self.cancel.hard.cancelled(), if !step.is_switch() => Err(DriverError::Interrupted { unit: u.unit.clone() }),
+            // Watching health changes nothing: the first signal may end it.
+            _ = self.cancel.soft.cancelled(), if matches!(step, Step::Monitor { .. }) => Err(DriverError::Interrupted { unit: u.unit.clone() }),
         };
         match &r {
             Ok(out) => self.reporter.step(
@@ -511,6 +515,13 @@ impl Executor<'_> {
                             run.report.after = u.to;
                         }
                     }
+                }
+                Err(DriverError::Interrupted { .. }) if after_switch => {
+                    // Interrupted while watching: the unit stays switched, the run reports it.
+                    if let Some(run) = lock_or_recover(&runs).get_mut(&u.unit) {
+                        run.report.error = Some("post-switch monitor interrupted".into());
+                    }
+                    return false;
                 }
                 Err(e) => {
                     let snapshot = {

@@ -4,12 +4,14 @@
 GET /health -> 200 {"status": "ok", "version": ..., "color": ...}
 GET /       -> a page that shows the version and color.
 A release built with FAIL_HEALTH in it answers /health with 503, to show
-what a failing deploy looks like.
+what a failing deploy looks like; with FAIL_AFTER (seconds) it turns
+unhealthy that long after starting, to show a post-switch rollback.
 """
 import json
 import os
 import pathlib
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -17,13 +19,20 @@ VERSION = (HERE / "VERSION").read_text().strip()
 COLOR = os.environ.get("RVM_COLOR", "unknown")
 HOST = os.environ.get("RVM_HOST", "edge")
 FAILING = (HERE / "FAIL_HEALTH").exists()
+FAIL_AFTER = float((HERE / "FAIL_AFTER").read_text()) if (HERE / "FAIL_AFTER").exists() else None
+STARTED = time.monotonic()
+
+
+def failing():
+    return FAILING or (FAIL_AFTER is not None and time.monotonic() - STARTED > FAIL_AFTER)
 
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path.startswith("/health"):
-            status = 503 if FAILING else 200
-            body = json.dumps({"status": "failing" if FAILING else "ok", "version": VERSION, "color": COLOR, "host": HOST})
+            bad = failing()
+            status = 503 if bad else 200
+            body = json.dumps({"status": "failing" if bad else "ok", "version": VERSION, "color": COLOR, "host": HOST})
             ctype = "application/json"
         else:
             status = 200

@@ -1,0 +1,180 @@
+//! `rvmctl config validate` on broken files: every problem at once, each
+//! with file, line, column, a snippet and what would be valid.
+
+mod support;
+
+use support::run;
+
+const BROKEN: &str = r#"apiVersion: rvmctl/v1
+project: myrvm
+defaults:
+  stratgy: canary
+  timeout: 300
+environments:
+  production:
+    deployment_window: { start: "02:00", end: "06:00", timezone: Asia/Jakrta }
+    targets:
+      - name: fleet
+        kind: ssh
+        app: edg
+        hosts: [rvm-001, rvm-002, rvm-001]
+      - name: backend
+        kind: kubernets
+        app: edge
+apps:
+  edge:
+    artifact: { path: ./dist/edge.tar.gz }
+    services:
+      - { name: a, start: "run a", after: [c] }
+      - { name: b, start: "run b", after: [a] }
+      - { name: c, start: "run c", after: [b] }
+      - { name: d, start: "run d", after: [camera] }
+    health_checks:
+      - { kind: http, url: "http://127.0.0.1:8003/health/{verison}" }
+"#;
+
+fn validate(text: &str) -> (i32, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("deployment-config.yaml"), text).expect("write");
+    run(support::rvmctl(dir.path()).args(["config", "validate"]))
+}
+
+#[test]
+fn every_error_is_reported_with_position_and_hint() {
+    let (code, out, err) = validate(BROKEN);
+    assert_eq!(code, 2, "config errors exit 2\n{err}");
+    assert!(out.is_empty(), "diagnostics go to stderr: {out}");
+    let expect = [
+        // unknown key, with suggestion
+        ("deployment-config.yaml:4:3: unknown key 'stratgy'", "did you mean 'strategy'?"),
+        // wrong type: a duration needs a unit
+        ("deployment-config.yaml:5:12: expected a duration like 30s or 10m, found an integer", "add a unit, e.g. 300s"),
+        // unknown timezone
+        ("deployment-config.yaml:8:66: unknown time zone 'Asia/Jakrta'; did you mean 'Asia/Jakarta'?", ""),
+        // bad enum value
+        ("deployment-config.yaml:15:15: unknown value 'kubernets' for 'kind'", "did you mean 'kubernetes'?"),
+    ];
+    for (msg, help) in expect {
+        assert!(err.contains(msg), "missing `{msg}` in:\n{err}");
+        assert!(err.contains(help), "missing help `{help}` in:\n{err}");
+    }
+    // The schema errors are all reported at once; semantic ones need a file that parses.
+    assert!(err.contains("4 problems in deployment-config.yaml"), "{err}");
+    // A snippet with the offending line.
+    assert!(err.contains("4 │   stratgy: canary"), "{err}");
+}
+
+#[test]
+fn semantic_errors_are_reported_together() {
+    let fixed = BROKEN
+        .replace("stratgy", "strategy")
+        .replace("timeout: 300\n", "timeout: 300s\n")
+        .replace("Jakrta", "Jakarta")
+        .replace("kubernets", "kubernetes");
+    let (code, _, err) = validate(&fixed);
+    assert_eq!(code, 2, "{err}");
+    let expect = [
+        ("deployment-config.yaml:12:14: target 'fleet' refers to undefined app 'edg'", "did you mean 'edge'?"),
+        ("deployment-config.yaml:13:35: duplicate host name 'rvm-001' (also hosts[0])", ""),
+        ("service dependency cycle: a → c → b → a", "remove one of these `after:` entries"),
+        ("deployment-config.yaml:24:44: service 'd' depends on undefined service 'camera'", ""),
+        ("deployment-config.yaml:26:28: unknown placeholder {verison}; did you mean {version}?", ""),
+        ("kubernetes target 'backend' needs app 'edge' to have `image` or `manifest`", ""),
+    ];
+    for (msg, help) in expect {
+        assert!(err.contains(msg), "missing `{msg}` in:\n{err}");
+        assert!(err.contains(help), "missing help `{help}` in:\n{err}");
+    }
+    assert!(err.contains("6 problems"), "{err}");
+}
+
+#[test]
+fn missing_required_keys_and_wrong_types() {
+    let (code, _, err) = validate(
+        "apiVersion: rvmctl/v1\nenvironments:\n  dev:\n    targets:\n      - name: x\n        kind: local\n        app: [a]\n",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("deployment-config.yaml:1:1: missing required key 'project' in the top level"), "{err}");
+    assert!(err.contains("deployment-config.yaml:7:14: expected a string, found a list"), "{err}");
+}
+
+#[test]
+fn a_future_api_version_is_refused_clearly() {
+    let (code, _, err) = validate("apiVersion: rvmctl/v9\nproject: p\nenvironments: {}\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("unsupported apiVersion 'rvmctl/v9'"), "{err}");
+    assert!(err.contains("a newer file needs a newer rvmctl"), "{err}");
+}
+
+#[test]
+fn yaml_syntax_errors_point_at_the_place() {
+    let (code, _, err) =
+        validate("apiVersion: rvmctl/v1\nproject: p\napps:\n  edge:\n    artifact: { path: ./dist/x-{version} }\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("deployment-config.yaml:5:"), "{err}");
+    assert!(err.contains("must be quoted"), "{err}");
+}
+
+#[test]
+fn json_output_lists_issues_for_tools() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("c.yaml"), "apiVersion: rvmctl/v1\nproject: p\nenvironments: {}\nextra: 1\n")
+        .expect("write");
+    let (code, out, _) = run(support::rvmctl(dir.path()).args(["-f", "c.yaml", "config", "validate", "-o", "json"]));
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["valid"], false);
+    let issues = v["issues"].as_array().expect("issues");
+    assert!(
+        issues.iter().any(|i| i["line"] == 4 && i["column"] == 1 && i["message"] == "unknown key 'extra'"),
+        "{out}"
+    );
+}
+
+#[test]
+fn inventory_files_and_selectors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("inventory.yaml"),
+        "hosts:\n  - { name: rvm-001, address: 10.0.0.1, labels: { site: jakarta } }\n  - { name: rvm-002, address: 10.0.0.2, labels: { site: bandung } }\n  - { name: rvm-003, adress: 10.0.0.3 }\n",
+    )
+    .expect("write");
+    let cfg = "apiVersion: rvmctl/v1\nproject: p\nenvironments:\n  production:\n    targets:\n      - { name: fleet, kind: ssh, app: edge, inventory: ./inventory.yaml, selector: { site: jakarta } }\napps:\n  edge: { artifact: { url: \"https://x/{version}.tgz\", sha256: abc } }\n";
+    std::fs::write(dir.path().join("deployment-config.yaml"), cfg).expect("write");
+    let (code, _, err) = run(support::rvmctl(dir.path()).args(["config", "validate"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("inventory.yaml:4:22: unknown key 'adress'"), "errors point into the inventory file: {err}");
+    assert!(err.contains("did you mean 'address'?"), "{err}");
+    // Fixed: the selector keeps the jakarta host only.
+    std::fs::write(dir.path().join("inventory.yaml"), "hosts:\n  - { name: rvm-001, address: 10.0.0.1, labels: { site: jakarta } }\n  - { name: rvm-002, address: 10.0.0.2, labels: { site: bandung } }\n").expect("write");
+    let (code, out, err) = run(support::rvmctl(dir.path()).args(["config", "view", "-e", "production", "-o", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let hosts = v["environments"][0]["targets"][0]["hosts"].as_array().expect("hosts");
+    assert_eq!(hosts.len(), 1);
+    assert_eq!(hosts[0]["name"], "rvm-001");
+}
+
+#[test]
+fn the_reference_example_and_the_quickstart_are_valid() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, out, err) =
+        run(support::rvmctl(repo).args(["-f", "examples/quickstart/deployment-config.yaml", "config", "validate"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) =
+        run(support::rvmctl(repo).args(["-f", "examples/reference/deployment-config.yaml", "config", "validate"]));
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn config_view_redacts_secrets_and_applies_defaults() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = "apiVersion: rvmctl/v1\nproject: p\nglobal:\n  notifications:\n    - { kind: webhook, url: \"https://ops:s3cret@hooks.example.com/d?token=abc123\" }\ndefaults: { timeout: 10m }\nenvironments:\n  dev:\n    targets: [ { name: t, kind: local, app: a, hosts: [h1] } ]\napps:\n  a: { artifact: { path: ./x } }\n";
+    std::fs::write(dir.path().join("deployment-config.yaml"), cfg).expect("write");
+    let (code, out, err) = run(support::rvmctl(dir.path()).args(["config", "view"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("s3cret") && !out.contains("abc123"), "{out}");
+    assert!(out.contains("token=***"), "{out}");
+    assert!(out.contains("timeout: 10m"), "{out}");
+    assert!(out.contains("strategy: blue_green"), "built-in default shown: {out}");
+}

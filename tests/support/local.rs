@@ -1,0 +1,140 @@
+//! A throwaway project with a `local` target: N simulated hosts under a temp
+//! folder, the quickstart's real HTTP app as the release, free ports per
+//! host and color, and cleanup of every service it started.
+
+use std::path::{Path, PathBuf};
+
+use tempfile::TempDir;
+
+pub struct LocalProject {
+    pub dir: TempDir,
+    pub hosts: Vec<String>,
+}
+
+pub struct Options {
+    pub hosts: usize,
+    pub strategy: &'static str,
+    pub monitor: &'static str,
+    pub extra_env: &'static str,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { hosts: 2, strategy: "blue_green", monitor: "1s", extra_env: "" }
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+impl LocalProject {
+    pub fn new(opts: Options) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let hosts: Vec<String> = (1..=opts.hosts).map(|i| format!("sim-{i:02}")).collect();
+        let host_lines: String = hosts
+            .iter()
+            .map(|h| {
+                format!(
+                    "          - {{ name: {h}, vars: {{ port_blue: {}, port_green: {} }} }}\n",
+                    super::free_port(),
+                    super::free_port()
+                )
+            })
+            .collect();
+        let config = format!(
+            r#"apiVersion: rvmctl/v1
+project: testrvm
+defaults:
+  strategy: {strategy}
+  timeout: 20s
+  post_switch_monitor: {monitor}
+  rollback_criteria: {{ max_failure_rate: 0%, health_check_failures: 2 }}
+environments:
+  development:
+    targets:
+      - name: edge-sim
+        kind: local
+        root: ./sandbox
+        app: edge
+        hosts:
+{host_lines}{extra_env}
+apps:
+  edge:
+    artifact: {{ path: "./dist/edge-{{version}}" }}
+    services:
+      - {{ name: edge-app, start: "./edge-ctl start {{port_{{color}}}}", stop: "./edge-ctl stop {{port_{{color}}}}" }}
+    health_checks:
+      - {{ kind: http, url: "http://127.0.0.1:{{port_{{color}}}}/health", expect_body_contains: "{{version}}", timeout: 2s, retries: 2, interval: 200ms }}
+"#,
+            strategy = opts.strategy,
+            monitor = opts.monitor,
+            extra_env = opts.extra_env,
+        );
+        std::fs::write(dir.path().join("deployment-config.yaml"), config).expect("write config");
+        LocalProject { dir, hosts }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Builds `dist/edge-VERSION` from the quickstart app.
+    pub fn release(&self, version: &str, failing: bool) {
+        self.release_with(version, failing, None);
+    }
+
+    /// Like [`release`], optionally turning unhealthy `fail_after` seconds after start.
+    pub fn release_with(&self, version: &str, failing: bool, fail_after: Option<f64>) {
+        let out = self.path().join("dist").join(format!("edge-{version}"));
+        std::fs::create_dir_all(&out).expect("dist dir");
+        for f in ["server.py", "edge-ctl"] {
+            std::fs::copy(repo().join("examples/quickstart/app").join(f), out.join(f)).expect("copy app");
+        }
+        std::fs::write(out.join("VERSION"), format!("{version}\n")).expect("VERSION");
+        if failing {
+            std::fs::write(out.join("FAIL_HEALTH"), "").expect("FAIL_HEALTH");
+        }
+        if let Some(secs) = fail_after {
+            std::fs::write(out.join("FAIL_AFTER"), secs.to_string()).expect("FAIL_AFTER");
+        }
+    }
+
+    pub fn host_dir(&self, host: &str) -> PathBuf {
+        self.path().join("sandbox").join(host)
+    }
+
+    /// Where `current` points on a host (blue/green), if anywhere.
+    pub fn live(&self, host: &str) -> Option<String> {
+        std::fs::read_link(self.host_dir(host).join("current")).ok().map(|p| p.to_string_lossy().into_owned())
+    }
+
+    pub fn history_lines(&self, host: &str) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.host_dir(host).join(".rvmctl/history.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    pub fn cmd(&self) -> assert_cmd::Command {
+        super::rvmctl(self.path())
+    }
+}
+
+impl Drop for LocalProject {
+    fn drop(&mut self) {
+        // Stop every app the deploys started (pid files live in {host}/run/).
+        for h in &self.hosts {
+            if let Ok(entries) = std::fs::read_dir(self.host_dir(h).join("run")) {
+                for e in entries.flatten() {
+                    if e.path().extension().is_some_and(|x| x == "pid") {
+                        if let Ok(pid) = std::fs::read_to_string(e.path()) {
+                            let _ = std::process::Command::new("kill").arg(pid.trim()).status();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

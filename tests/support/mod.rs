@@ -1,0 +1,37 @@
+//! Shared helpers for integration tests that drive the real `rvmctl` binary.
+#![allow(dead_code)]
+
+pub mod local;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// `rvmctl` with a clean, non-interactive environment.
+pub fn rvmctl(dir: &Path) -> Command {
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("rvmctl");
+    cmd.current_dir(dir)
+        .env_remove("RVMCTL_CONFIG")
+        .env_remove("RVMCTL_ENV")
+        .env_remove("GITHUB_ACTIONS")
+        .env("CI", "true")
+        .env("NO_COLOR", "1")
+        .env("RVMCTL_USER", "tester")
+        .env("XDG_CACHE_HOME", dir.join(".cache"));
+    cmd
+}
+
+/// A free TCP port on loopback (bind to :0, read, release).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
+}
+
+/// Output of a finished command as (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("rvmctl runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
