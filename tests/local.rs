@@ -224,7 +224,7 @@ fn no_tty_means_no_prompt() {
 fn ctrl_c_stops_at_a_safe_point_and_a_rerun_converges() {
     let p = LocalProject::new(Options { monitor: "8s", ..Options::default() });
     p.release("1.0.0", false);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("rvmctl"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("rvmctl"))
         .current_dir(p.path())
         .args(["deploy", "-e", "development", "--version", "1.0.0", "--yes"])
         .env("CI", "true")
