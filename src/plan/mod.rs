@@ -490,7 +490,11 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
             p.steps = steps;
         }
         Some(slot) => {
-            p.reason = format!("previous color {prev} holds {} but it is {:?}; redeploy a good version with `rvmctl deploy --version <v>`", slot.version, slot.status).to_lowercase();
+            p.reason = format!(
+                "previous color {prev} holds {} but it is {}; redeploy a good version with `rvmctl deploy --version <v>`",
+                slot.version,
+                format!("{:?}", slot.status).to_lowercase()
+            );
         }
         None => {
             p.reason = format!(

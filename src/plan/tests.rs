@@ -1,1 +1,311 @@
+use std::path::Path;
 
+use jiff::Timestamp;
+
+use super::*;
+use crate::config::load_str;
+use crate::drivers::{HistoryAction, HistoryEntry, LockInfo, Outcome, SlotState};
+use crate::ui::{OutputFormat, Printer};
+
+const CONFIG: &str = r#"
+apiVersion: rvmctl/v1
+project: myrvm
+defaults:
+  post_switch_monitor: 30s
+environments:
+  production:
+    approval_required: true
+    approvers: [ops-lead]
+    deployment_window: { start: "02:00", end: "06:00", timezone: Asia/Jakarta }
+    targets:
+      - name: fleet
+        kind: local
+        app: edge
+        strategy: canary
+        canary: { steps: [5%, 25%, 100%], pause: 10m }
+        hosts: [h01, h02, h03, h04, h05, h06, h07, h08, h09, h10, h11, h12, h13, h14, h15, h16, h17, h18, h19, h20]
+      - name: bench
+        kind: local
+        app: edge
+        strategy: rolling
+        batch_size: 3
+        keep_previous: false
+        hosts: [b1, b2, b3, b4, b5, b6, b7]
+apps:
+  edge:
+    artifact: { path: ./dist }
+    services:
+      - { name: main_application, start: "start main", after: [detection] }
+      - { name: detection, start: "start det", after: [config] }
+      - { name: config, start: "start config" }
+    pre_deploy:
+      - { name: disk_space, run: "true" }
+    health_checks:
+      - { kind: http, url: "http://127.0.0.1:8003/health" }
+"#;
+
+fn env() -> crate::config::ResolvedEnv {
+    let cfg =
+        load_str(Path::new("/tmp/deployment-config.yaml"), "deployment-config.yaml", CONFIG).expect("valid config");
+    cfg.environment("production").expect("env")
+}
+
+fn at(s: &str) -> Timestamp {
+    s.parse().expect("timestamp")
+}
+
+fn slot(version: &str, status: SlotStatus) -> SlotState {
+    SlotState {
+        version: version.into(),
+        sha256: Some("aaaa".into()),
+        status,
+        updated_at: at("2026-11-01T00:00:00Z"),
+        ready: None,
+    }
+}
+
+fn fresh(unit: &str) -> UnitState {
+    UnitState { unit: unit.into(), live: None, blue: None, green: None, lock: None, last: None, error: None }
+}
+
+fn live_blue(unit: &str, version: &str) -> UnitState {
+    UnitState {
+        live: Some(Color::Blue),
+        blue: Some(slot(version, SlotStatus::Healthy)),
+        last: Some(HistoryEntry {
+            revision: 4,
+            at: at("2026-11-01T00:00:00Z"),
+            user: "ops".into(),
+            action: HistoryAction::Deploy,
+            version: version.into(),
+            from: None,
+            to: Color::Blue,
+            result: Outcome::Success,
+            plan_hash: None,
+            message: None,
+        }),
+        ..fresh(unit)
+    }
+}
+
+fn observed(env: &crate::config::ResolvedEnv, f: impl Fn(&str) -> UnitState) -> Vec<ObservedTarget> {
+    env.targets
+        .iter()
+        .map(|t| ObservedTarget {
+            target: t.name.clone(),
+            units: t.hosts.iter().map(|h| f(&h.name)).collect(),
+            artifact_sha256: Some("aaaa".into()),
+        })
+        .collect()
+}
+
+fn plan_for(obs: &[ObservedTarget], version: &str, now: &str) -> Plan {
+    let env = env();
+    compute(&PlanRequest { project: "myrvm", env: &env, version, observed: obs, now: at(now), user: "tester" })
+}
+
+const NIGHT_IN_JAKARTA: &str = "2026-11-23T20:00:00Z"; // 03:00 WIB
+const NOON_IN_JAKARTA: &str = "2026-11-23T05:00:00Z"; // 12:00 WIB
+
+#[test]
+fn first_deploy_orders_steps_and_services() {
+    let e = env();
+    let obs = observed(&e, fresh);
+    let plan = plan_for(&obs, "1.4.2", NIGHT_IN_JAKARTA);
+    let u = &plan.targets[0].units[0];
+    assert_eq!(u.action, UnitAction::Deploy);
+    assert_eq!(u.to, Some(Color::Blue));
+    let labels: Vec<String> = u.steps.iter().map(Step::label).collect();
+    assert_eq!(
+        labels,
+        [
+            "acquire lock",
+            "stage 1.4.2 into blue",
+            "pre-deploy check disk_space",
+            "start config (blue)",
+            "start detection (blue)",
+            "start main_application (blue)",
+            "health check http http://127.0.0.1:8003/health (blue)",
+            "switch live → blue",
+            "monitor blue for 30s",
+            "release lock",
+        ]
+    );
+    // keep_previous: false on bench → stop the previous color after the monitor.
+    let b = &plan.targets[1].units[0];
+    assert!(!b.steps.iter().any(|s| matches!(s, Step::StopPrevious { .. })), "nothing to stop on a first deploy");
+}
+
+#[test]
+fn canary_and_rolling_waves() {
+    let e = env();
+    let plan = plan_for(&observed(&e, fresh), "1.4.2", NIGHT_IN_JAKARTA);
+    let sizes: Vec<usize> = plan.targets[0].waves.iter().map(|w| w.units.len()).collect();
+    assert_eq!(sizes, [1, 4, 15], "5% of 20 → 1, 25% → 5 cumulative, then the rest");
+    assert_eq!(plan.targets[0].waves[0].pause_after.as_deref(), Some("10m"));
+    assert_eq!(plan.targets[0].waves[2].pause_after, None);
+    let sizes: Vec<usize> = plan.targets[1].waves.iter().map(|w| w.units.len()).collect();
+    assert_eq!(sizes, [3, 3, 1]);
+}
+
+#[test]
+fn live_version_is_a_noop_and_staged_slot_is_reused() {
+    let e = env();
+    let obs = observed(&e, |u| {
+        let mut s = live_blue(u, "1.4.2");
+        if u == "h02" {
+            s = live_blue(u, "1.4.1");
+            s.green = Some(slot("1.4.2", SlotStatus::Staged));
+        }
+        s
+    });
+    let plan = plan_for(&obs, "1.4.2", NIGHT_IN_JAKARTA);
+    let units = &plan.targets[0].units;
+    assert_eq!(units[0].action, UnitAction::Noop);
+    assert_eq!(units[0].reason, "already live on 1.4.2 (blue)");
+    assert_eq!(units[1].action, UnitAction::Deploy);
+    assert_eq!(units[1].to, Some(Color::Green));
+    assert_eq!(units[1].next_revision, 5);
+    assert!(matches!(units[1].steps[1], Step::Stage { reuse: true, .. }), "{:?}", units[1].steps[1]);
+    assert_eq!(plan.targets[0].waves.iter().map(|w| w.units.len()).sum::<usize>(), 1, "only h02 is deployed");
+    // A different artifact under the same version is not a no-op.
+    let mut other = obs.clone();
+    other[0].artifact_sha256 = Some("bbbb".into());
+    let plan = plan_for(&other, "1.4.2", NIGHT_IN_JAKARTA);
+    assert_eq!(plan.targets[0].units[0].action, UnitAction::Deploy);
+}
+
+#[test]
+fn unreachable_and_locked_units_are_explained() {
+    let e = env();
+    let obs = observed(&e, |u| match u {
+        "h03" => UnitState::unreachable(u, "connection refused".into()),
+        "h04" => UnitState {
+            lock: Some(LockInfo {
+                holder: "ana@laptop (pid 7)".into(),
+                since: at("2026-11-23T19:00:00Z"),
+                operation: "deploy 1.4.1".into(),
+                plan_hash: None,
+            }),
+            ..fresh(u)
+        },
+        _ => fresh(u),
+    });
+    let plan = plan_for(&obs, "1.4.2", NIGHT_IN_JAKARTA);
+    let u3 = &plan.targets[0].units[2];
+    assert_eq!(u3.action, UnitAction::Unreachable);
+    assert_eq!(u3.reason, "unreachable: connection refused");
+    assert_eq!(plan.targets[0].units[3].locked_by.as_deref(), Some("ana@laptop (pid 7)"));
+}
+
+#[test]
+fn gates_are_evaluated_at_the_given_instant() {
+    let e = env();
+    let obs = observed(&e, fresh);
+    let night = plan_for(&obs, "1.4.2", NIGHT_IN_JAKARTA);
+    let noon = plan_for(&obs, "1.4.2", NOON_IN_JAKARTA);
+    use crate::gates::{GateKind, GateStatus};
+    let window = |p: &Plan| p.gates.iter().find(|g| g.gate == GateKind::Window).cloned().expect("window gate");
+    assert_eq!(window(&night).status, GateStatus::Pass);
+    assert_eq!(window(&noon).status, GateStatus::Closed);
+    assert_eq!(window(&noon).next_open, Some(at("2026-11-23T19:00:00Z")));
+    assert!(night.gates.iter().any(|g| g.gate == GateKind::Approval && g.status == GateStatus::Required));
+}
+
+#[test]
+fn hash_and_fingerprint_track_content() {
+    let e = env();
+    let obs = observed(&e, fresh);
+    let a = plan_for(&obs, "1.4.2", NIGHT_IN_JAKARTA);
+    let b = plan_for(&obs, "1.4.2", NIGHT_IN_JAKARTA);
+    assert_eq!(a.hash, b.hash, "deterministic");
+    assert_eq!(a.hash, a.compute_hash());
+    let c = plan_for(&obs, "1.4.3", NIGHT_IN_JAKARTA);
+    assert_ne!(a.hash, c.hash);
+    let changed = observed(&e, |u| live_blue(u, "1.4.0"));
+    assert_ne!(fingerprint(&obs), fingerprint(&changed));
+    // Locks and history do not make a plan stale; the live state does.
+    let locked = observed(&e, |u| UnitState { lock: live_blue(u, "x").lock, ..fresh(u) });
+    assert_eq!(fingerprint(&obs), fingerprint(&locked));
+}
+
+#[test]
+fn rollback_switches_back_only_to_a_good_previous_color() {
+    let e = env();
+    let obs = observed(&e, |u| match u {
+        "h01" => UnitState {
+            live: Some(Color::Green),
+            green: Some(slot("1.4.2", SlotStatus::Healthy)),
+            blue: Some(slot("1.4.1", SlotStatus::Healthy)),
+            ..fresh(u)
+        },
+        "h02" => UnitState {
+            live: Some(Color::Green),
+            green: Some(slot("1.4.2", SlotStatus::Healthy)),
+            blue: Some(slot("1.4.1", SlotStatus::Failed)),
+            ..fresh(u)
+        },
+        "h03" => UnitState { live: Some(Color::Blue), blue: Some(slot("1.4.2", SlotStatus::Healthy)), ..fresh(u) },
+        _ => fresh(u),
+    });
+    let plan = rollback(&PlanRequest {
+        project: "myrvm",
+        env: &e,
+        version: "previous",
+        observed: &obs,
+        now: at(NIGHT_IN_JAKARTA),
+        user: "t",
+    });
+    let units = &plan.targets[0].units;
+    assert_eq!(units[0].action, UnitAction::Deploy);
+    assert_eq!(units[0].to, Some(Color::Blue));
+    assert_eq!(units[0].version.as_deref(), Some("1.4.1"));
+    assert!(!units[0].steps.iter().any(|s| matches!(s, Step::Stage { .. })), "no restaging");
+    assert_eq!(units[1].action, UnitAction::Blocked);
+    assert!(units[1].reason.contains("is failed"), "{}", units[1].reason);
+    assert_eq!(units[2].action, UnitAction::Blocked);
+    assert!(units[2].reason.contains("is empty; nothing to roll back to"), "{}", units[2].reason);
+    assert_eq!(units[3].reason, "nothing is live yet; deploy first");
+    // keep_previous: false → the previous color's services start before the switch back.
+    let obs = observed(&e, |u| UnitState {
+        live: Some(Color::Green),
+        green: Some(slot("2", SlotStatus::Healthy)),
+        blue: Some(slot("1", SlotStatus::Healthy)),
+        ..fresh(u)
+    });
+    let plan = rollback(&PlanRequest {
+        project: "myrvm",
+        env: &e,
+        version: "previous",
+        observed: &obs,
+        now: at(NIGHT_IN_JAKARTA),
+        user: "t",
+    });
+    assert!(plan.targets[1].units[0].steps.iter().any(|s| matches!(s, Step::StartService { .. })));
+}
+
+fn printer(format: OutputFormat) -> Printer {
+    Printer { format, color: false, stderr_tty: false, quiet: false, verbose: 0 }
+}
+
+#[test]
+fn plan_table_snapshot() {
+    let e = env();
+    let obs = observed(&e, |u| match u {
+        "h01" => live_blue(u, "1.4.2"),
+        "h02" => UnitState::unreachable(u, "ssh: connect to host h02 port 22: Connection refused".into()),
+        _ => live_blue(u, "1.4.1"),
+    });
+    let plan = plan_for(&obs, "1.4.2", NOON_IN_JAKARTA);
+    insta::assert_snapshot!(crate::ui::table::plan(&printer(OutputFormat::Table), &plan));
+}
+
+#[test]
+fn plan_json_snapshot() {
+    let e = env();
+    let obs = observed(&e, |u| live_blue(u, "1.4.1"));
+    let mut plan = plan_for(&obs, "1.4.2", NIGHT_IN_JAKARTA);
+    plan.targets.truncate(1);
+    plan.targets[0].units.truncate(1);
+    insta::assert_json_snapshot!(plan, { ".hash" => "[hash]", ".observed_fingerprint" => "[fingerprint]" });
+}

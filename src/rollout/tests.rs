@@ -1,1 +1,264 @@
+//! The executor's strategy logic against an in-memory driver: failure
+//! budgets, canary stops, rollback of switched units, locks. (Each real
+//! driver runs the same strategies in the integration tests.)
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+
+use super::*;
+use crate::config::schema::TargetKind;
+use crate::drivers::{SlotState, SlotStatus, StepOutput, UnitState};
+
+#[derive(Default)]
+struct Fake {
+    units: Vec<String>,
+    fail_health: HashSet<String>,
+    fail_monitor: HashSet<String>,
+    locked: HashSet<String>,
+    live: Mutex<HashMap<String, Color>>,
+    log: Mutex<Vec<String>>,
+}
+
+struct NoLock;
+#[async_trait]
+impl LockGuard for NoLock {
+    async fn release(self: Box<Self>) -> Result<(), DriverError> {
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Driver for Fake {
+    fn kind(&self) -> TargetKind {
+        TargetKind::Local
+    }
+    fn units(&self) -> Vec<String> {
+        self.units.clone()
+    }
+    async fn observe(&self, unit: &str) -> UnitState {
+        let live = self.live.lock().unwrap().get(unit).copied();
+        let slot = |v: &str| {
+            Some(SlotState {
+                version: v.into(),
+                sha256: None,
+                status: SlotStatus::Healthy,
+                updated_at: jiff::Timestamp::UNIX_EPOCH,
+                ready: None,
+            })
+        };
+        UnitState { unit: unit.into(), live, blue: slot("1"), green: None, lock: None, last: None, error: None }
+    }
+    async fn prepare(&self, _: &str) -> Result<Option<String>, String> {
+        Ok(None)
+    }
+    async fn lock(&self, unit: &str, _: &LockInfo) -> Result<Box<dyn LockGuard>, DriverError> {
+        if self.locked.contains(unit) {
+            return Err(DriverError::Locked { unit: unit.into(), info: LockInfo::new("deploy", None) });
+        }
+        Ok(Box::new(NoLock))
+    }
+    async fn run_step(&self, unit: &str, step: &Step, _: &StepContext) -> Result<StepOutput, DriverError> {
+        self.log.lock().unwrap().push(format!("{unit}: {}", step.label()));
+        let fail = |what: &str| {
+            Err(DriverError::StepFailed {
+                unit: unit.into(),
+                step: what.into(),
+                message: "boom".into(),
+                output: String::new(),
+            })
+        };
+        match step {
+            Step::HealthCheck { .. } if self.fail_health.contains(unit) => fail("health"),
+            Step::Monitor { .. } if self.fail_monitor.contains(unit) => fail("monitor"),
+            Step::Switch { to, .. } => {
+                self.live.lock().unwrap().insert(unit.into(), *to);
+                Ok(StepOutput::default())
+            }
+            _ => Ok(StepOutput::default()),
+        }
+    }
+    async fn probe(&self, _: &str, _: Color, _: &str) -> Result<(), DriverError> {
+        Ok(())
+    }
+    async fn append_history(&self, unit: &str, e: &HistoryEntry) -> Result<(), DriverError> {
+        self.log.lock().unwrap().push(format!("{unit}: history {:?}", e.result));
+        Ok(())
+    }
+    async fn history(&self, _: &str) -> Result<Vec<HistoryEntry>, DriverError> {
+        Ok(Vec::new())
+    }
+    async fn break_lock(&self, _: &str) -> Result<(), DriverError> {
+        Ok(())
+    }
+}
+
+fn unit_plan(name: &str) -> UnitPlan {
+    UnitPlan {
+        unit: name.into(),
+        action: UnitAction::Deploy,
+        reason: String::new(),
+        live: Some(Color::Blue),
+        live_version: Some("1".into()),
+        to: Some(Color::Green),
+        version: Some("2".into()),
+        next_revision: 2,
+        steps: vec![
+            Step::AcquireLock,
+            Step::Stage { color: Color::Green, version: "2".into(), sha256: None, reuse: false },
+            Step::HealthCheck { name: "h".into(), index: 0, color: Color::Green },
+            Step::Switch { from: Some(Color::Blue), to: Color::Green },
+            Step::Monitor { duration: crate::config::types::Duration::from_secs(1), color: Color::Green },
+            Step::ReleaseLock,
+        ],
+        locked_by: None,
+    }
+}
+
+fn plan(
+    n: usize,
+    strategy: crate::config::schema::Strategy,
+    waves: Vec<Vec<usize>>,
+    together: bool,
+    budget: f64,
+) -> Plan {
+    let units: Vec<UnitPlan> = (0..n).map(|i| unit_plan(&format!("u{i}"))).collect();
+    Plan {
+        schema_version: 1,
+        kind: PlanKind::Deploy,
+        project: "p".into(),
+        environment: "e".into(),
+        version: "2".into(),
+        created_at: jiff::Timestamp::UNIX_EPOCH,
+        created_by: "t".into(),
+        gates: vec![],
+        targets: vec![TargetPlan {
+            target: "t".into(),
+            kind: TargetKind::Local,
+            app: "a".into(),
+            strategy,
+            max_concurrency: 4,
+            auto_rollback: true,
+            max_failure_rate: budget,
+            waves: waves
+                .into_iter()
+                .map(|w| crate::plan::Wave {
+                    units: w.into_iter().map(|i| format!("u{i}")).collect(),
+                    switch_together: together,
+                    pause_after: None,
+                })
+                .collect(),
+            units,
+        }],
+        observed_fingerprint: String::new(),
+        hash: "h".into(),
+    }
+}
+
+fn fake(n: usize) -> Fake {
+    let f = Fake { units: (0..n).map(|i| format!("u{i}")).collect(), ..Fake::default() };
+    for u in &f.units {
+        f.live.lock().unwrap().insert(u.clone(), Color::Blue);
+    }
+    f
+}
+
+async fn execute(plan: &Plan, driver: Arc<Fake>) -> ApplyReport {
+    let exec = Executor {
+        plan,
+        drivers: HashMap::from([("t".to_string(), driver as Arc<dyn Driver>)]),
+        reporter: Arc::new(Silent),
+        cancel: Cancel::default(),
+        user: "t".into(),
+        health_check_failures: HashMap::new(),
+    };
+    exec.run().await
+}
+
+fn results(r: &ApplyReport) -> Vec<UnitResult> {
+    r.targets[0].units.iter().map(|u| u.result).collect()
+}
+
+use crate::config::schema::Strategy;
+
+#[tokio::test]
+async fn blue_green_switches_nobody_when_staging_breaks_the_budget() {
+    let mut f = fake(4);
+    f.fail_health.insert("u2".into());
+    let f = Arc::new(f);
+    let r = execute(&plan(4, Strategy::BlueGreen, vec![vec![0, 1, 2, 3]], true, 0.1), f.clone()).await;
+    assert_eq!(r.outcome, ApplyOutcome::Failed);
+    assert!(f.live.lock().unwrap().values().all(|c| *c == Color::Blue), "nobody switched");
+    assert_eq!(results(&r)[2], UnitResult::Failed);
+    assert!(r.errors.iter().any(|e| e.contains("nothing in this wave was switched")), "{:?}", r.errors);
+}
+
+#[tokio::test]
+async fn blue_green_within_budget_switches_the_healthy_ones() {
+    let mut f = fake(10);
+    f.fail_health.insert("u3".into());
+    let f = Arc::new(f);
+    let r = execute(&plan(10, Strategy::BlueGreen, vec![(0..10).collect()], true, 0.2), f.clone()).await;
+    let live = f.live.lock().unwrap().clone();
+    assert_eq!(live.values().filter(|c| **c == Color::Green).count(), 9);
+    assert_eq!(live["u3"], Color::Blue);
+    assert_eq!(r.outcome, ApplyOutcome::Failed, "a failed unit is still a failed deploy (exit 4)");
+}
+
+#[tokio::test]
+async fn canary_stops_and_rolls_back_switched_units() {
+    let mut f = fake(6);
+    f.fail_monitor.insert("u3".into());
+    let f = Arc::new(f);
+    let r = execute(&plan(6, Strategy::Canary, vec![vec![0], vec![1, 2, 3], vec![4, 5]], true, 0.1), f.clone()).await;
+    assert_eq!(r.outcome, ApplyOutcome::RolledBack);
+    let live = f.live.lock().unwrap().clone();
+    assert!(live.values().all(|c| *c == Color::Blue), "everything switched was switched back: {live:?}");
+    let res = results(&r);
+    assert_eq!(res[0], UnitResult::RolledBack);
+    assert_eq!(res[3], UnitResult::RolledBack);
+    assert_eq!(res[4], UnitResult::Skipped, "the last wave never started");
+    let log = f.log.lock().unwrap().clone();
+    assert!(!log.iter().any(|l| l.starts_with("u4:") && l.contains("stage")), "{log:?}");
+}
+
+#[tokio::test]
+async fn immediate_switches_each_unit_when_it_is_ready() {
+    let f = Arc::new(fake(3));
+    let r = execute(&plan(3, Strategy::Immediate, vec![vec![0, 1, 2]], false, 0.0), f.clone()).await;
+    assert_eq!(r.outcome, ApplyOutcome::Success);
+    assert!(results(&r).iter().all(|r| *r == UnitResult::Switched));
+    let log = f.log.lock().unwrap().clone();
+    assert_eq!(log.iter().filter(|l| l.ends_with("history Success")).count(), 3);
+}
+
+#[tokio::test]
+async fn a_held_lock_refuses_before_any_change() {
+    let mut f = fake(3);
+    f.locked.insert("u1".into());
+    let f = Arc::new(f);
+    let r = execute(&plan(3, Strategy::BlueGreen, vec![vec![0, 1, 2]], true, 0.5), f.clone()).await;
+    assert_eq!(r.outcome, ApplyOutcome::LockHeld);
+    let log = f.log.lock().unwrap().clone();
+    assert!(log.is_empty(), "no step and no history on any unit: {log:?}");
+}
+
+#[tokio::test]
+async fn a_cancelled_run_stops_before_the_next_wave() {
+    let f = Arc::new(fake(4));
+    let p = plan(4, Strategy::Rolling, vec![vec![0, 1], vec![2, 3]], true, 0.0);
+    let cancel = Cancel::default();
+    cancel.soft.cancel();
+    let exec = Executor {
+        plan: &p,
+        drivers: HashMap::from([("t".to_string(), f.clone() as Arc<dyn Driver>)]),
+        reporter: Arc::new(Silent),
+        cancel,
+        user: "t".into(),
+        health_check_failures: HashMap::new(),
+    };
+    let r = exec.run().await;
+    assert_eq!(r.outcome, ApplyOutcome::Interrupted);
+    assert!(f.live.lock().unwrap().values().all(|c| *c == Color::Blue));
+}
