@@ -1,0 +1,178 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_rvmctl_global_optspecs
+    string join \n f/config= o/output= no-color v/verbose q/quiet h/help V/version
+end
+
+function __fish_rvmctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_rvmctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_rvmctl_using_subcommand
+    set -l cmd (__fish_rvmctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -s V -l version -d 'Print version'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "plan" -d 'Show what a deploy would do, without changing anything'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "apply" -d 'Execute a saved plan exactly (refused if the targets changed since)'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "config" -d 'Validate or show the configuration'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "completion" -d 'Print shell completions'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l version -d 'Version to deploy' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l out -d 'Also save the plan as JSON for `rvmctl apply`' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s y -l yes -d 'Answer yes to confirmations (never to a production approval; see --approve)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s y -l yes -d 'Answer yes to confirmations (never to a production approval; see --approve)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l no-health -d 'Skip probing the live color\'s health checks'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s y -l yes -d 'Answer yes to confirmations (never to a production approval; see --approve)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -l limit -d 'Show at most this many entries (newest first)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -f -a "validate" -d 'Check the config; every problem is reported with file, line and column'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -f -a "view" -d 'Show the fully resolved config (defaults applied, secrets redacted)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -f -a "schema" -d 'Print the JSON Schema of deployment-config.yaml (for editors)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from schema" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from schema" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from schema" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from schema" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from schema" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from schema" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check the config; every problem is reported with file, line and column'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "view" -d 'Show the fully resolved config (defaults applied, secrets redacted)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "schema" -d 'Print the JSON Schema of deployment-config.yaml (for editors)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "plan" -d 'Show what a deploy would do, without changing anything'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "apply" -d 'Execute a saved plan exactly (refused if the targets changed since)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "config" -d 'Validate or show the configuration'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "completion" -d 'Print shell completions'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check the config; every problem is reported with file, line and column'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "view" -d 'Show the fully resolved config (defaults applied, secrets redacted)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "schema" -d 'Print the JSON Schema of deployment-config.yaml (for editors)'

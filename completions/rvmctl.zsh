@@ -1,0 +1,616 @@
+#compdef rvmctl
+
+autoload -U is-at-least
+
+_rvmctl() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_rvmctl_commands" \
+"*::: :->rvmctl" \
+&& ret=0
+    case $state in
+    (rvmctl)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-command-$line[1]:"
+        case $line[1] in
+            (plan)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--version=[Version to deploy]:VERSION:_default' \
+'--out=[Also save the plan as JSON for \`rvmctl apply\`]:OUT:_files' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(apply)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'-y[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--yes[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':plan -- A plan saved with `rvmctl plan --out`:_files' \
+&& ret=0
+;;
+(deploy)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--version=[Version to deploy]:VERSION:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'-y[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--yes[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-health[Skip probing the live color'\''s health checks]' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(rollback)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'-y[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--yes[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(history)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--limit=[Show at most this many entries (newest first)]:LIMIT:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_rvmctl__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-config-command-$line[1]:"
+        case $line[1] in
+            (validate)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(view)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(schema)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__config__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-config-help-command-$line[1]:"
+        case $line[1] in
+            (validate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(view)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(schema)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(completion)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':shell -- Shell to generate completions for:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-help-command-$line[1]:"
+        case $line[1] in
+            (plan)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(apply)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(deploy)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(rollback)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(history)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(config)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__help__subcmd__config_commands" \
+"*::: :->config" \
+&& ret=0
+
+    case $state in
+    (config)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-help-config-command-$line[1]:"
+        case $line[1] in
+            (validate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(view)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(schema)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(completion)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_rvmctl_commands] )) ||
+_rvmctl_commands() {
+    local commands; commands=(
+'plan:Show what a deploy would do, without changing anything' \
+'apply:Execute a saved plan exactly (refused if the targets changed since)' \
+'deploy:Plan and apply in one step, after confirmation' \
+'status:Live color, versions per color, health, last deploy and lock per unit' \
+'rollback:Switch back to the previous color instantly (no restaging)' \
+'history:Deploy and rollback history, read from the targets themselves' \
+'config:Validate or show the configuration' \
+'completion:Print shell completions' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__apply_commands] )) ||
+_rvmctl__subcmd__apply_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl apply commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__completion_commands] )) ||
+_rvmctl__subcmd__completion_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl completion commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__config_commands] )) ||
+_rvmctl__subcmd__config_commands() {
+    local commands; commands=(
+'validate:Check the config; every problem is reported with file, line and column' \
+'view:Show the fully resolved config (defaults applied, secrets redacted)' \
+'schema:Print the JSON Schema of deployment-config.yaml (for editors)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl config commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__config__subcmd__help_commands] )) ||
+_rvmctl__subcmd__config__subcmd__help_commands() {
+    local commands; commands=(
+'validate:Check the config; every problem is reported with file, line and column' \
+'view:Show the fully resolved config (defaults applied, secrets redacted)' \
+'schema:Print the JSON Schema of deployment-config.yaml (for editors)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl config help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__config__subcmd__help__subcmd__help_commands] )) ||
+_rvmctl__subcmd__config__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl config help help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__config__subcmd__help__subcmd__schema_commands] )) ||
+_rvmctl__subcmd__config__subcmd__help__subcmd__schema_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl config help schema commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__config__subcmd__help__subcmd__validate_commands] )) ||
+_rvmctl__subcmd__config__subcmd__help__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl config help validate commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__config__subcmd__help__subcmd__view_commands] )) ||
+_rvmctl__subcmd__config__subcmd__help__subcmd__view_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl config help view commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__config__subcmd__schema_commands] )) ||
+_rvmctl__subcmd__config__subcmd__schema_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl config schema commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__config__subcmd__validate_commands] )) ||
+_rvmctl__subcmd__config__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl config validate commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__config__subcmd__view_commands] )) ||
+_rvmctl__subcmd__config__subcmd__view_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl config view commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__deploy_commands] )) ||
+_rvmctl__subcmd__deploy_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl deploy commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help_commands] )) ||
+_rvmctl__subcmd__help_commands() {
+    local commands; commands=(
+'plan:Show what a deploy would do, without changing anything' \
+'apply:Execute a saved plan exactly (refused if the targets changed since)' \
+'deploy:Plan and apply in one step, after confirmation' \
+'status:Live color, versions per color, health, last deploy and lock per unit' \
+'rollback:Switch back to the previous color instantly (no restaging)' \
+'history:Deploy and rollback history, read from the targets themselves' \
+'config:Validate or show the configuration' \
+'completion:Print shell completions' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__apply_commands] )) ||
+_rvmctl__subcmd__help__subcmd__apply_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help apply commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__completion_commands] )) ||
+_rvmctl__subcmd__help__subcmd__completion_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help completion commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__config_commands] )) ||
+_rvmctl__subcmd__help__subcmd__config_commands() {
+    local commands; commands=(
+'validate:Check the config; every problem is reported with file, line and column' \
+'view:Show the fully resolved config (defaults applied, secrets redacted)' \
+'schema:Print the JSON Schema of deployment-config.yaml (for editors)' \
+    )
+    _describe -t commands 'rvmctl help config commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__config__subcmd__schema_commands] )) ||
+_rvmctl__subcmd__help__subcmd__config__subcmd__schema_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help config schema commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__config__subcmd__validate_commands] )) ||
+_rvmctl__subcmd__help__subcmd__config__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help config validate commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__config__subcmd__view_commands] )) ||
+_rvmctl__subcmd__help__subcmd__config__subcmd__view_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help config view commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__deploy_commands] )) ||
+_rvmctl__subcmd__help__subcmd__deploy_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help deploy commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__help_commands] )) ||
+_rvmctl__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__history_commands] )) ||
+_rvmctl__subcmd__help__subcmd__history_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help history commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__plan_commands] )) ||
+_rvmctl__subcmd__help__subcmd__plan_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help plan commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__rollback_commands] )) ||
+_rvmctl__subcmd__help__subcmd__rollback_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help rollback commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__status_commands] )) ||
+_rvmctl__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help status commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__history_commands] )) ||
+_rvmctl__subcmd__history_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl history commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__plan_commands] )) ||
+_rvmctl__subcmd__plan_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl plan commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__rollback_commands] )) ||
+_rvmctl__subcmd__rollback_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl rollback commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__status_commands] )) ||
+_rvmctl__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl status commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_rvmctl" ]; then
+    _rvmctl "$@"
+else
+    compdef _rvmctl rvmctl
+fi

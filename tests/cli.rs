@@ -1,0 +1,52 @@
+//! The command-line surface: help with examples, completions kept current,
+//! exit codes for usage errors.
+
+mod support;
+
+use support::run;
+
+fn repo() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn every_command_has_examples_in_its_help() {
+    for cmd in ["plan", "apply", "deploy", "status", "rollback", "history", "completion"] {
+        let (code, out, _) = run(support::rvmctl(repo()).args([cmd, "--help"]));
+        assert_eq!(code, 0, "{cmd}");
+        assert!(out.contains("Examples:"), "`rvmctl {cmd} --help` has no examples:\n{out}");
+    }
+    for sub in ["validate", "view"] {
+        let (_, out, _) = run(support::rvmctl(repo()).args(["config", sub, "--help"]));
+        assert!(out.contains("Examples:"), "config {sub}: {out}");
+    }
+    let (_, out, _) = run(support::rvmctl(repo()).arg("--help"));
+    assert!(out.contains("Exit codes:"), "{out}");
+}
+
+#[test]
+fn committed_completions_are_current() {
+    for (shell, file) in [("bash", "rvmctl.bash"), ("zsh", "rvmctl.zsh"), ("fish", "rvmctl.fish"), ("powershell", "rvmctl.powershell")] {
+        let (code, out, _) = run(support::rvmctl(repo()).args(["completion", shell]));
+        assert_eq!(code, 0);
+        let committed = std::fs::read_to_string(repo().join("completions").join(file)).unwrap_or_default();
+        assert!(out == committed, "completions/{file} is stale: run `make completions`");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, err) = run(support::rvmctl(repo()).args(["deploy", "--bogus"]));
+    assert_eq!(code, 2, "{err}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = run(support::rvmctl(dir.path()).args(["status", "-e", "x"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read config file deployment-config.yaml"), "{err}");
+    assert!(err.contains("pass -f/--config or set RVMCTL_CONFIG"), "{err}");
+    let (code, _, err) = run(support::rvmctl(repo()).args(["-f", "examples/reference/deployment-config.yaml", "status", "-e", "prodution"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown environment 'prodution' (did you mean 'production'?)"), "{err}");
+    let (code, _, err) = run(support::rvmctl(repo()).args(["-f", "examples/reference/deployment-config.yaml", "status"]));
+    assert_eq!(code, 2, "several environments and no TTY: ask for the flag");
+    assert!(err.contains("pass -e/--env"), "{err}");
+}
