@@ -81,9 +81,10 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
     }
     // Gates are evaluated now, not when the plan was made.
     let mut current = plan.clone();
-    current.gates = crate::gates::evaluate_gates(&env, jiff::Timestamp::now());
-    common::gate(
-        p,
+    current.gates = crate::gates::evaluate_gates(&env, common::now()?);
+    let run =
+        common::Run { p, cfg: &cfg, env: &env, drivers: &drivers, command: "apply", version: plan.version.clone() };
+    let gates = run.gate(
         &current,
         &a.gate,
         &format!(
@@ -94,6 +95,6 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
             plan.environment
         ),
     )?;
-    let report = common::execute(p, &plan, &env, &drivers).await;
-    common::finish(p, &report)
+    let report = run.execute(&plan, gates.clone()).await;
+    run.finish(&plan, &report, &gates)
 }

@@ -7,13 +7,15 @@ use std::sync::Arc;
 use clap::Args;
 
 use super::GlobalArgs;
+use crate::config::schema::NotifyEvent;
 use crate::config::{Config, LoadError, ResolvedEnv};
 use crate::drivers::{self, Driver};
 use crate::exit::{CliError, CliResult, Exit, WithExit};
-use crate::gates::{GateKind, GateStatus};
+use crate::gates::{GateKind, GateRecord, GateStatus};
+use crate::notify::{self, audit::AuditEntry};
 use crate::plan::{ObservedTarget, Plan};
 use crate::rollout::{ApplyOutcome, ApplyReport, Cancel, Executor};
-use crate::ui::{Printer, progress::Progress, prompt};
+use crate::ui::{Printer, gha, progress::Progress, prompt};
 
 #[derive(Debug, Args, Clone)]
 pub struct EnvArg {
@@ -93,6 +95,20 @@ pub async fn observe(env: &ResolvedEnv, drivers: &Drivers, version: Option<&str>
     Ok(out)
 }
 
+/// The instant gates are evaluated at: now, or `RVMCTL_NOW` (RFC 3339) to
+/// ask "would the window be open then?" and to test windows without waiting.
+pub fn now() -> CliResult<jiff::Timestamp> {
+    match std::env::var("RVMCTL_NOW") {
+        Ok(v) if !v.is_empty() => v.parse().map_err(|e| {
+            CliError::new(
+                Exit::Usage,
+                anyhow::anyhow!("RVMCTL_NOW='{v}' is not an RFC 3339 instant ({e}); e.g. 2026-11-24T02:30:00+07:00"),
+            )
+        }),
+        _ => Ok(jiff::Timestamp::now()),
+    }
+}
+
 pub fn validate_version(v: &str) -> CliResult<()> {
     drivers::validate_version(v).map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!(e)))
 }
@@ -102,41 +118,202 @@ pub struct GateArgs {
     /// Answer yes to confirmations (never to a production approval; see --approve)
     #[arg(short = 'y', long)]
     pub yes: bool,
+    /// Approve an approval-gated environment without a prompt (CI)
+    #[arg(long)]
+    pub approve: bool,
+    /// Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`
+    #[arg(long, value_name = "NAME")]
+    pub approver: Option<String>,
+    /// Deploy outside the deployment window; the reason is recorded in history and the audit log
+    #[arg(long, value_name = "REASON")]
+    pub ignore_window: Option<String>,
 }
 
-/// Refuses when a gate is closed; asks for confirmation (or --yes).
-pub fn gate(p: &Printer, plan: &Plan, args: &GateArgs, what: &str) -> CliResult<()> {
+/// One changing command (deploy, apply, rollback) in progress: gates it,
+/// executes it, and reports it (stdout, annotations, step summary, outputs,
+/// notifications, audit log) the same way for every command.
+pub struct Run<'a> {
+    pub p: &'a Printer,
+    pub cfg: &'a Config,
+    pub env: &'a ResolvedEnv,
+    pub drivers: &'a Drivers,
+    pub command: &'static str,
+    pub version: String,
+}
+
+impl Run<'_> {
+    fn audit(
+        &self,
+        plan_hash: Option<&str>,
+        result: &str,
+        exit: Exit,
+        gates: &GateRecord,
+        duration_ms: Option<u128>,
+        detail: Option<String>,
+    ) {
+        let entry = AuditEntry {
+            at: jiff::Timestamp::now(),
+            user: crate::whoami(),
+            machine: drivers::machine_name(),
+            command: self.command.to_string(),
+            project: self.cfg.project().to_string(),
+            environment: self.env.name.clone(),
+            version: self.version.clone(),
+            plan_hash: plan_hash.map(str::to_string),
+            result: result.to_string(),
+            exit_code: exit as i32,
+            approved_by: gates.approved_by.clone(),
+            window_override: gates.window_override.clone(),
+            duration_ms,
+            detail,
+        };
+        if let Err(e) = crate::notify::audit::append(self.cfg, &entry) {
+            self.p.warn(&format!("audit log: {e}"));
+        }
+    }
+
+    /// Applies the gates of a plan: the deployment window, the approval, then
+    /// a confirmation. Refusals are audited.
+    pub fn gate(&self, plan: &Plan, args: &GateArgs, what: &str) -> CliResult<GateRecord> {
+        let r = gate(self.p, plan, self.env, args, what);
+        if let Err(e) = &r {
+            self.audit(
+                Some(&plan.hash),
+                "refused",
+                e.exit,
+                &GateRecord::default(),
+                None,
+                Some(format!("{:#}", e.error)),
+            );
+        }
+        r
+    }
+
+    /// Runs a plan with progress on stderr; SIGINT/SIGTERM stop it at a safe point.
+    pub async fn execute(&self, plan: &Plan, gates: GateRecord) -> ApplyReport {
+        let notifications = &self.cfg.raw.global.notifications;
+        let event = |event: NotifyEvent, result: &str, duration_ms: u128| notify::Event {
+            event,
+            project: self.cfg.project().to_string(),
+            environment: self.env.name.clone(),
+            version: self.version.clone(),
+            result: result.to_string(),
+            user: crate::whoami(),
+            duration_ms,
+        };
+        if !plan.is_noop() {
+            for w in notify::send(notifications, &event(NotifyEvent::Start, "started", 0)).await {
+                self.p.warn(&w);
+            }
+        }
+        gha::group(&format!("rvmctl {} {} to {}", self.command, self.version, self.env.name));
+        let cancel = Cancel::default();
+        let signals = tokio::spawn(watch_signals(cancel.clone()));
+        let progress = Arc::new(Progress::new(self.p));
+        let exec = Executor {
+            plan,
+            drivers: self.drivers.clone(),
+            reporter: progress.clone(),
+            cancel,
+            user: crate::whoami(),
+            health_check_failures: self
+                .env
+                .targets
+                .iter()
+                .map(|t| (t.name.clone(), t.settings.health_check_failures))
+                .collect(),
+            gates: gates.clone(),
+        };
+        let report = exec.run().await;
+        progress.finish();
+        signals.abort();
+        gha::end_group();
+        let end = match report.outcome {
+            ApplyOutcome::Success if plan.kind == crate::plan::PlanKind::Rollback => Some(NotifyEvent::Rollback),
+            ApplyOutcome::Success => Some(NotifyEvent::Success),
+            ApplyOutcome::RolledBack => Some(NotifyEvent::Rollback),
+            ApplyOutcome::Failed | ApplyOutcome::Interrupted | ApplyOutcome::LockHeld => Some(NotifyEvent::Failure),
+            ApplyOutcome::Noop => None,
+        };
+        if let Some(e) = end {
+            let result = format!("{:?}", report.outcome).to_lowercase();
+            for w in notify::send(notifications, &event(e, &result, report.duration_ms)).await {
+                self.p.warn(&w);
+            }
+        }
+        report
+    }
+
+    /// Prints the report (stdout) and its errors (stderr), publishes it to
+    /// GitHub Actions and the audit log; returns the exit code.
+    pub fn finish(&self, plan: &Plan, report: &ApplyReport, gates: &GateRecord) -> CliResult {
+        self.p.emit(report, |p| crate::ui::table::report(p, report))?;
+        for e in &report.errors {
+            eprintln!("error: {}", crate::notify::redact(e));
+            gha::emit(&gha::error_annotation(None, &format!("rvmctl {} {}", self.command, self.env.name), e));
+        }
+        let revision = plan.targets.iter().flat_map(|t| &t.units).map(|u| u.next_revision).max().unwrap_or(0);
+        if let Err(e) = gha::publish(report, &crate::whoami(), revision) {
+            self.p.warn(&e);
+        }
+        let exit = exit_for(report);
+        let result =
+            serde_json::to_value(report.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        self.audit(
+            Some(&report.plan_hash),
+            &result,
+            exit,
+            gates,
+            Some(report.duration_ms),
+            report.errors.first().cloned(),
+        );
+        Ok(exit)
+    }
+}
+
+/// The gates themselves (see [`Run::gate`]).
+fn gate(p: &Printer, plan: &Plan, env: &ResolvedEnv, args: &GateArgs, what: &str) -> CliResult<GateRecord> {
+    let refuse = |msg: String| CliError::new(Exit::GateRefused, anyhow::anyhow!(msg));
+    let mut record = GateRecord::default();
+    let mut approved_interactively = false;
     for g in &plan.gates {
         match (g.gate, g.status) {
-            (GateKind::Window, GateStatus::Closed) => {
-                return Err(CliError::new(Exit::GateRefused, anyhow::anyhow!("{}; try again then", g.detail)));
-            }
+            (GateKind::Window, GateStatus::Closed) => match &args.ignore_window {
+                Some(reason) if !reason.trim().is_empty() => {
+                    p.warn(&format!("{}; overridden: {reason}", g.detail));
+                    record.window_override = Some(reason.trim().to_string());
+                }
+                _ => return Err(refuse(format!("{}; deploy then, or pass --ignore-window \"<reason>\"", g.detail))),
+            },
             (GateKind::Approval, GateStatus::Required) => {
-                p.status(&format!("! {}", g.detail));
+                let who = args.approver.clone().unwrap_or_else(crate::whoami);
+                if args.approve {
+                    crate::gates::may_approve(env, &who).map_err(refuse)?;
+                } else if prompt::interactive() {
+                    crate::gates::may_approve(env, &who).map_err(refuse)?;
+                    p.status(&format!("! {}", g.detail));
+                    prompt::type_to_confirm(
+                        &env.name,
+                        &format!("To approve as {who}, type the environment name ({})", env.name),
+                    )
+                    .map_err(|e| CliError::new(Exit::GateRefused, e))?;
+                    approved_interactively = true;
+                } else {
+                    return Err(refuse(format!(
+                        "{} requires approval ({}); pass --approve (approver: --approver NAME, $GITHUB_ACTOR or the OS user) — --yes alone does not approve",
+                        env.name, g.detail
+                    )));
+                }
+                record.approved_by = Some(who);
             }
             _ => {}
         }
     }
-    prompt::confirm(what, args.yes, "--yes").map_err(|e| CliError::new(Exit::GateRefused, e))
-}
-
-/// Runs a plan with progress on stderr; SIGINT/SIGTERM stop it at a safe point.
-pub async fn execute(p: &Printer, plan: &Plan, env: &ResolvedEnv, drivers: &Drivers) -> ApplyReport {
-    let cancel = Cancel::default();
-    let signals = tokio::spawn(watch_signals(cancel.clone()));
-    let progress = Arc::new(Progress::new(p));
-    let exec = Executor {
-        plan,
-        drivers: drivers.clone(),
-        reporter: progress.clone(),
-        cancel,
-        user: crate::whoami(),
-        health_check_failures: env.targets.iter().map(|t| (t.name.clone(), t.settings.health_check_failures)).collect(),
-    };
-    let report = exec.run().await;
-    progress.finish();
-    signals.abort();
-    report
+    if approved_interactively || args.approve {
+        return Ok(record);
+    }
+    prompt::confirm(what, args.yes, "--yes").map_err(|e| CliError::new(Exit::GateRefused, e))?;
+    Ok(record)
 }
 
 async fn watch_signals(cancel: Cancel) {
@@ -170,13 +347,4 @@ pub fn exit_for(report: &ApplyReport) -> Exit {
         ApplyOutcome::Interrupted => Exit::Interrupted,
         ApplyOutcome::LockHeld => Exit::LockHeld,
     }
-}
-
-/// Prints the report (stdout) and its errors (stderr); returns the exit code.
-pub fn finish(p: &Printer, report: &ApplyReport) -> CliResult {
-    p.emit(report, |p| crate::ui::table::report(p, report))?;
-    for e in &report.errors {
-        eprintln!("error: {e}");
-    }
-    Ok(exit_for(report))
 }

@@ -110,54 +110,7 @@ fn validate(g: &GlobalArgs, p: &Printer) -> CliResult {
 }
 
 /// Hides credentials in URLs (`user:pass@`, token-like query values).
-pub fn redact(v: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value as J;
-    match v {
-        J::String(s) => J::String(redact_str(&s)),
-        J::Array(a) => J::Array(a.into_iter().map(redact).collect()),
-        J::Object(o) => J::Object(o.into_iter().map(|(k, v)| (k, redact(v))).collect()),
-        other => other,
-    }
-}
-
-pub fn redact_str(s: &str) -> String {
-    let Some(scheme_end) = s.find("://") else { return s.to_string() };
-    let rest = &s[scheme_end + 3..];
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    let mut out = s.to_string();
-    if let Some(at) = rest[..host_end].rfind('@') {
-        let userinfo = &rest[..at];
-        let user = userinfo.split(':').next().unwrap_or("");
-        out = format!("{}://{}:***@{}", &s[..scheme_end], user, &rest[at + 1..]);
-    }
-    if let Some(q) = out.find('?') {
-        let (base, query) = out.split_at(q + 1);
-        let redacted: Vec<String> = query
-            .split('&')
-            .map(|kv| match kv.split_once('=') {
-                Some((k, _))
-                    if ["token", "key", "secret", "password", "sig", "signature", "access_token"]
-                        .iter()
-                        .any(|w| k.to_ascii_lowercase().contains(w)) =>
-                {
-                    format!("{k}=***")
-                }
-                _ => kv.to_string(),
-            })
-            .collect();
-        out = format!("{base}{}", redacted.join("&"));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_str;
-
-    #[test]
-    fn redacts_credentials_in_urls() {
-        assert_eq!(redact_str("https://bob:hunter2@example.com/x"), "https://bob:***@example.com/x");
-        assert_eq!(redact_str("https://h.example.com/d?token=abc&x=1"), "https://h.example.com/d?token=***&x=1");
-        assert_eq!(redact_str("plain"), "plain");
-    }
+pub fn redact(mut v: serde_json::Value) -> serde_json::Value {
+    crate::notify::redact_value(&mut v);
+    v
 }

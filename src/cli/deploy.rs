@@ -35,29 +35,29 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
         env: &env,
         version: &a.version,
         observed: &observed,
-        now: jiff::Timestamp::now(),
+        now: common::now()?,
         user: &user,
     });
     if !p.quiet {
         eprint!("{}", crate::ui::table::plan(p, &plan));
     }
+    let run = common::Run { p, cfg: &cfg, env: &env, drivers: &drivers, command: "deploy", version: a.version.clone() };
     if plan.is_noop() {
-        let report = common::execute(p, &plan, &env, &drivers).await;
-        return common::finish(p, &report);
+        let report = run.execute(&plan, Default::default()).await;
+        return run.finish(&plan, &report, &Default::default());
     }
     let units: usize = plan
         .targets
         .iter()
         .map(|t| t.units.iter().filter(|u| u.action == crate::plan::UnitAction::Deploy).count())
         .sum();
-    common::gate(
-        p,
+    let gates = run.gate(
         &plan,
         &a.gate,
         &format!("Deploy {} to {} ({units} unit{})?", a.version, env.name, if units == 1 { "" } else { "s" }),
     )?;
-    let report = common::execute(p, &plan, &env, &drivers).await;
-    let code = common::finish(p, &report)?;
+    let report = run.execute(&plan, gates.clone()).await;
+    let code = run.finish(&plan, &report, &gates)?;
     if code == Exit::Ok {
         p.status(&format!("see `rvmctl status -e {}`", env.name));
     }

@@ -119,10 +119,32 @@ pub fn main(cli: Cli) -> Exit {
         Err(e) => {
             match &e.rendered {
                 Some(r) => eprint!("{r}"),
-                None => eprintln!("error: {:#}", e.error),
+                None => eprintln!("error: {}", crate::notify::redact(&format!("{:#}", e.error))),
             }
+            annotate(&e);
             e.exit
         }
+    }
+}
+
+/// In GitHub Actions, an error becomes an annotation; a config error one per
+/// problem, pointing at its file, line and column.
+fn annotate(e: &crate::exit::CliError) {
+    use crate::ui::gha;
+    if !gha::enabled() {
+        return;
+    }
+    match e.error.downcast_ref::<crate::config::ConfigError>() {
+        Some(c) => {
+            for i in &c.issues {
+                let msg = match &i.help {
+                    Some(h) => format!("{} ({h})", i.message),
+                    None => i.message.clone(),
+                };
+                gha::emit(&gha::error_annotation(Some((&i.file, i.line, i.column)), "rvmctl: invalid config", &msg));
+            }
+        }
+        None => gha::emit(&gha::error_annotation(None, "rvmctl", &format!("{:#}", e.error))),
     }
 }
 

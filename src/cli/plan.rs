@@ -35,7 +35,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: PlanArgs) -> CliResult {
         env: &env,
         version: &a.version,
         observed: &observed,
-        now: jiff::Timestamp::now(),
+        now: common::now()?,
         user: &user,
     });
     if let Some(out) = &a.out {

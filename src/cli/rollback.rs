@@ -32,7 +32,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: RollbackArgs) -> CliResult {
         env: &env,
         version: "previous",
         observed: &observed,
-        now: jiff::Timestamp::now(),
+        now: common::now()?,
         user: &user,
     });
     if !p.quiet {
@@ -43,8 +43,9 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: RollbackArgs) -> CliResult {
         let why: Vec<String> = units.iter().map(|u| format!("{}: {}", u.unit, u.reason)).collect();
         return Err(CliError::new(Exit::Error, anyhow::anyhow!("nothing to roll back:\n  {}", why.join("\n  "))));
     }
-    common::gate(
-        p,
+    let run =
+        common::Run { p, cfg: &cfg, env: &env, drivers: &drivers, command: "rollback", version: "previous".into() };
+    let gates = run.gate(
         &plan,
         &a.gate,
         &format!(
@@ -53,6 +54,6 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: RollbackArgs) -> CliResult {
             units.iter().filter(|u| u.action == UnitAction::Deploy).count()
         ),
     )?;
-    let report = common::execute(p, &plan, &env, &drivers).await;
-    common::finish(p, &report)
+    let report = run.execute(&plan, gates.clone()).await;
+    run.finish(&plan, &report, &gates)
 }

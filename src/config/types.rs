@@ -313,10 +313,17 @@ mod tests {
 
     #[test]
     fn durations_parse_and_print() {
-        for (s, secs) in [("300s", 300), ("10m", 600), ("1h30m", 5400), ("2h", 7200)] {
+        for (s, secs, shown) in [
+            ("300s", 300, "5m"),
+            ("10m", 600, "10m"),
+            ("1h30m", 5400, "1h30m"),
+            ("2h", 7200, "2h"),
+            ("90s", 90, "1m30s"),
+        ] {
             let d: Duration = s.parse().unwrap();
             assert_eq!(d.0.as_secs(), secs);
-            assert_eq!(d.to_string(), s);
+            assert_eq!(d.to_string(), shown);
+            assert_eq!(d.to_string().parse::<Duration>().unwrap(), d, "display round-trips");
         }
         assert_eq!("500ms".parse::<Duration>().unwrap().0.as_millis(), 500);
         for bad in ["", "5", "5 minutes", "m5", "-3s", "1.5s"] {

@@ -136,6 +136,12 @@ pub struct HistoryEntry {
     pub plan_hash: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Who approved this run (approval-gated environments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    /// Why the deployment window was overridden (`--ignore-window`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_override: Option<String>,
 }
 
 /// The observed state of one unit.

@@ -36,6 +36,24 @@ pub struct GateDecision {
     pub next_open: Option<Timestamp>,
 }
 
+/// What the gates decided for one run; recorded in history and the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GateRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_override: Option<String>,
+}
+
+/// Whether `who` may approve, given the environment's `approvers` (empty: anyone).
+pub fn may_approve(env: &ResolvedEnv, who: &str) -> Result<(), String> {
+    if env.approvers.is_empty() || env.approvers.iter().any(|a| a == who) {
+        Ok(())
+    } else {
+        Err(format!("'{who}' is not an approver of {} (approvers: {})", env.name, env.approvers.join(", ")))
+    }
+}
+
 pub fn evaluate_gates(env: &ResolvedEnv, now: Timestamp) -> Vec<GateDecision> {
     let mut out = Vec::new();
     if env.approval_required && !env.auto_approve {

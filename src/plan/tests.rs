@@ -83,6 +83,8 @@ fn live_blue(unit: &str, version: &str) -> UnitState {
             result: Outcome::Success,
             plan_hash: None,
             message: None,
+            approved_by: None,
+            window_override: None,
         }),
         ..fresh(unit)
     }

@@ -115,6 +115,7 @@ pub struct Executor<'a> {
     pub cancel: Cancel,
     pub user: String,
     pub health_check_failures: HashMap<String, u32>,
+    pub gates: crate::gates::GateRecord,
 }
 
 type LockResult = (String, Result<Box<dyn LockGuard>, DriverError>);
@@ -379,6 +380,8 @@ impl Executor<'_> {
                 result,
                 plan_hash: Some(self.plan.hash.clone()),
                 message: run.report.error.clone(),
+                approved_by: self.gates.approved_by.clone(),
+                window_override: self.gates.window_override.clone(),
             };
             if let Err(e) = driver.append_history(&u.unit, &entry).await {
                 errors.push(format!("{}: could not record history: {e}", u.unit));

@@ -172,6 +172,7 @@ async fn execute(plan: &Plan, driver: Arc<Fake>) -> ApplyReport {
         cancel: Cancel::default(),
         user: "t".into(),
         health_check_failures: HashMap::new(),
+        gates: Default::default(),
     };
     exec.run().await
 }
@@ -257,6 +258,7 @@ async fn a_cancelled_run_stops_before_the_next_wave() {
         cancel,
         user: "t".into(),
         health_check_failures: HashMap::new(),
+        gates: Default::default(),
     };
     let r = exec.run().await;
     assert_eq!(r.outcome, ApplyOutcome::Interrupted);

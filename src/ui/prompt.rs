@@ -21,6 +21,24 @@ pub enum PromptError {
     Io(String),
 }
 
+/// Makes the operator type `expected` (like GitHub's "type the repository
+/// name"): for approvals, which `--yes` must never answer.
+pub fn type_to_confirm(expected: &str, question: &str) -> Result<(), PromptError> {
+    if !interactive() {
+        return Err(PromptError::NotInteractive { what: question.to_string(), flag: "--approve".into() });
+    }
+    let typed: String = dialoguer::Input::new()
+        .with_prompt(question)
+        .allow_empty(true)
+        .interact_text()
+        .map_err(|e| PromptError::Io(e.to_string()))?;
+    if typed.trim() == expected {
+        Ok(())
+    } else {
+        Err(PromptError::Declined(format!("approval: typed '{}', expected '{expected}'", typed.trim())))
+    }
+}
+
 /// Asks "proceed?" unless `yes`; refuses without a terminal.
 pub fn confirm(question: &str, yes: bool, flag: &str) -> Result<(), PromptError> {
     if yes {

@@ -15,12 +15,15 @@ pub struct Options {
     pub hosts: usize,
     pub strategy: &'static str,
     pub monitor: &'static str,
-    pub extra_env: &'static str,
+    /// Extra keys of the `development` environment (4-space indent).
+    pub extra_env: String,
+    /// Extra top-level keys (e.g. `global:`).
+    pub extra_top: String,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { hosts: 2, strategy: "blue_green", monitor: "1s", extra_env: "" }
+        Options { hosts: 2, strategy: "blue_green", monitor: "1s", extra_env: String::new(), extra_top: String::new() }
     }
 }
 
@@ -45,6 +48,7 @@ impl LocalProject {
         let config = format!(
             r#"apiVersion: rvmctl/v1
 project: testrvm
+{extra_top}
 defaults:
   strategy: {strategy}
   timeout: 20s
@@ -70,6 +74,7 @@ apps:
             strategy = opts.strategy,
             monitor = opts.monitor,
             extra_env = opts.extra_env,
+            extra_top = opts.extra_top,
         );
         std::fs::write(dir.path().join("deployment-config.yaml"), config).expect("write config");
         LocalProject { dir, hosts }

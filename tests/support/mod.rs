@@ -1,6 +1,7 @@
 //! Shared helpers for integration tests that drive the real `rvmctl` binary.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod local;
 
 use std::path::Path;
@@ -17,7 +18,8 @@ pub fn rvmctl(dir: &Path) -> Command {
         .env("CI", "true")
         .env("NO_COLOR", "1")
         .env("RVMCTL_USER", "tester")
-        .env("XDG_CACHE_HOME", dir.join(".cache"));
+        .env("XDG_CACHE_HOME", dir.join(".cache"))
+        .env("XDG_STATE_HOME", dir.join(".state"));
     cmd
 }
 

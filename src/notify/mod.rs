@@ -1,0 +1,148 @@
+//! Side channels of a run: the audit log and notifications (Slack, plain
+//! webhooks). A failing notification is a warning, never a failed deploy.
+
+pub mod audit;
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::config::schema::{Notification, NotificationKind, NotifyEvent};
+
+/// Replaces every secret this process knows of (values of env vars named
+/// in the config, tokens in URLs) inside a JSON value.
+pub fn redact_value(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = redact(s),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(redact_value),
+        serde_json::Value::Object(o) => o.values_mut().for_each(redact_value),
+        _ => {}
+    }
+}
+
+/// Masks credentials in URLs (`user:pass@`, token-like query values) and the
+/// values of well-known secret environment variables.
+pub fn redact(s: &str) -> String {
+    let mut out = redact_url(s);
+    for (k, v) in std::env::vars() {
+        let k = k.to_ascii_uppercase();
+        let secret = ["TOKEN", "SECRET", "PASSWORD", "WEBHOOK", "API_KEY"].iter().any(|w| k.contains(w));
+        if secret && v.len() >= 6 && out.contains(&v) {
+            out = out.replace(&v, "***");
+        }
+    }
+    out
+}
+
+pub fn redact_url(s: &str) -> String {
+    let Some(scheme_end) = s.find("://") else { return s.to_string() };
+    let rest = &s[scheme_end + 3..];
+    let host_end = rest.find(['/', '?', ' ', '"']).unwrap_or(rest.len());
+    let mut out = s.to_string();
+    if let Some(at) = rest[..host_end].rfind('@') {
+        let user = rest[..at].split(':').next().unwrap_or("");
+        out = format!("{}://{}:***@{}", &s[..scheme_end], user, &rest[at + 1..]);
+    }
+    if let Some(q) = out.find('?') {
+        let (base, query) = out.split_at(q + 1);
+        let redacted: Vec<String> = query
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _))
+                    if ["token", "key", "secret", "password", "sig", "signature"]
+                        .iter()
+                        .any(|w| k.to_ascii_lowercase().contains(w)) =>
+                {
+                    format!("{k}=***")
+                }
+                _ => kv.to_string(),
+            })
+            .collect();
+        out = format!("{base}{}", redacted.join("&"));
+    }
+    out
+}
+
+/// What a notification says.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub event: NotifyEvent,
+    pub project: String,
+    pub environment: String,
+    pub version: String,
+    pub result: String,
+    pub user: String,
+    pub duration_ms: u128,
+}
+
+impl Event {
+    fn text(&self) -> String {
+        let icon = match self.event {
+            NotifyEvent::Start => "🚀",
+            NotifyEvent::Success => "✅",
+            NotifyEvent::Failure => "❌",
+            NotifyEvent::Rollback => "↩️",
+        };
+        format!(
+            "{icon} {} {} → {}: {} (by {}, {:.1}s)",
+            self.project,
+            self.version,
+            self.environment,
+            self.result,
+            self.user,
+            self.duration_ms as f64 / 1000.0
+        )
+    }
+}
+
+/// Sends `event` to every notification that subscribes to it; returns warnings.
+pub async fn send(notifications: &[Notification], event: &Event) -> Vec<String> {
+    let client = match reqwest::Client::builder().timeout(Duration::from_secs(5)).build() {
+        Ok(c) => c,
+        Err(e) => return vec![format!("notifications disabled: {e}")],
+    };
+    let mut warnings = Vec::new();
+    for n in notifications.iter().filter(|n| n.on.contains(&event.event)) {
+        if let Err(e) = send_one(&client, n, event).await {
+            warnings.push(format!("{:?} notification failed (the deploy is not affected): {e}", n.kind).to_lowercase());
+        }
+    }
+    warnings
+}
+
+async fn send_one(client: &reqwest::Client, n: &Notification, event: &Event) -> Result<(), String> {
+    let (url, body) = match n.kind {
+        NotificationKind::Slack => {
+            let var = n.webhook_url_env.as_deref().unwrap_or("SLACK_WEBHOOK_URL");
+            let url = std::env::var(var).map_err(|_| format!("${var} is not set"))?;
+            (url, serde_json::json!({ "text": event.text() }))
+        }
+        NotificationKind::Webhook => {
+            let url = n.url.clone().ok_or("no url")?;
+            (url, serde_json::to_value(event).map_err(|e| e.to_string())?)
+        }
+    };
+    let mut req = client.post(&url).json(&body);
+    for (header, var) in &n.headers_env {
+        let value = std::env::var(var).map_err(|_| format!("${var} (header {header}) is not set"))?;
+        req = req.header(header, value);
+    }
+    // Errors must not carry the URL: it is often the secret itself.
+    let resp = req.send().await.map_err(|e| crate::drivers::transport::error_chain(&e.without_url()))?;
+    if !resp.status().is_success() {
+        return Err(format!("the endpoint answered {}", resp.status()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_lose_their_credentials() {
+        assert_eq!(redact_url("https://bob:hunter2@example.com/x"), "https://bob:***@example.com/x");
+        assert_eq!(redact_url("https://h.example.com/d?token=abc&x=1"), "https://h.example.com/d?token=***&x=1");
+        assert_eq!(redact_url("plain text"), "plain text");
+    }
+}
