@@ -136,7 +136,7 @@ async fn first_deploy_creates_both_objects_and_the_second_flips_with_one_service
         .lines()
         .filter(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
-            f.len() >= 4 && f[1] != "get" && f[2] == "services" && f[3] == "api"
+            f.len() >= 5 && f[2] != "get" && f[3] == "services" && f[4] == "api"
         })
         .collect();
     assert_eq!(writes.len(), 1, "one write to Service api, got:\n{log}");

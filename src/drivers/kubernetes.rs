@@ -304,13 +304,17 @@ impl KubeDriver {
         self.calls.fetch_add(1, Ordering::Relaxed);
         let dry = if self.dry_run && matches!(verb, "create" | "patch" | "update") { " (dry run)" } else { "" };
         tracing::debug!("k8s api: {verb} {resource}/{name}{dry}");
+        let started = Timestamp::now();
+        let result = fut.await;
         if let Some(path) = &self.api_log {
+            // `<start unix µs> <duration µs> <verb> <resource> <name>`: read by tests and scripts/bench-k8s.sh.
             if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-                let _ = writeln!(f, "{} {verb} {resource} {name}{dry}", Timestamp::now().as_millisecond());
+                let took = Timestamp::now().as_microsecond() - started.as_microsecond();
+                let _ = writeln!(f, "{} {took} {verb} {resource} {name}{dry}", started.as_microsecond());
             }
         }
         let ns = self.client.get().map(|(_, ns)| ns.clone()).unwrap_or_default();
-        fut.await.map_err(|e| match e {
+        result.map_err(|e| match e {
             kube::Error::Api(s) if s.code == 403 => ApiFailure::Forbidden(rbac_hint(verb, resource, &ns, &s.message)),
             kube::Error::Api(s) if s.code == 409 => ApiFailure::Conflict(s.message),
             kube::Error::Api(s) if s.code == 404 => ApiFailure::NotFound(s.message),
