@@ -105,7 +105,7 @@ fn assert_code(o: &Output, code: i32) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn first_deploy_creates_both_objects_and_the_second_flips_with_one_service_write() {
+async fn k8s_first_deploy_creates_both_objects_and_the_second_flips_with_one_service_write() {
     let fx = Fx::new("flip").await;
     let o = fx.deploy("1.0.0").await;
     assert_code(&o, 0);
@@ -168,7 +168,7 @@ async fn first_deploy_creates_both_objects_and_the_second_flips_with_one_service
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_deployment_that_never_gets_ready_is_not_switched_to() {
+async fn k8s_a_deployment_that_never_gets_ready_is_not_switched_to() {
     let fx = Fx::new("unready").await;
     assert_code(&fx.deploy("1.0.0").await, 0);
     fx.kubelet.hold.lock().unwrap().insert("api-green".into());
@@ -236,7 +236,7 @@ async fn health_server(c: Client, ns: String) -> u16 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_health_check_failing_after_the_switch_rolls_back() {
+async fn k8s_a_health_check_failing_after_the_switch_rolls_back() {
     let fx = Fx::new("health").await;
     assert_code(&fx.deploy("1.0.0").await, 0);
     let port = health_server(fx.c.clone(), fx.ns.clone()).await;
@@ -256,7 +256,7 @@ async fn a_health_check_failing_after_the_switch_rolls_back() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_concurrent_deploy_is_refused_by_the_lease() {
+async fn k8s_a_concurrent_deploy_is_refused_by_the_lease() {
     let fx = Fx::new("lease").await;
     let now = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%S.000000Z").to_string();
     let lease: Lease = serde_json::from_value(json!({
@@ -273,7 +273,7 @@ async fn a_concurrent_deploy_is_refused_by_the_lease() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_service_changed_by_someone_else_is_never_overwritten() {
+async fn k8s_a_service_changed_by_someone_else_is_never_overwritten() {
     let fx = Fx::new("conflict").await;
     assert_code(&fx.deploy("1.0.0").await, 0);
     let svc: Api<Service> = Api::namespaced(fx.c.clone(), &fx.ns);
@@ -362,7 +362,7 @@ async fn grant(fx: &Fx, drop: Option<&str>) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_rbac_role_is_enough_and_a_missing_rule_is_named() {
+async fn k8s_the_rbac_role_is_enough_and_a_missing_rule_is_named() {
     let fx = Fx::new("rbac").await;
     // Without any grant: a 403 that names verb, resource and the file.
     let o = fx.run_as("restricted", &["deploy", "-e", "dev", "--version", "1.0.0", "--yes"]).await;
@@ -386,7 +386,7 @@ async fn the_rbac_role_is_enough_and_a_missing_rule_is_named() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn history_is_capped_in_one_configmap() {
+async fn k8s_history_is_capped_in_one_configmap() {
     let fx = Fx::new("history").await;
     let entry = |r: u64| {
         json!({"revision": r, "at": "2026-01-01T00:00:00Z", "user": "old", "action": "deploy", "version": format!("0.{r}.0"), "to": "blue", "result": "success"})
@@ -411,7 +411,7 @@ async fn history_is_capped_in_one_configmap() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_existing_deployment_and_service_are_adopted_as_blue() {
+async fn k8s_an_existing_deployment_and_service_are_adopted_as_blue() {
     let fx = Fx::new("adopt").await;
     let dep: Deployment = serde_json::from_value(json!({
         "metadata": { "name": "api", "labels": { "app": "api" } },
@@ -452,7 +452,7 @@ async fn an_existing_deployment_and_service_are_adopted_as_blue() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dry_run_server_changes_nothing() {
+async fn k8s_dry_run_server_changes_nothing() {
     let fx = Fx::new("dryrun").await;
     let o = fx.run(&["deploy", "-e", "dev", "--version", "1.0.0", "--yes", "--dry-run=server"]).await;
     assert_code(&o, 0);
