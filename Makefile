@@ -6,7 +6,7 @@ CARGO ?= cargo
 RVMCTL := target/debug/rvmctl
 DEMO := $(RVMCTL) -f examples/quickstart/deployment-config.yaml
 
-.PHONY: all build demo demo-stop test lint fmt test-deps completions clean
+.PHONY: all build demo demo-stop test lint fmt test-deps completions clean bench-k8s
 
 all: build
 
@@ -35,8 +35,19 @@ demo-stop:
 test-deps:
 	@scripts/install-test-deps.sh
 
+## One real kube-apiserver (scripts/kube-test-env.sh) serves every Kubernetes test of the
+## run; it is stopped afterwards whatever the outcome (tests started without it start
+## their own per process and stop it at exit).
+KUBE_TEST_ENV ?= $(CURDIR)/target/kube-test-env
 test: test-deps lint
-	$(CARGO) nextest run --no-fail-fast
+	@scripts/kube-test-env.sh stop $(KUBE_TEST_ENV) >/dev/null 2>&1 || true
+	scripts/kube-test-env.sh start $(KUBE_TEST_ENV)
+	@status=0; RVMCTL_KUBE_TEST_ENV=$(KUBE_TEST_ENV) $(CARGO) nextest run --no-fail-fast || status=$$?; \
+	  scripts/kube-test-env.sh stop $(KUBE_TEST_ENV); exit $$status
+
+## Kubernetes switch benchmark (real apiserver); writes docs/benchmarks.md's Kubernetes section.
+bench-k8s: build
+	scripts/bench-k8s.sh
 
 lint:
 	$(CARGO) fmt --check

@@ -118,3 +118,11 @@ pub struct HistoryView {
     pub environment: String,
     pub entries: Vec<HistoryRow>,
 }
+
+/// `rvmctl adopt`: what was planned and what was done.
+#[derive(Debug, Clone, Serialize)]
+pub struct AdoptView {
+    pub app: String,
+    pub plan: crate::drivers::kubernetes::AdoptPlan,
+    pub done: Vec<String>,
+}

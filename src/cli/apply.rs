@@ -20,6 +20,8 @@ pub struct ApplyArgs {
     pub plan: PathBuf,
     #[command(flatten)]
     pub gate: GateArgs,
+    #[command(flatten)]
+    pub dry_run: common::DryRunArg,
 }
 
 /// Reads and checks a plan file: schema version and integrity hash.
@@ -65,7 +67,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
     }
     let env = cfg.environment(&plan.environment).map_err(|e| CliError::new(Exit::StalePlan, e))?;
     common::validate_version(&plan.version)?;
-    let drivers = common::drivers(&cfg, &env)?;
+    let drivers = common::drivers(g, &cfg, &env, a.dry_run.server())?;
     let version = matches!(plan.kind, crate::plan::PlanKind::Deploy).then_some(plan.version.as_str());
     let observed = common::observe(&env, &drivers, version).await?;
     if crate::plan::fingerprint(&observed) != plan.observed_fingerprint {
@@ -96,5 +98,8 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
         ),
     )?;
     let report = run.execute(&plan, gates.clone()).await;
+    if a.dry_run.server() {
+        p.status("dry run (--dry-run=server): every write was validated by the API server and nothing was persisted");
+    }
     run.finish(&plan, &report, &gates)
 }

@@ -65,10 +65,14 @@ pub fn pick_env(cfg: &Config, arg: &EnvArg) -> CliResult<ResolvedEnv> {
 
 pub type Drivers = HashMap<String, Arc<dyn Driver>>;
 
-pub fn drivers(cfg: &Config, env: &ResolvedEnv) -> CliResult<Drivers> {
+/// The drivers of every target; `--context`/`-n` override the kubeconfig
+/// context and namespace of Kubernetes targets, `dry_run` sends their writes
+/// as server-side dry runs.
+pub fn drivers(g: &GlobalArgs, cfg: &Config, env: &ResolvedEnv, dry_run: bool) -> CliResult<Drivers> {
+    let kube = drivers::kubernetes::KubeOptions { context: g.context.clone(), namespace: g.namespace.clone(), dry_run };
     env.targets
         .iter()
-        .map(|t| drivers::for_target(cfg, &env.name, t).map(|d| (t.name.clone(), d)))
+        .map(|t| drivers::for_target_with(cfg, &env.name, t, &kube).map(|d| (t.name.clone(), d)))
         .collect::<anyhow::Result<_>>()
         .exit(Exit::Usage)
 }
@@ -79,18 +83,30 @@ pub async fn observe(env: &ResolvedEnv, drivers: &Drivers, version: Option<&str>
     let mut out = Vec::new();
     for t in &env.targets {
         let Some(d) = drivers.get(&t.name) else { continue };
-        let units = futures::future::join_all(d.units().into_iter().map(|u| {
+        let observed = futures::future::join_all(d.units().into_iter().map(|u| {
             let d = d.clone();
-            async move { d.observe(&u).await }
+            async move {
+                let state = d.observe(&u).await;
+                let details = d.plan_details(&u, version).await;
+                (state, details)
+            }
         }))
         .await;
+        let mut units = Vec::new();
+        let mut details = std::collections::BTreeMap::new();
+        for (state, d) in observed {
+            if d != drivers::PlanDetails::default() {
+                details.insert(state.unit.clone(), d);
+            }
+            units.push(state);
+        }
         let artifact_sha256 = match version {
             Some(v) => {
                 d.prepare(v).await.map_err(|e| CliError::new(Exit::Error, anyhow::anyhow!("target {}: {e}", t.name)))?
             }
             None => None,
         };
-        out.push(ObservedTarget { target: t.name.clone(), units, artifact_sha256 });
+        out.push(ObservedTarget { target: t.name.clone(), units, artifact_sha256, details });
     }
     Ok(out)
 }
@@ -111,6 +127,26 @@ pub fn now() -> CliResult<jiff::Timestamp> {
 
 pub fn validate_version(v: &str) -> CliResult<()> {
     drivers::validate_version(v).map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!(e)))
+}
+
+/// `--dry-run=server`: every write to a Kubernetes target is a server-side dry run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DryRun {
+    /// Send every write with dryRun=All: the API server validates and admits it, nothing is persisted
+    Server,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct DryRunArg {
+    /// Kubernetes targets: send every write as a server-side dry run (nothing changes)
+    #[arg(long = "dry-run", value_enum, value_name = "MODE")]
+    pub dry_run: Option<DryRun>,
+}
+
+impl DryRunArg {
+    pub fn server(&self) -> bool {
+        self.dry_run == Some(DryRun::Server)
+    }
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -314,6 +350,11 @@ fn gate(p: &Printer, plan: &Plan, env: &ResolvedEnv, args: &GateArgs, what: &str
     }
     prompt::confirm(what, args.yes, "--yes").map_err(|e| CliError::new(Exit::GateRefused, e))?;
     Ok(record)
+}
+
+/// Asks for confirmation (or --yes), for commands without a plan.
+pub fn gate_confirm(args: &GateArgs, what: &str) -> CliResult<()> {
+    prompt::confirm(what, args.yes, "--yes").map_err(|e| CliError::new(Exit::GateRefused, e))
 }
 
 async fn watch_signals(cancel: Cancel) {

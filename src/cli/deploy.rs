@@ -21,13 +21,15 @@ pub struct DeployArgs {
     pub version: String,
     #[command(flatten)]
     pub gate: GateArgs,
+    #[command(flatten)]
+    pub dry_run: common::DryRunArg,
 }
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
     common::validate_version(&a.version)?;
     let cfg = common::load(g, p)?;
     let env = common::pick_env(&cfg, &a.env)?;
-    let drivers = common::drivers(&cfg, &env)?;
+    let drivers = common::drivers(g, &cfg, &env, a.dry_run.server())?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
     let user = crate::whoami();
     let plan = crate::plan::compute(&crate::plan::PlanRequest {
@@ -44,6 +46,11 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
     let run = common::Run { p, cfg: &cfg, env: &env, drivers: &drivers, command: "deploy", version: a.version.clone() };
     if plan.is_noop() {
         let report = run.execute(&plan, Default::default()).await;
+        if a.dry_run.server() {
+            p.status(
+                "dry run (--dry-run=server): every write was validated by the API server and nothing was persisted",
+            );
+        }
         return run.finish(&plan, &report, &Default::default());
     }
     let units: usize = plan
@@ -57,6 +64,9 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
         &format!("Deploy {} to {} ({units} unit{})?", a.version, env.name, if units == 1 { "" } else { "s" }),
     )?;
     let report = run.execute(&plan, gates.clone()).await;
+    if a.dry_run.server() {
+        p.status("dry run (--dry-run=server): every write was validated by the API server and nothing was persisted");
+    }
     let code = run.finish(&plan, &report, &gates)?;
     if code == Exit::Ok {
         p.status(&format!("see `rvmctl status -e {}`", env.name));

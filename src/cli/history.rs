@@ -21,7 +21,7 @@ pub struct HistoryArgs {
 pub async fn run(g: &GlobalArgs, p: &Printer, a: HistoryArgs) -> CliResult {
     let cfg = common::load(g, p)?;
     let env = common::pick_env(&cfg, &a.env)?;
-    let drivers = common::drivers(&cfg, &env)?;
+    let drivers = common::drivers(g, &cfg, &env, false)?;
     let mut entries = Vec::new();
     for t in &env.targets {
         let Some(d) = drivers.get(&t.name) else { continue };

@@ -1,6 +1,7 @@
 //! Command-line interface: clap types and one file per subcommand. Each
 //! command resolves its settings, calls into the core, and hands data to `ui`.
 
+mod adopt;
 mod apply;
 mod common;
 mod completion;
@@ -66,6 +67,12 @@ pub struct GlobalArgs {
     /// Only errors on stderr
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Kubernetes targets: kubeconfig context to use (overrides the target's `context:`)
+    #[arg(long, global = true, env = "RVMCTL_CONTEXT")]
+    pub context: Option<String>,
+    /// Kubernetes targets: namespace (overrides the target's `namespace:`)
+    #[arg(short = 'n', long, global = true)]
+    pub namespace: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,6 +89,8 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// Deploy and rollback history, read from the targets themselves
     History(history::HistoryArgs),
+    /// Make an existing Deployment + Service (kubernetes) the blue color of rvmctl
+    Adopt(adopt::AdoptArgs),
     /// Validate or show the configuration
     #[command(subcommand)]
     Config(config::ConfigCommand),
@@ -157,6 +166,7 @@ async fn run(cli: Cli, printer: &Printer) -> CliResult {
         Command::Status(a) => status::run(g, printer, a).await,
         Command::Rollback(a) => rollback::run(g, printer, a).await,
         Command::History(a) => history::run(g, printer, a).await,
+        Command::Adopt(a) => adopt::run(g, printer, a).await,
         Command::Config(c) => config::run(g, printer, c).await,
         Command::Completion(a) => completion::run(a),
     }

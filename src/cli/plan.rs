@@ -27,7 +27,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: PlanArgs) -> CliResult {
     common::validate_version(&a.version)?;
     let cfg = common::load(g, p)?;
     let env = common::pick_env(&cfg, &a.env)?;
-    let drivers = common::drivers(&cfg, &env)?;
+    let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
     let user = crate::whoami();
     let plan = crate::plan::compute(&crate::plan::PlanRequest {

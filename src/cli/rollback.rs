@@ -24,7 +24,7 @@ pub struct RollbackArgs {
 pub async fn run(g: &GlobalArgs, p: &Printer, a: RollbackArgs) -> CliResult {
     let cfg = common::load(g, p)?;
     let env = common::pick_env(&cfg, &a.env)?;
-    let drivers = common::drivers(&cfg, &env)?;
+    let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, None).await?;
     let user = crate::whoami();
     let plan = crate::plan::rollback(&crate::plan::PlanRequest {

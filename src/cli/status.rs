@@ -22,7 +22,7 @@ pub struct StatusArgs {
 pub async fn run(g: &GlobalArgs, p: &Printer, a: StatusArgs) -> CliResult {
     let cfg = common::load(g, p)?;
     let env = common::pick_env(&cfg, &a.env)?;
-    let drivers = common::drivers(&cfg, &env)?;
+    let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, None).await?;
     let mut targets = Vec::new();
     for (t, obs) in env.targets.iter().zip(observed) {

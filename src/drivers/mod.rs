@@ -4,6 +4,7 @@
 //! trait, so each strategy is tested against every driver.
 
 pub mod artifact;
+pub mod kubernetes;
 pub mod local;
 pub mod slots;
 pub mod transport;
@@ -256,6 +257,21 @@ pub trait Driver: Send + Sync {
     async fn history(&self, unit: &str) -> Result<Vec<HistoryEntry>, DriverError>;
     /// Forcibly clears a lock left by a dead run.
     async fn break_lock(&self, unit: &str) -> Result<(), DriverError>;
+    /// Called after [`Driver::observe`]: the exact changes a deploy of
+    /// `version` would make (shown by `plan`), and a token of observed state
+    /// the plan's fingerprint covers. Default: nothing to add.
+    async fn plan_details(&self, _unit: &str, _version: Option<&str>) -> PlanDetails {
+        PlanDetails::default()
+    }
+}
+
+/// Driver-specific plan data (see [`Driver::plan_details`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanDetails {
+    /// Readable lines: objects created or patched, field by field.
+    pub changes: Vec<String>,
+    /// e.g. the live Service's resourceVersion: a plan made before it changed is stale.
+    pub guard: Option<String>,
 }
 
 /// Host names reach shells on hosts and paths on disk: keep them plain.
@@ -284,16 +300,23 @@ pub fn validate_version(v: &str) -> Result<(), String> {
 
 /// Builds the driver for a resolved target.
 pub fn for_target(cfg: &crate::config::Config, env: &str, target: &ResolvedTarget) -> anyhow::Result<Arc<dyn Driver>> {
+    for_target_with(cfg, env, target, &kubernetes::KubeOptions::default())
+}
+
+/// [`for_target`] with command-line overrides for Kubernetes targets.
+pub fn for_target_with(
+    cfg: &crate::config::Config,
+    env: &str,
+    target: &ResolvedTarget,
+    kube: &kubernetes::KubeOptions,
+) -> anyhow::Result<Arc<dyn Driver>> {
     match target.kind {
         TargetKind::Local => Ok(Arc::new(local::new(cfg, env, target)?)),
         TargetKind::Ssh => anyhow::bail!(
             "target '{}' is of kind ssh, which this build of rvmctl does not support yet; use kind: local to try the slot model",
             target.name
         ),
-        TargetKind::Kubernetes => anyhow::bail!(
-            "target '{}' is of kind kubernetes, which this build of rvmctl does not support yet",
-            target.name
-        ),
+        TargetKind::Kubernetes => Ok(Arc::new(kubernetes::new(cfg, env, target, kube)?)),
     }
 }
 

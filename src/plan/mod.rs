@@ -128,6 +128,9 @@ pub struct UnitPlan {
     /// Held by someone else when the plan was made (apply will refuse).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked_by: Option<String>,
+    /// kubernetes: the objects this unit's deploy creates or patches, as a readable diff.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -196,6 +199,8 @@ pub struct ObservedTarget {
     pub units: Vec<UnitState>,
     /// sha256 of the artifact that would be staged (slot drivers).
     pub artifact_sha256: Option<String>,
+    /// Per unit: driver-specific plan data (kubernetes: changes and the Service's resourceVersion).
+    pub details: BTreeMap<String, crate::drivers::PlanDetails>,
 }
 
 /// Digest of the parts of the observed state a plan depends on.
@@ -214,6 +219,11 @@ pub fn fingerprint(observed: &[ObservedTarget]) -> String {
             );
         }
         parts.insert(format!("{}#artifact", t.target), t.artifact_sha256.clone().unwrap_or_default());
+        for (unit, d) in &t.details {
+            if let Some(g) = &d.guard {
+                parts.insert(format!("{}/{unit}#guard", t.target), g.clone());
+            }
+        }
     }
     digest(&serde_json::to_vec(&parts).unwrap_or_default())
 }
@@ -259,7 +269,16 @@ fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) 
     let empty = Vec::new();
     let units_obs = obs.map(|o| &o.units).unwrap_or(&empty);
     let sha = obs.and_then(|o| o.artifact_sha256.clone());
-    let units: Vec<UnitPlan> = units_obs.iter().map(|u| plan_unit(t, u, version, sha.clone())).collect();
+    let units: Vec<UnitPlan> = units_obs
+        .iter()
+        .map(|u| {
+            let mut p = plan_unit(t, u, version, sha.clone());
+            if p.action == UnitAction::Deploy {
+                p.changes = obs.and_then(|o| o.details.get(&u.unit)).map(|d| d.changes.clone()).unwrap_or_default();
+            }
+            p
+        })
+        .collect();
     let deploy: Vec<String> = units.iter().filter(|u| u.action == UnitAction::Deploy).map(|u| u.unit.clone()).collect();
     TargetPlan {
         target: t.name.clone(),
@@ -330,6 +349,7 @@ fn plan_unit(t: &ResolvedTarget, u: &UnitState, version: &str, sha: Option<Strin
         next_revision: u.last.as_ref().map_or(1, |l| l.revision + 1),
         steps: Vec::new(),
         locked_by: u.lock.as_ref().map(|l| l.holder.clone()),
+        changes: Vec::new(),
     };
     if let Some(err) = &u.error {
         return UnitPlan { action: UnitAction::Unreachable, reason: format!("unreachable: {err}"), ..base };
@@ -453,6 +473,7 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
         next_revision: u.last.as_ref().map_or(1, |l| l.revision + 1),
         steps: Vec::new(),
         locked_by: u.lock.as_ref().map(|l| l.holder.clone()),
+        changes: Vec::new(),
     };
     if let Some(err) = &u.error {
         p.action = UnitAction::Unreachable;
@@ -465,6 +486,16 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
     };
     let prev = live.other();
     match u.slot(prev) {
+        Some(slot)
+            if t.kind == TargetKind::Kubernetes && slot.ready.as_deref().is_some_and(|r| r.starts_with("0/")) =>
+        {
+            p.reason = format!(
+                "previous color {prev} holds {} but has no ready replicas ({}); redeploy it with `rvmctl deploy --version {}`",
+                slot.version,
+                slot.ready.as_deref().unwrap_or("0/0"),
+                slot.version
+            );
+        }
         Some(slot) if matches!(slot.status, SlotStatus::Healthy | SlotStatus::Staged) => {
             p.action = UnitAction::Deploy;
             p.to = Some(prev);

@@ -97,6 +97,7 @@ fn observed(env: &crate::config::ResolvedEnv, f: impl Fn(&str) -> UnitState) -> 
             target: t.name.clone(),
             units: t.hosts.iter().map(|h| f(&h.name)).collect(),
             artifact_sha256: Some("aaaa".into()),
+            details: Default::default(),
         })
         .collect()
 }

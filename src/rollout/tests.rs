@@ -113,6 +113,7 @@ fn unit_plan(name: &str) -> UnitPlan {
             Step::ReleaseLock,
         ],
         locked_by: None,
+        changes: Vec::new(),
     }
 }
 

@@ -102,6 +102,12 @@ pub fn plan(p: &Printer, plan: &Plan) -> String {
         }
         out.push_str(&tab.to_string());
         out.push('\n');
+        for u in t.units.iter().filter(|u| !u.changes.is_empty()) {
+            out.push_str(&format!("Changes for {}:\n", u.unit));
+            for c in &u.changes {
+                out.push_str(&format!("  {c}\n"));
+            }
+        }
         if !p.wide() {
             if let Some(u) = t.units.iter().find(|u| u.action == UnitAction::Deploy) {
                 out.push_str(&format!("Steps per unit (as for {}):\n", u.unit));
@@ -264,4 +270,32 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
         ApplyOutcome::LockHeld => "REFUSED: another run holds the lock.".into(),
     };
     format!("{tab}\n{verdict} ({:.1}s)\n", r.duration_ms as f64 / 1000.0)
+}
+
+/// What `rvmctl adopt` will do (stderr, before asking).
+pub fn adopt(app: &str, plan: &crate::drivers::kubernetes::AdoptPlan) -> String {
+    let mut out = format!(
+        "Adopt Deployment {}/{} into rvmctl's blue/green model for app {app} (version {}):\n",
+        plan.namespace, plan.existing, plan.version
+    );
+    for (i, c) in plan.changes.iter().enumerate() {
+        if c.starts_with("  ") {
+            out.push_str(&format!("      {}\n", c.trim_start()));
+        } else {
+            out.push_str(&format!("  {:>2}. {c}\n", i + 1));
+        }
+    }
+    out
+}
+
+pub fn adopted(v: &crate::views::AdoptView) -> String {
+    let mut out = String::new();
+    for d in &v.done {
+        out.push_str(&format!("✓ {d}\n"));
+    }
+    out.push_str(&format!(
+        "Adopted: {} is live on blue ({}). Delete the old Deployment {} when you are happy; the next `rvmctl deploy` goes to green.\n",
+        v.app, v.plan.version, v.plan.existing
+    ));
+    out
 }
