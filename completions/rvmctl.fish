@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rvmctl_global_optspecs
-    string join \n f/config= o/output= no-color v/verbose q/quiet h/help V/version
+    string join \n f/config= o/output= no-color v/verbose q/quiet context= n/namespace= h/help V/version
 end
 
 function __fish_rvmctl_needs_command
@@ -29,6 +29,8 @@ complete -c rvmctl -n "__fish_rvmctl_needs_command" -s o -l output -d 'Output fo
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -s q -l quiet -d 'Only errors on stderr'
@@ -40,6 +42,7 @@ complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "deploy" -d 'Plan and 
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "adopt" -d 'Make an existing Deployment + Service (kubernetes) the blue color of rvmctl'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "config" -d 'Validate or show the configuration'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "completion" -d 'Print shell completions'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -51,28 +54,42 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s o -l output -d 'O
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -l dry-run -d 'Kubernetes targets: send every write as a server-side dry run (nothing changes)' -r -f -a "server\t'Send every write with dryRun=All: the API server validates and admits it, nothing is persisted'"
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s y -l yes -d 'Answer yes to confirmations (never to a production approval; see --approve)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -l approve -d 'Approve an approval-gated environment without a prompt (CI)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l dry-run -d 'Kubernetes targets: send every write as a server-side dry run (nothing changes)' -r -f -a "server\t'Send every write with dryRun=All: the API server validates and admits it, nothing is persisted'"
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s y -l yes -d 'Answer yes to confirmations (never to a production approval; see --approve)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l approve -d 'Approve an approval-gated environment without a prompt (CI)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s q -l quiet -d 'Only errors on stderr'
@@ -83,18 +100,25 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s o -l output -d 
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l no-health -d 'Skip probing the live color\'s health checks'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s y -l yes -d 'Answer yes to confirmations (never to a production approval; see --approve)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l approve -d 'Approve an approval-gated environment without a prompt (CI)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s q -l quiet -d 'Only errors on stderr'
@@ -106,15 +130,37 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s o -l output -d
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -l deployment -d 'The existing Deployment to adopt (default: the app\'s name)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -l target -d 'The kubernetes target to adopt into (default: the environment\'s only one)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -s y -l yes -d 'Answer yes to confirmations (never to a production approval; see --approve)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -l approve -d 'Approve an approval-gated environment without a prompt (CI)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand adopt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and not __fish_seen_subcommand_from validate view schema help" -s q -l quiet -d 'Only errors on stderr'
@@ -128,6 +174,8 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_su
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from validate" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Only errors on stderr'
@@ -138,6 +186,8 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_su
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from view" -s q -l quiet -d 'Only errors on stderr'
@@ -147,6 +197,8 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_su
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from schema" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from schema" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from schema" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from schema" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand config; and __fish_seen_subcommand_from schema" -s q -l quiet -d 'Only errors on stderr'
@@ -160,19 +212,22 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s o -l output
 wide\t'Table with more columns'
 json\t''
 yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "plan" -d 'Show what a deploy would do, without changing anything'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "apply" -d 'Execute a saved plan exactly (refused if the targets changed since)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "config" -d 'Validate or show the configuration'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "completion" -d 'Print shell completions'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history config completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "plan" -d 'Show what a deploy would do, without changing anything'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "apply" -d 'Execute a saved plan exactly (refused if the targets changed since)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "adopt" -d 'Make an existing Deployment + Service (kubernetes) the blue color of rvmctl'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "config" -d 'Validate or show the configuration'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "completion" -d 'Print shell completions'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check the config; every problem is reported with file, line and column'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "view" -d 'Show the fully resolved config (defaults applied, secrets redacted)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "schema" -d 'Print the JSON Schema of deployment-config.yaml (for editors)'

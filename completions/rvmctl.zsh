@@ -25,6 +25,9 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -59,6 +62,9 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -70,6 +76,9 @@ yaml\:""))' \
 ;;
 (apply)
 _arguments "${_arguments_options[@]}" : \
+'--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
+'--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
+'--dry-run=[Kubernetes targets\: send every write as a server-side dry run (nothing changes)]:MODE:((server\:"Send every write with dryRun=All\: the API server validates and admits it, nothing is persisted"))' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
 '-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
@@ -80,8 +89,12 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '-y[Answer yes to confirmations (never to a production approval; see --approve)]' \
 '--yes[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--approve[Approve an approval-gated environment without a prompt (CI)]' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -97,6 +110,9 @@ _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--version=[Version to deploy]:VERSION:_default' \
+'--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
+'--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
+'--dry-run=[Kubernetes targets\: send every write as a server-side dry run (nothing changes)]:MODE:((server\:"Send every write with dryRun=All\: the API server validates and admits it, nothing is persisted"))' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
 '-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
@@ -107,8 +123,12 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '-y[Answer yes to confirmations (never to a production approval; see --approve)]' \
 '--yes[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--approve[Approve an approval-gated environment without a prompt (CI)]' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -132,6 +152,9 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--no-health[Skip probing the live color'\''s health checks]' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -146,6 +169,8 @@ yaml\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
+'--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
 '-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
@@ -156,8 +181,12 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '-y[Answer yes to confirmations (never to a production approval; see --approve)]' \
 '--yes[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--approve[Approve an approval-gated environment without a prompt (CI)]' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -182,6 +211,42 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(adopt)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--deployment=[The existing Deployment to adopt (default\: the app'\''s name)]:DEPLOYMENT:_default' \
+'--target=[The kubernetes target to adopt into (default\: the environment'\''s only one)]:TARGET:_default' \
+'--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
+'--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'-y[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--yes[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--approve[Approve an approval-gated environment without a prompt (CI)]' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -203,6 +268,9 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -232,6 +300,9 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -255,6 +326,9 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -276,6 +350,9 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -333,6 +410,9 @@ yaml\:""))' \
 wide\:"Table with more columns"
 json\:""
 yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
@@ -376,6 +456,10 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (history)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(adopt)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -433,11 +517,17 @@ _rvmctl_commands() {
 'status:Live color, versions per color, health, last deploy and lock per unit' \
 'rollback:Switch back to the previous color instantly (no restaging)' \
 'history:Deploy and rollback history, read from the targets themselves' \
+'adopt:Make an existing Deployment + Service (kubernetes) the blue color of rvmctl' \
 'config:Validate or show the configuration' \
 'completion:Print shell completions' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'rvmctl commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__adopt_commands] )) ||
+_rvmctl__subcmd__adopt_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl adopt commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__apply_commands] )) ||
 _rvmctl__subcmd__apply_commands() {
@@ -518,11 +608,17 @@ _rvmctl__subcmd__help_commands() {
 'status:Live color, versions per color, health, last deploy and lock per unit' \
 'rollback:Switch back to the previous color instantly (no restaging)' \
 'history:Deploy and rollback history, read from the targets themselves' \
+'adopt:Make an existing Deployment + Service (kubernetes) the blue color of rvmctl' \
 'config:Validate or show the configuration' \
 'completion:Print shell completions' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'rvmctl help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__adopt_commands] )) ||
+_rvmctl__subcmd__help__subcmd__adopt_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help adopt commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__help__subcmd__apply_commands] )) ||
 _rvmctl__subcmd__help__subcmd__apply_commands() {
