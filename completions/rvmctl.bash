@@ -37,11 +37,17 @@ _rvmctl() {
             rvmctl,plan)
                 cmd="rvmctl__subcmd__plan"
                 ;;
+            rvmctl,releases)
+                cmd="rvmctl__subcmd__releases"
+                ;;
             rvmctl,rollback)
                 cmd="rvmctl__subcmd__rollback"
                 ;;
             rvmctl,status)
                 cmd="rvmctl__subcmd__status"
+                ;;
+            rvmctl,update)
+                cmd="rvmctl__subcmd__update"
                 ;;
             rvmctl__subcmd__config,help)
                 cmd="rvmctl__subcmd__config__subcmd__help"
@@ -88,11 +94,17 @@ _rvmctl() {
             rvmctl__subcmd__help,plan)
                 cmd="rvmctl__subcmd__help__subcmd__plan"
                 ;;
+            rvmctl__subcmd__help,releases)
+                cmd="rvmctl__subcmd__help__subcmd__releases"
+                ;;
             rvmctl__subcmd__help,rollback)
                 cmd="rvmctl__subcmd__help__subcmd__rollback"
                 ;;
             rvmctl__subcmd__help,status)
                 cmd="rvmctl__subcmd__help__subcmd__status"
+                ;;
+            rvmctl__subcmd__help,update)
+                cmd="rvmctl__subcmd__help__subcmd__update"
                 ;;
             rvmctl__subcmd__help__subcmd__config,schema)
                 cmd="rvmctl__subcmd__help__subcmd__config__subcmd__schema"
@@ -103,6 +115,21 @@ _rvmctl() {
             rvmctl__subcmd__help__subcmd__config,view)
                 cmd="rvmctl__subcmd__help__subcmd__config__subcmd__view"
                 ;;
+            rvmctl__subcmd__help__subcmd__update,check)
+                cmd="rvmctl__subcmd__help__subcmd__update__subcmd__check"
+                ;;
+            rvmctl__subcmd__update,check)
+                cmd="rvmctl__subcmd__update__subcmd__check"
+                ;;
+            rvmctl__subcmd__update,help)
+                cmd="rvmctl__subcmd__update__subcmd__help"
+                ;;
+            rvmctl__subcmd__update__subcmd__help,check)
+                cmd="rvmctl__subcmd__update__subcmd__help__subcmd__check"
+                ;;
+            rvmctl__subcmd__update__subcmd__help,help)
+                cmd="rvmctl__subcmd__update__subcmd__help__subcmd__help"
+                ;;
             *)
                 ;;
         esac
@@ -110,7 +137,7 @@ _rvmctl() {
 
     case "${cmd}" in
         rvmctl)
-            opts="-f -o -v -q -h -V --config --output --no-color --verbose --quiet --help --version plan apply deploy status rollback history config completion help"
+            opts="-f -o -v -q -h -V --config --output --no-color --verbose --quiet --help --version plan apply deploy status rollback history config completion releases update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -440,7 +467,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__help)
-            opts="plan apply deploy status rollback history config completion help"
+            opts="plan apply deploy status rollback history config completion releases update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,6 +620,20 @@ _rvmctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rvmctl__subcmd__help__subcmd__releases)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rvmctl__subcmd__help__subcmd__rollback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -610,6 +651,34 @@ _rvmctl() {
         rvmctl__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__help__subcmd__update)
+            opts="check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__help__subcmd__update__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -709,6 +778,44 @@ _rvmctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rvmctl__subcmd__releases)
+            opts="-f -o -v -q -h --repo --limit --config --output --no-color --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rvmctl__subcmd__rollback)
             opts="-e -y -f -o -v -q -h --env --yes --config --output --no-color --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -778,6 +885,116 @@ _rvmctl() {
                     COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__update)
+            opts="-f -o -v -q -h --config --output --no-color --verbose --quiet --help check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__update__subcmd__check)
+            opts="-e -f -o -v -q -h --env --config --output --no-color --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__update__subcmd__help)
+            opts="check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__update__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__update__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -47,7 +47,7 @@ yaml\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
-'--version=[Version to deploy]:VERSION:_default' \
+'--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver)]:VERSION:_default' \
 '--out=[Also save the plan as JSON for \`rvmctl apply\`]:OUT:_files' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
@@ -96,7 +96,7 @@ yaml\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
-'--version=[Version to deploy]:VERSION:_default' \
+'--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver)]:VERSION:_default' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
 '-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
@@ -343,6 +343,109 @@ yaml\:""))' \
 ':shell -- Shell to generate completions for:(bash elvish fish powershell zsh)' \
 && ret=0
 ;;
+(releases)
+_arguments "${_arguments_options[@]}" : \
+'--repo=[Repository as owner/name (default\: global.github.repository)]:REPO:_default' \
+'--limit=[Show only the N newest]:LIMIT:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(update)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_rvmctl__subcmd__update_commands" \
+"*::: :->update" \
+&& ret=0
+
+    case $state in
+    (update)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-update-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__update__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-update-help-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_rvmctl__subcmd__help_commands" \
@@ -411,6 +514,30 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(releases)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(update)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__help__subcmd__update_commands" \
+"*::: :->update" \
+&& ret=0
+
+    case $state in
+    (update)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-help-update-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -435,6 +562,8 @@ _rvmctl_commands() {
 'history:Deploy and rollback history, read from the targets themselves' \
 'config:Validate or show the configuration' \
 'completion:Print shell completions' \
+'releases:List the GitHub Releases of global.github.repository by semantic version' \
+'update:Check which units run an older version than the newest GitHub release' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'rvmctl commands' commands "$@"
@@ -520,6 +649,8 @@ _rvmctl__subcmd__help_commands() {
 'history:Deploy and rollback history, read from the targets themselves' \
 'config:Validate or show the configuration' \
 'completion:Print shell completions' \
+'releases:List the GitHub Releases of global.github.repository by semantic version' \
+'update:Check which units run an older version than the newest GitHub release' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'rvmctl help commands' commands "$@"
@@ -578,6 +709,11 @@ _rvmctl__subcmd__help__subcmd__plan_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl help plan commands' commands "$@"
 }
+(( $+functions[_rvmctl__subcmd__help__subcmd__releases_commands] )) ||
+_rvmctl__subcmd__help__subcmd__releases_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help releases commands' commands "$@"
+}
 (( $+functions[_rvmctl__subcmd__help__subcmd__rollback_commands] )) ||
 _rvmctl__subcmd__help__subcmd__rollback_commands() {
     local commands; commands=()
@@ -587,6 +723,18 @@ _rvmctl__subcmd__help__subcmd__rollback_commands() {
 _rvmctl__subcmd__help__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl help status commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__update_commands] )) ||
+_rvmctl__subcmd__help__subcmd__update_commands() {
+    local commands; commands=(
+'check:Compare what is live on each unit with the newest GitHub release' \
+    )
+    _describe -t commands 'rvmctl help update commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__update__subcmd__check_commands] )) ||
+_rvmctl__subcmd__help__subcmd__update__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help update check commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__history_commands] )) ||
 _rvmctl__subcmd__history_commands() {
@@ -598,6 +746,11 @@ _rvmctl__subcmd__plan_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl plan commands' commands "$@"
 }
+(( $+functions[_rvmctl__subcmd__releases_commands] )) ||
+_rvmctl__subcmd__releases_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl releases commands' commands "$@"
+}
 (( $+functions[_rvmctl__subcmd__rollback_commands] )) ||
 _rvmctl__subcmd__rollback_commands() {
     local commands; commands=()
@@ -607,6 +760,37 @@ _rvmctl__subcmd__rollback_commands() {
 _rvmctl__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl status commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__update_commands] )) ||
+_rvmctl__subcmd__update_commands() {
+    local commands; commands=(
+'check:Compare what is live on each unit with the newest GitHub release' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl update commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__update__subcmd__check_commands] )) ||
+_rvmctl__subcmd__update__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl update check commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__update__subcmd__help_commands] )) ||
+_rvmctl__subcmd__update__subcmd__help_commands() {
+    local commands; commands=(
+'check:Compare what is live on each unit with the newest GitHub release' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl update help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__update__subcmd__help__subcmd__check_commands] )) ||
+_rvmctl__subcmd__update__subcmd__help__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl update help check commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__update__subcmd__help__subcmd__help_commands] )) ||
+_rvmctl__subcmd__update__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl update help help commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_rvmctl" ]; then

@@ -94,6 +94,6 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
             plan.environment
         ),
     )?;
-    let report = common::execute(p, &plan, &env, &drivers).await;
+    let report = common::execute_tracked(p, &cfg, &plan, &env, &drivers).await;
     common::finish(p, &report)
 }

@@ -180,3 +180,71 @@ pub fn finish(p: &Printer, report: &ApplyReport) -> CliResult {
     }
     Ok(exit_for(report))
 }
+
+// --- GitHub Deployments (global.github.deployments) -------------------------
+// A separate block so merges stay easy: `execute` plus a GitHub Deployment
+// for the environment. GitHub failures are warnings; they never change the
+// outcome or the exit code of the deploy.
+
+/// [`execute`], recording the run as a GitHub Deployment when
+/// `global.github.deployments: true` (`in_progress` → `success`/`failure`,
+/// previous deployment → `inactive`).
+pub async fn execute_tracked(
+    p: &Printer,
+    cfg: &Config,
+    plan: &Plan,
+    env: &ResolvedEnv,
+    drivers: &Drivers,
+) -> ApplyReport {
+    use crate::github::deployments::{DeployInfo, DeploymentTracker};
+    let user = crate::whoami();
+    let version = github_version(plan);
+    let info = DeployInfo {
+        project: &plan.project,
+        environment: &plan.environment,
+        version: &version,
+        user: &user,
+        task: match plan.kind {
+            crate::plan::PlanKind::Deploy => "deploy",
+            crate::plan::PlanKind::Rollback => "rollback",
+        },
+    };
+    let tracker = match DeploymentTracker::start(cfg.raw.global.github.as_ref(), &info).await {
+        Ok(t) => t,
+        Err(e) => {
+            p.warn(&format!("GitHub deployment not recorded: {e}"));
+            None
+        }
+    };
+    let report = execute(p, plan, env, drivers).await;
+    if let Some(t) = tracker {
+        let ok = matches!(report.outcome, ApplyOutcome::Success | ApplyOutcome::Noop);
+        let description = format!(
+            "rvmctl {} {} to {}: {:?} in {:.1}s",
+            info.task,
+            version,
+            plan.environment,
+            report.outcome,
+            report.duration_ms as f64 / 1000.0
+        );
+        if let Err(e) = t.finish(ok, &description).await {
+            p.warn(&format!("GitHub deployment status not updated: {e}"));
+        }
+    }
+    report
+}
+
+/// The version a run ends on: the plan's, or for a rollback the previous
+/// color's when every unit rolls back to the same one.
+fn github_version(plan: &Plan) -> String {
+    let mut versions = plan
+        .targets
+        .iter()
+        .flat_map(|t| &t.units)
+        .filter(|u| u.action == crate::plan::UnitAction::Deploy)
+        .filter_map(|u| u.version.as_deref());
+    match (plan.kind, versions.next()) {
+        (crate::plan::PlanKind::Rollback, Some(first)) if versions.all(|v| v == first) => first.to_string(),
+        _ => plan.version.clone(),
+    }
+}

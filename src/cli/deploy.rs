@@ -16,7 +16,7 @@ already live on the version are skipped, staged ones are reused.")]
 pub struct DeployArgs {
     #[command(flatten)]
     pub env: EnvArg,
-    /// Version to deploy
+    /// Version to deploy (`latest`: the newest GitHub release by semver)
     #[arg(long)]
     pub version: String,
     #[command(flatten)]
@@ -26,6 +26,7 @@ pub struct DeployArgs {
 pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
     common::validate_version(&a.version)?;
     let cfg = common::load(g, p)?;
+    let a = DeployArgs { version: crate::github::resolve_version(&cfg, &a.version).await?, ..a };
     let env = common::pick_env(&cfg, &a.env)?;
     let drivers = common::drivers(&cfg, &env)?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
@@ -56,7 +57,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
         &a.gate,
         &format!("Deploy {} to {} ({units} unit{})?", a.version, env.name, if units == 1 { "" } else { "s" }),
     )?;
-    let report = common::execute(p, &plan, &env, &drivers).await;
+    let report = common::execute_tracked(p, &cfg, &plan, &env, &drivers).await;
     let code = common::finish(p, &report)?;
     if code == Exit::Ok {
         p.status(&format!("see `rvmctl status -e {}`", env.name));

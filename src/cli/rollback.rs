@@ -53,6 +53,6 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: RollbackArgs) -> CliResult {
             units.iter().filter(|u| u.action == UnitAction::Deploy).count()
         ),
     )?;
-    let report = common::execute(p, &plan, &env, &drivers).await;
+    let report = common::execute_tracked(p, &cfg, &plan, &env, &drivers).await;
     common::finish(p, &report)
 }

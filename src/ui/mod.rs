@@ -2,6 +2,7 @@
 //! prompts, GitHub Actions output. Data goes to stdout; progress, prompts
 //! and diagnostics go to stderr.
 
+pub mod github;
 pub mod progress;
 pub mod prompt;
 pub mod table;
