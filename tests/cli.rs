@@ -26,7 +26,9 @@ fn every_command_has_examples_in_its_help() {
 
 #[test]
 fn committed_completions_are_current() {
-    for (shell, file) in [("bash", "rvmctl.bash"), ("zsh", "rvmctl.zsh"), ("fish", "rvmctl.fish"), ("powershell", "rvmctl.powershell")] {
+    for (shell, file) in
+        [("bash", "rvmctl.bash"), ("zsh", "rvmctl.zsh"), ("fish", "rvmctl.fish"), ("powershell", "rvmctl.powershell")]
+    {
         let (code, out, _) = run(support::rvmctl(repo()).args(["completion", shell]));
         assert_eq!(code, 0);
         let committed = std::fs::read_to_string(repo().join("completions").join(file)).unwrap_or_default();
@@ -43,10 +45,17 @@ fn usage_errors_exit_2() {
     assert_eq!(code, 2);
     assert!(err.contains("cannot read config file deployment-config.yaml"), "{err}");
     assert!(err.contains("pass -f/--config or set RVMCTL_CONFIG"), "{err}");
-    let (code, _, err) = run(support::rvmctl(repo()).args(["-f", "examples/reference/deployment-config.yaml", "status", "-e", "prodution"]));
+    let (code, _, err) = run(support::rvmctl(repo()).args([
+        "-f",
+        "examples/reference/deployment-config.yaml",
+        "status",
+        "-e",
+        "prodution",
+    ]));
     assert_eq!(code, 2);
     assert!(err.contains("unknown environment 'prodution' (did you mean 'production'?)"), "{err}");
-    let (code, _, err) = run(support::rvmctl(repo()).args(["-f", "examples/reference/deployment-config.yaml", "status"]));
+    let (code, _, err) =
+        run(support::rvmctl(repo()).args(["-f", "examples/reference/deployment-config.yaml", "status"]));
     assert_eq!(code, 2, "several environments and no TTY: ask for the flag");
     assert!(err.contains("pass -e/--env"), "{err}");
 }
