@@ -40,11 +40,17 @@ _rvmctl() {
             rvmctl,plan)
                 cmd="rvmctl__subcmd__plan"
                 ;;
+            rvmctl,releases)
+                cmd="rvmctl__subcmd__releases"
+                ;;
             rvmctl,rollback)
                 cmd="rvmctl__subcmd__rollback"
                 ;;
             rvmctl,status)
                 cmd="rvmctl__subcmd__status"
+                ;;
+            rvmctl,update)
+                cmd="rvmctl__subcmd__update"
                 ;;
             rvmctl__subcmd__config,help)
                 cmd="rvmctl__subcmd__config__subcmd__help"
@@ -94,11 +100,17 @@ _rvmctl() {
             rvmctl__subcmd__help,plan)
                 cmd="rvmctl__subcmd__help__subcmd__plan"
                 ;;
+            rvmctl__subcmd__help,releases)
+                cmd="rvmctl__subcmd__help__subcmd__releases"
+                ;;
             rvmctl__subcmd__help,rollback)
                 cmd="rvmctl__subcmd__help__subcmd__rollback"
                 ;;
             rvmctl__subcmd__help,status)
                 cmd="rvmctl__subcmd__help__subcmd__status"
+                ;;
+            rvmctl__subcmd__help,update)
+                cmd="rvmctl__subcmd__help__subcmd__update"
                 ;;
             rvmctl__subcmd__help__subcmd__config,schema)
                 cmd="rvmctl__subcmd__help__subcmd__config__subcmd__schema"
@@ -109,6 +121,21 @@ _rvmctl() {
             rvmctl__subcmd__help__subcmd__config,view)
                 cmd="rvmctl__subcmd__help__subcmd__config__subcmd__view"
                 ;;
+            rvmctl__subcmd__help__subcmd__update,check)
+                cmd="rvmctl__subcmd__help__subcmd__update__subcmd__check"
+                ;;
+            rvmctl__subcmd__update,check)
+                cmd="rvmctl__subcmd__update__subcmd__check"
+                ;;
+            rvmctl__subcmd__update,help)
+                cmd="rvmctl__subcmd__update__subcmd__help"
+                ;;
+            rvmctl__subcmd__update__subcmd__help,check)
+                cmd="rvmctl__subcmd__update__subcmd__help__subcmd__check"
+                ;;
+            rvmctl__subcmd__update__subcmd__help,help)
+                cmd="rvmctl__subcmd__update__subcmd__help__subcmd__help"
+                ;;
             *)
                 ;;
         esac
@@ -116,7 +143,7 @@ _rvmctl() {
 
     case "${cmd}" in
         rvmctl)
-            opts="-f -o -v -q -n -h -V --config --output --no-color --verbose --quiet --context --namespace --help --version plan apply deploy status rollback history adopt config completion help"
+            opts="-f -o -v -q -n -h -V --config --output --no-color --verbose --quiet --context --namespace --help --version plan apply deploy status rollback history adopt config completion releases update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,7 +659,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__help)
-            opts="plan apply deploy status rollback history adopt config completion help"
+            opts="plan apply deploy status rollback history adopt config completion releases update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,6 +826,20 @@ _rvmctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rvmctl__subcmd__help__subcmd__releases)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rvmctl__subcmd__help__subcmd__rollback)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -816,6 +857,34 @@ _rvmctl() {
         rvmctl__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__help__subcmd__update)
+            opts="check"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__help__subcmd__update__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -901,6 +970,56 @@ _rvmctl() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__releases)
+            opts="-f -o -v -q -n -h --repo --limit --config --output --no-color --verbose --quiet --context --namespace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1040,6 +1159,140 @@ _rvmctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__update)
+            opts="-f -o -v -q -n -h --config --output --no-color --verbose --quiet --context --namespace --help check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__update__subcmd__check)
+            opts="-e -f -o -v -q -n -h --env --config --output --no-color --verbose --quiet --context --namespace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__update__subcmd__help)
+            opts="check help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__update__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__update__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

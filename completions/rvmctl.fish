@@ -45,9 +45,11 @@ complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "history" -d 'Deploy a
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "adopt" -d 'Make an existing Deployment + Service (kubernetes) the blue color of rvmctl'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "config" -d 'Validate or show the configuration'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "completion" -d 'Print shell completions'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "releases" -d 'List the GitHub Releases of global.github.repository by semantic version'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "update" -d 'Check which units run an older version than the newest GitHub release'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l version -d 'Version to deploy' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l out -d 'Also save the plan as JSON for `rvmctl apply`' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
@@ -77,7 +79,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s v -l verbose -d 
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l dry-run -d 'Kubernetes targets: send every write as a server-side dry run (nothing changes)' -r -f -a "server\t'Send every write with dryRun=All: the API server validates and admits it, nothing is persisted'"
@@ -218,16 +220,59 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -l no-color -d
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "plan" -d 'Show what a deploy would do, without changing anything'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "apply" -d 'Execute a saved plan exactly (refused if the targets changed since)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "adopt" -d 'Make an existing Deployment + Service (kubernetes) the blue color of rvmctl'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "config" -d 'Validate or show the configuration'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "completion" -d 'Print shell completions'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand releases" -l repo -d 'Repository as owner/name (default: global.github.repository)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand releases" -l limit -d 'Show only the N newest' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand releases" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand releases" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand releases" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand releases" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand releases" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand releases" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand releases" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand releases" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and not __fish_seen_subcommand_from check help" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and not __fish_seen_subcommand_from check help" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and not __fish_seen_subcommand_from check help" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and not __fish_seen_subcommand_from check help" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and not __fish_seen_subcommand_from check help" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and not __fish_seen_subcommand_from check help" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and not __fish_seen_subcommand_from check help" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Compare what is live on each unit with the newest GitHub release'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from check" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from check" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from check" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from check" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from check" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from help" -f -a "check" -d 'Compare what is live on each unit with the newest GitHub release'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "plan" -d 'Show what a deploy would do, without changing anything'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "apply" -d 'Execute a saved plan exactly (refused if the targets changed since)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "adopt" -d 'Make an existing Deployment + Service (kubernetes) the blue color of rvmctl'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "config" -d 'Validate or show the configuration'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "completion" -d 'Print shell completions'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "releases" -d 'List the GitHub Releases of global.github.repository by semantic version'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "update" -d 'Check which units run an older version than the newest GitHub release'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion releases update help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check the config; every problem is reported with file, line and column'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "view" -d 'Show the fully resolved config (defaults applied, secrets redacted)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "schema" -d 'Print the JSON Schema of deployment-config.yaml (for editors)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from update" -f -a "check" -d 'Compare what is live on each unit with the newest GitHub release'

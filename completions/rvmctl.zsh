@@ -50,7 +50,7 @@ yaml\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
-'--version=[Version to deploy]:VERSION:_default' \
+'--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver)]:VERSION:_default' \
 '--out=[Also save the plan as JSON for \`rvmctl apply\`]:OUT:_files' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
@@ -109,7 +109,7 @@ yaml\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
-'--version=[Version to deploy]:VERSION:_default' \
+'--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver)]:VERSION:_default' \
 '--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
 '--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
 '--dry-run=[Kubernetes targets\: send every write as a server-side dry run (nothing changes)]:MODE:((server\:"Send every write with dryRun=All\: the API server validates and admits it, nothing is persisted"))' \
@@ -423,6 +423,118 @@ yaml\:""))' \
 ':shell -- Shell to generate completions for:(bash elvish fish powershell zsh)' \
 && ret=0
 ;;
+(releases)
+_arguments "${_arguments_options[@]}" : \
+'--repo=[Repository as owner/name (default\: global.github.repository)]:REPO:_default' \
+'--limit=[Show only the N newest]:LIMIT:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(update)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_rvmctl__subcmd__update_commands" \
+"*::: :->update" \
+&& ret=0
+
+    case $state in
+    (update)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-update-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__update__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-update-help-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_rvmctl__subcmd__help_commands" \
@@ -495,6 +607,30 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(releases)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(update)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__help__subcmd__update_commands" \
+"*::: :->update" \
+&& ret=0
+
+    case $state in
+    (update)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-help-update-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -520,6 +656,8 @@ _rvmctl_commands() {
 'adopt:Make an existing Deployment + Service (kubernetes) the blue color of rvmctl' \
 'config:Validate or show the configuration' \
 'completion:Print shell completions' \
+'releases:List the GitHub Releases of global.github.repository by semantic version' \
+'update:Check which units run an older version than the newest GitHub release' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'rvmctl commands' commands "$@"
@@ -611,6 +749,8 @@ _rvmctl__subcmd__help_commands() {
 'adopt:Make an existing Deployment + Service (kubernetes) the blue color of rvmctl' \
 'config:Validate or show the configuration' \
 'completion:Print shell completions' \
+'releases:List the GitHub Releases of global.github.repository by semantic version' \
+'update:Check which units run an older version than the newest GitHub release' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'rvmctl help commands' commands "$@"
@@ -674,6 +814,11 @@ _rvmctl__subcmd__help__subcmd__plan_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl help plan commands' commands "$@"
 }
+(( $+functions[_rvmctl__subcmd__help__subcmd__releases_commands] )) ||
+_rvmctl__subcmd__help__subcmd__releases_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help releases commands' commands "$@"
+}
 (( $+functions[_rvmctl__subcmd__help__subcmd__rollback_commands] )) ||
 _rvmctl__subcmd__help__subcmd__rollback_commands() {
     local commands; commands=()
@@ -683,6 +828,18 @@ _rvmctl__subcmd__help__subcmd__rollback_commands() {
 _rvmctl__subcmd__help__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl help status commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__update_commands] )) ||
+_rvmctl__subcmd__help__subcmd__update_commands() {
+    local commands; commands=(
+'check:Compare what is live on each unit with the newest GitHub release' \
+    )
+    _describe -t commands 'rvmctl help update commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__update__subcmd__check_commands] )) ||
+_rvmctl__subcmd__help__subcmd__update__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help update check commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__history_commands] )) ||
 _rvmctl__subcmd__history_commands() {
@@ -694,6 +851,11 @@ _rvmctl__subcmd__plan_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl plan commands' commands "$@"
 }
+(( $+functions[_rvmctl__subcmd__releases_commands] )) ||
+_rvmctl__subcmd__releases_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl releases commands' commands "$@"
+}
 (( $+functions[_rvmctl__subcmd__rollback_commands] )) ||
 _rvmctl__subcmd__rollback_commands() {
     local commands; commands=()
@@ -703,6 +865,37 @@ _rvmctl__subcmd__rollback_commands() {
 _rvmctl__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl status commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__update_commands] )) ||
+_rvmctl__subcmd__update_commands() {
+    local commands; commands=(
+'check:Compare what is live on each unit with the newest GitHub release' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl update commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__update__subcmd__check_commands] )) ||
+_rvmctl__subcmd__update__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl update check commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__update__subcmd__help_commands] )) ||
+_rvmctl__subcmd__update__subcmd__help_commands() {
+    local commands; commands=(
+'check:Compare what is live on each unit with the newest GitHub release' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl update help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__update__subcmd__help__subcmd__check_commands] )) ||
+_rvmctl__subcmd__update__subcmd__help__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl update help check commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__update__subcmd__help__subcmd__help_commands] )) ||
+_rvmctl__subcmd__update__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl update help help commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_rvmctl" ]; then

@@ -9,6 +9,7 @@ pub mod config;
 pub mod drivers;
 pub mod exit;
 pub mod gates;
+pub mod github;
 pub mod notify;
 pub mod plan;
 pub mod rollout;

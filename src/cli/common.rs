@@ -242,6 +242,7 @@ impl Run<'_> {
                 self.p.warn(&w);
             }
         }
+        let tracker = self.github_start(plan).await;
         gha::group(&format!("rvmctl {} {} to {}", self.command, self.version, self.env.name));
         let cancel = Cancel::default();
         let signals = tokio::spawn(watch_signals(cancel.clone()));
@@ -264,6 +265,7 @@ impl Run<'_> {
         progress.finish();
         signals.abort();
         gha::end_group();
+        self.github_finish(plan, tracker, &report).await;
         let end = match report.outcome {
             ApplyOutcome::Success if plan.kind == crate::plan::PlanKind::Rollback => Some(NotifyEvent::Rollback),
             ApplyOutcome::Success => Some(NotifyEvent::Success),
@@ -278,6 +280,51 @@ impl Run<'_> {
             }
         }
         report
+    }
+
+    /// Records the run as a GitHub Deployment when `global.github.deployments`
+    /// is on; any GitHub failure is a warning.
+    async fn github_start(&self, plan: &Plan) -> Option<crate::github::deployments::DeploymentTracker> {
+        use crate::github::deployments::{DeployInfo, DeploymentTracker};
+        if plan.is_noop() {
+            return None;
+        }
+        let (user, version) = (crate::whoami(), github_version(plan));
+        let info = DeployInfo {
+            project: &plan.project,
+            environment: &plan.environment,
+            version: &version,
+            user: &user,
+            task: self.command,
+        };
+        match DeploymentTracker::start(self.cfg.raw.global.github.as_ref(), &info).await {
+            Ok(t) => t,
+            Err(e) => {
+                self.p.warn(&format!("GitHub deployment not recorded: {e}"));
+                None
+            }
+        }
+    }
+
+    async fn github_finish(
+        &self,
+        plan: &Plan,
+        tracker: Option<crate::github::deployments::DeploymentTracker>,
+        report: &ApplyReport,
+    ) {
+        let Some(t) = tracker else { return };
+        let ok = matches!(report.outcome, ApplyOutcome::Success | ApplyOutcome::Noop);
+        let description = format!(
+            "rvmctl {} {} to {}: {:?} in {:.1}s",
+            self.command,
+            github_version(plan),
+            plan.environment,
+            report.outcome,
+            report.duration_ms as f64 / 1000.0
+        );
+        if let Err(e) = t.finish(ok, &description).await {
+            self.p.warn(&format!("GitHub deployment status not updated: {e}"));
+        }
     }
 
     /// Prints the report (stdout) and its errors (stderr), publishes it to
@@ -387,5 +434,20 @@ pub fn exit_for(report: &ApplyReport) -> Exit {
         ApplyOutcome::Failed | ApplyOutcome::RolledBack => Exit::DeployFailed,
         ApplyOutcome::Interrupted => Exit::Interrupted,
         ApplyOutcome::LockHeld => Exit::LockHeld,
+    }
+}
+
+/// The version a run ends on: the plan's, or for a rollback the previous
+/// color's when every unit rolls back to the same one.
+fn github_version(plan: &Plan) -> String {
+    let mut versions = plan
+        .targets
+        .iter()
+        .flat_map(|t| &t.units)
+        .filter(|u| u.action == crate::plan::UnitAction::Deploy)
+        .filter_map(|u| u.version.as_deref());
+    match (plan.kind, versions.next()) {
+        (crate::plan::PlanKind::Rollback, Some(first)) if versions.all(|v| v == first) => first.to_string(),
+        _ => plan.version.clone(),
     }
 }

@@ -16,7 +16,7 @@ already live on the version are skipped, staged ones are reused.")]
 pub struct DeployArgs {
     #[command(flatten)]
     pub env: EnvArg,
-    /// Version to deploy
+    /// Version to deploy (`latest`: the newest GitHub release by semver)
     #[arg(long)]
     pub version: String,
     #[command(flatten)]
@@ -28,6 +28,7 @@ pub struct DeployArgs {
 pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
     common::validate_version(&a.version)?;
     let cfg = common::load(g, p)?;
+    let a = DeployArgs { version: crate::github::resolve_version(&cfg, &a.version).await?, ..a };
     let env = common::pick_env(&cfg, &a.env)?;
     let drivers = common::drivers(g, &cfg, &env, a.dry_run.server())?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;

@@ -9,8 +9,10 @@ mod config;
 mod deploy;
 mod history;
 mod plan;
+mod releases;
 mod rollback;
 mod status;
+mod update;
 
 use std::path::PathBuf;
 
@@ -96,6 +98,11 @@ pub enum Command {
     Config(config::ConfigCommand),
     /// Print shell completions
     Completion(completion::CompletionArgs),
+    /// List the GitHub Releases of global.github.repository by semantic version
+    Releases(releases::ReleasesArgs),
+    /// Check which units run an older version than the newest GitHub release
+    #[command(subcommand)]
+    Update(update::UpdateCommand),
 }
 
 pub fn init_tracing(verbose: u8) {
@@ -169,6 +176,8 @@ async fn run(cli: Cli, printer: &Printer) -> CliResult {
         Command::Adopt(a) => adopt::run(g, printer, a).await,
         Command::Config(c) => config::run(g, printer, c).await,
         Command::Completion(a) => completion::run(a),
+        Command::Releases(a) => releases::run(g, printer, a).await,
+        Command::Update(c) => update::run(g, printer, c).await,
     }
 }
 

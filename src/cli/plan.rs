@@ -15,7 +15,7 @@ use crate::ui::Printer;
 pub struct PlanArgs {
     #[command(flatten)]
     pub env: EnvArg,
-    /// Version to deploy
+    /// Version to deploy (`latest`: the newest GitHub release by semver)
     #[arg(long)]
     pub version: String,
     /// Also save the plan as JSON for `rvmctl apply`
@@ -26,6 +26,7 @@ pub struct PlanArgs {
 pub async fn run(g: &GlobalArgs, p: &Printer, a: PlanArgs) -> CliResult {
     common::validate_version(&a.version)?;
     let cfg = common::load(g, p)?;
+    let a = PlanArgs { version: crate::github::resolve_version(&cfg, &a.version).await?, ..a };
     let env = common::pick_env(&cfg, &a.env)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;

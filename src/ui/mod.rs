@@ -3,6 +3,7 @@
 //! and diagnostics go to stderr.
 
 pub mod gha;
+pub mod github;
 pub mod progress;
 pub mod prompt;
 pub mod table;
