@@ -6,7 +6,8 @@ CARGO ?= cargo
 RVMCTL := target/debug/rvmctl
 DEMO := $(RVMCTL) -f examples/quickstart/deployment-config.yaml
 
-.PHONY: all build demo demo-stop test lint fmt test-deps completions clean bench-k8s
+.PHONY: all build demo demo-stop test lint fmt test-deps completions man clean bench-k8s \
+	validate plan deploy-staging deploy-production rollback status
 
 all: build
 
@@ -55,6 +56,27 @@ lint:
 
 fmt:
 	$(CARGO) fmt
+
+## Operator targets (thin calls of rvmctl), e.g. `make deploy-staging VERSION=1.4.2`.
+CONFIG ?= deployment-config.yaml
+ENV ?= staging
+RV := $(RVMCTL) -f $(CONFIG)
+validate: build
+	$(RV) config validate
+plan: build
+	$(RV) plan -e $(ENV) --version $(VERSION)
+deploy-staging: build
+	$(RV) deploy -e staging --version $(VERSION) --yes
+deploy-production: build
+	$(RV) deploy -e production --version $(VERSION) $(if $(APPROVE),--approve,)
+rollback: build
+	$(RV) rollback -e $(ENV)
+status: build
+	$(RV) status -e $(ENV)
+
+## Regenerates the committed man pages (docs/man).
+man: build
+	rm -rf docs/man && $(RVMCTL) man docs/man
 
 ## Regenerates the committed shell completions.
 completions: build

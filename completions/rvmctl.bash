@@ -37,6 +37,9 @@ _rvmctl() {
             rvmctl,history)
                 cmd="rvmctl__subcmd__history"
                 ;;
+            rvmctl,man)
+                cmd="rvmctl__subcmd__man"
+                ;;
             rvmctl,plan)
                 cmd="rvmctl__subcmd__plan"
                 ;;
@@ -97,6 +100,9 @@ _rvmctl() {
             rvmctl__subcmd__help,history)
                 cmd="rvmctl__subcmd__help__subcmd__history"
                 ;;
+            rvmctl__subcmd__help,man)
+                cmd="rvmctl__subcmd__help__subcmd__man"
+                ;;
             rvmctl__subcmd__help,plan)
                 cmd="rvmctl__subcmd__help__subcmd__plan"
                 ;;
@@ -143,7 +149,7 @@ _rvmctl() {
 
     case "${cmd}" in
         rvmctl)
-            opts="-f -o -v -q -n -h -V --config --output --no-color --verbose --quiet --context --namespace --help --version plan apply deploy status rollback history adopt config completion releases update help"
+            opts="-f -o -v -q -n -h -V --config --output --no-color --verbose --quiet --context --namespace --help --version plan apply deploy status rollback history adopt config completion man releases update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -659,7 +665,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__help)
-            opts="plan apply deploy status rollback history adopt config completion releases update help"
+            opts="plan apply deploy status rollback history adopt config completion man releases update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,6 +818,20 @@ _rvmctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rvmctl__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rvmctl__subcmd__help__subcmd__plan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -915,6 +935,48 @@ _rvmctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__man)
+            opts="-f -o -v -q -n -h --config --output --no-color --verbose --quiet --context --namespace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

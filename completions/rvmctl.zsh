@@ -423,6 +423,31 @@ yaml\:""))' \
 ':shell -- Shell to generate completions for:(bash elvish fish powershell zsh)' \
 && ret=0
 ;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':dir -- Folder to write rvmctl.1 and rvmctl-<command>.1 into:_files' \
+&& ret=0
+;;
 (releases)
 _arguments "${_arguments_options[@]}" : \
 '--repo=[Repository as owner/name (default\: global.github.repository)]:REPO:_default' \
@@ -607,6 +632,10 @@ esac
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (releases)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -656,6 +685,7 @@ _rvmctl_commands() {
 'adopt:Make an existing Deployment + Service (kubernetes) the blue color of rvmctl' \
 'config:Validate or show the configuration' \
 'completion:Print shell completions' \
+'man:Write man pages (used by \`make man\`)' \
 'releases:List the GitHub Releases of global.github.repository by semantic version' \
 'update:Check which units run an older version than the newest GitHub release' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -749,6 +779,7 @@ _rvmctl__subcmd__help_commands() {
 'adopt:Make an existing Deployment + Service (kubernetes) the blue color of rvmctl' \
 'config:Validate or show the configuration' \
 'completion:Print shell completions' \
+'man:Write man pages (used by \`make man\`)' \
 'releases:List the GitHub Releases of global.github.repository by semantic version' \
 'update:Check which units run an older version than the newest GitHub release' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -809,6 +840,11 @@ _rvmctl__subcmd__help__subcmd__history_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl help history commands' commands "$@"
 }
+(( $+functions[_rvmctl__subcmd__help__subcmd__man_commands] )) ||
+_rvmctl__subcmd__help__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help man commands' commands "$@"
+}
 (( $+functions[_rvmctl__subcmd__help__subcmd__plan_commands] )) ||
 _rvmctl__subcmd__help__subcmd__plan_commands() {
     local commands; commands=()
@@ -845,6 +881,11 @@ _rvmctl__subcmd__help__subcmd__update__subcmd__check_commands() {
 _rvmctl__subcmd__history_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl history commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__man_commands] )) ||
+_rvmctl__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl man commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__plan_commands] )) ||
 _rvmctl__subcmd__plan_commands() {

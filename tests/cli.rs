@@ -59,3 +59,22 @@ fn usage_errors_exit_2() {
     assert_eq!(code, 2, "several environments and no TTY: ask for the flag");
     assert!(err.contains("pass -e/--env"), "{err}");
 }
+
+#[test]
+fn committed_man_pages_are_current() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, err) = run(support::rvmctl(repo()).arg("man").arg(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    let mut generated: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    generated.sort();
+    assert!(generated.contains(&"rvmctl-deploy.1".to_string()), "{generated:?}");
+    for name in &generated {
+        let fresh = std::fs::read_to_string(dir.path().join(name)).unwrap_or_default();
+        let committed = std::fs::read_to_string(repo().join("docs/man").join(name)).unwrap_or_default();
+        assert!(fresh == committed, "docs/man/{name} is stale: run `make man`");
+    }
+}

@@ -8,6 +8,7 @@ mod completion;
 mod config;
 mod deploy;
 mod history;
+mod man;
 mod plan;
 mod releases;
 mod rollback;
@@ -98,6 +99,9 @@ pub enum Command {
     Config(config::ConfigCommand),
     /// Print shell completions
     Completion(completion::CompletionArgs),
+    /// Write man pages (used by `make man`)
+    #[command(hide = true)]
+    Man(man::ManArgs),
     /// List the GitHub Releases of global.github.repository by semantic version
     Releases(releases::ReleasesArgs),
     /// Check which units run an older version than the newest GitHub release
@@ -176,6 +180,7 @@ async fn run(cli: Cli, printer: &Printer) -> CliResult {
         Command::Adopt(a) => adopt::run(g, printer, a).await,
         Command::Config(c) => config::run(g, printer, c).await,
         Command::Completion(a) => completion::run(a),
+        Command::Man(a) => man::run(a),
         Command::Releases(a) => releases::run(g, printer, a).await,
         Command::Update(c) => update::run(g, printer, c).await,
     }
