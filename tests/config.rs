@@ -178,3 +178,21 @@ fn config_view_redacts_secrets_and_applies_defaults() {
     assert!(out.contains("timeout: 10m"), "{out}");
     assert!(out.contains("strategy: blue_green"), "built-in default shown: {out}");
 }
+
+#[test]
+fn shell_syntax_in_host_names_vars_and_labels_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        "hosts:\n  - { name: \"rvm-$(reboot)\" }\n  - { name: rvm-2, labels: { site: \"x`id`\" } }\n",
+    )
+    .expect("write");
+    let cfg = "apiVersion: rvmctl/v1\nproject: p\nenvironments:\n  dev:\n    targets:\n      - name: t\n        kind: local\n        app: a\n        hosts:\n          - { name: h1, vars: { port: \"$(touch /tmp/rvmctl-pwned)\" } }\n      - { name: u, kind: ssh, app: a, inventory: inv.yaml }\napps:\n  a: { artifact: { path: ./x }, services: [ { name: s, start: \"./run {port}\" } ] }\n";
+    std::fs::write(dir.path().join("deployment-config.yaml"), cfg).expect("write");
+    let (code, _, err) = run(support::rvmctl(dir.path()).args(["config", "validate"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("deployment-config.yaml:10:13: host 'h1': var port=\"$(touch /tmp/rvmctl-pwned)\" contains characters a shell would interpret"), "{err}");
+    assert!(err.contains("in the inventory: invalid host name 'rvm-$(reboot)'"), "{err}");
+    assert!(err.contains("host 'rvm-2': label site=\"x`id`\""), "{err}");
+    assert!(!std::path::Path::new("/tmp/rvmctl-pwned").exists());
+}

@@ -301,3 +301,24 @@ fn hostile_versions_are_refused() {
     assert!(err.contains("invalid version"), "{err}");
     assert!(!std::path::Path::new("/tmp/rvmctl-pwned").exists());
 }
+
+#[test]
+fn a_plan_file_with_a_hostile_version_is_refused_even_with_a_valid_hash() {
+    let p = LocalProject::new(Options::default());
+    p.release("1.0.0", false);
+    let (code, _, err) = run(p.cmd().args(["plan", "-e", "development", "--version", "1.0.0", "--out", "plan.json"]));
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(p.path().join("plan.json")).expect("plan");
+    let mut plan: serde_json::Value = serde_json::from_str(&text).expect("json");
+    plan["targets"][0]["units"][0]["steps"][1]["version"] = "1.0.0; touch /tmp/rvmctl-plan-pwned".into();
+    // Recompute the hash the way rvmctl does, as an attacker could.
+    let typed: rvmctl::plan::Plan = serde_json::from_value(plan).expect("plan");
+    let mut typed = typed;
+    typed.hash = typed.compute_hash();
+    std::fs::write(p.path().join("evil.json"), serde_json::to_string(&typed).expect("json")).expect("write");
+    let (code, _, err) = run(p.cmd().args(["apply", "evil.json", "--yes"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("invalid version"), "{err}");
+    assert!(!std::path::Path::new("/tmp/rvmctl-plan-pwned").exists());
+    assert_eq!(p.live("sim-01"), None);
+}

@@ -44,6 +44,19 @@ pub fn read_plan(path: &std::path::Path) -> CliResult<Plan> {
     }
     let plan: Plan = serde_json::from_value(value)
         .map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!("{} is not a valid plan: {e}", path.display())))?;
+    // The hash detects edits, not intent: every value that can reach a host
+    // shell is validated again, whoever wrote the file.
+    let versions =
+        std::iter::once(plan.version.as_str()).chain(plan.targets.iter().flat_map(|t| &t.units).flat_map(|u| {
+            u.version.as_deref().into_iter().chain(u.steps.iter().filter_map(|s| match s {
+                crate::plan::Step::Stage { version, .. } => Some(version.as_str()),
+                _ => None,
+            }))
+        }));
+    for v in versions.filter(|v| *v != "previous") {
+        crate::drivers::validate_version(v)
+            .map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!("{}: {e}", path.display())))?;
+    }
     if plan.compute_hash() != plan.hash {
         return Err(CliError::new(
             Exit::StalePlan,

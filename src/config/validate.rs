@@ -121,6 +121,9 @@ pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<String>, issues: &mut Iss
                 if let Err(e) = crate::drivers::validate_host_name(&name) {
                     issues.at(&[&tp[..], &[k("hosts"), i(hi)]].concat(), e, None);
                 }
+                for problem in crate::drivers::validate_host_values(&h.spec()) {
+                    issues.at(&[&tp[..], &[k("hosts"), i(hi)]].concat(), problem, None);
+                }
             }
             let settings_path = |key: &str| [&tp[..], &[k(key)]].concat();
             validate_canary(t.settings.canary.as_ref(), &settings_path("canary"), issues);

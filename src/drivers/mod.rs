@@ -283,6 +283,31 @@ pub fn validate_host_name(name: &str) -> Result<(), String> {
     if ok { Ok(()) } else { Err(format!("invalid host name '{name}': use letters, digits, '-', '_' and '.' only")) }
 }
 
+/// Host `vars` are substituted into host commands and `labels` select hosts:
+/// neither may carry shell syntax (`$(...)`, quotes, `;`, spaces).
+pub fn validate_host_values(h: &crate::config::schema::HostSpec) -> Vec<String> {
+    let safe = |v: &str| {
+        v.len() <= 256
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '/' | '@' | '+' | '=' | ',' | '-'))
+    };
+    let mut problems = Vec::new();
+    for (kind, map) in [
+        ("var", h.vars.iter().map(|(k, v)| (k, v.0.as_str())).collect::<Vec<_>>()),
+        ("label", h.labels.iter().map(|(k, v)| (k, v.as_str())).collect()),
+    ] {
+        for (k, v) in map {
+            if !safe(k) || !safe(v) {
+                problems.push(format!(
+                    "host '{}': {kind} {k}={v:?} contains characters a shell would interpret; use letters, digits and . _ : / @ + = , - only",
+                    h.name
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// Versions reach shells on hosts: allow what release versions look like.
 pub fn validate_version(v: &str) -> Result<(), String> {
     let ok = !v.is_empty()
