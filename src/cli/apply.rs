@@ -5,7 +5,7 @@ use clap::Args;
 use super::GlobalArgs;
 use super::common::{self, GateArgs};
 use crate::exit::{CliError, CliResult, Exit};
-use crate::plan::{PLAN_SCHEMA_VERSION, Plan};
+use crate::plan::Plan;
 use crate::ui::Printer;
 
 #[derive(Debug, Args)]
@@ -24,49 +24,15 @@ pub struct ApplyArgs {
     pub dry_run: common::DryRunArg,
 }
 
-/// Reads and checks a plan file: schema version and integrity hash.
+/// Reads and checks a plan file (see [`crate::plan::file::parse`]).
 pub fn read_plan(path: &std::path::Path) -> CliResult<Plan> {
+    use crate::plan::file::{PlanFileError, parse};
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!("cannot read plan {}: {e}", path.display())))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        CliError::new(Exit::Usage, anyhow::anyhow!("{} is not a plan file (invalid JSON: {e})", path.display()))
-    })?;
-    let version = value.get("schema_version").and_then(serde_json::Value::as_u64);
-    if version != Some(PLAN_SCHEMA_VERSION as u64) {
-        return Err(CliError::new(
-            Exit::Usage,
-            anyhow::anyhow!(
-                "{} has plan schema version {:?}; this rvmctl reads version {PLAN_SCHEMA_VERSION}: make the plan again with this rvmctl",
-                path.display(),
-                version
-            ),
-        ));
-    }
-    let plan: Plan = serde_json::from_value(value)
-        .map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!("{} is not a valid plan: {e}", path.display())))?;
-    // The hash detects edits, not intent: every value that can reach a host
-    // shell is validated again, whoever wrote the file.
-    let versions =
-        std::iter::once(plan.version.as_str()).chain(plan.targets.iter().flat_map(|t| &t.units).flat_map(|u| {
-            u.version.as_deref().into_iter().chain(u.steps.iter().filter_map(|s| match s {
-                crate::plan::Step::Stage { version, .. } => Some(version.as_str()),
-                _ => None,
-            }))
-        }));
-    for v in versions.filter(|v| *v != "previous") {
-        crate::drivers::validate_version(v)
-            .map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!("{}: {e}", path.display())))?;
-    }
-    if plan.compute_hash() != plan.hash {
-        return Err(CliError::new(
-            Exit::StalePlan,
-            anyhow::anyhow!(
-                "{} was modified after it was made (hash mismatch); make a new plan with `rvmctl plan --out`",
-                path.display()
-            ),
-        ));
-    }
-    Ok(plan)
+    parse(&text).map_err(|e| {
+        let exit = if matches!(e, PlanFileError::Tampered) { Exit::StalePlan } else { Exit::Usage };
+        CliError::new(exit, anyhow::anyhow!("{}: {e}", path.display()))
+    })
 }
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {

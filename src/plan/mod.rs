@@ -2,6 +2,7 @@
 //! observed state (per unit) in, an ordered, explainable plan out. Pure: no
 //! I/O, the clock is a parameter, so every decision is unit-testable.
 
+pub mod file;
 pub mod topo;
 
 use std::collections::BTreeMap;
