@@ -41,6 +41,9 @@ complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "apply" -d 'Execute a 
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "resume" -d 'Continue an interrupted deploy (from the journal on the targets)'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "abort" -d 'Return units an interrupted run switched to their pre-run color'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "lock" -d 'List or break locks'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "adopt" -d 'Make an existing Deployment + Service (kubernetes) the blue color of rvmctl'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "config" -d 'Validate or show the configuration'
@@ -126,6 +129,84 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l no-color -d '
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s y -l yes -d 'Answer yes to confirmations (never to a production approval; see --approve)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l approve -d 'Approve an approval-gated environment without a prompt (CI)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s y -l yes -d 'Answer yes to confirmations (never to a production approval; see --approve)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l approve -d 'Approve an approval-gated environment without a prompt (CI)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and not __fish_seen_subcommand_from list release help" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and not __fish_seen_subcommand_from list release help" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and not __fish_seen_subcommand_from list release help" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and not __fish_seen_subcommand_from list release help" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and not __fish_seen_subcommand_from list release help" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and not __fish_seen_subcommand_from list release help" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and not __fish_seen_subcommand_from list release help" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and not __fish_seen_subcommand_from list release help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and not __fish_seen_subcommand_from list release help" -f -a "list" -d 'Who holds which lock, per unit'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and not __fish_seen_subcommand_from list release help" -f -a "release" -d 'Break locks left by a run that is gone (ends its holder process on the host)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and not __fish_seen_subcommand_from list release help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from list" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from list" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from list" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from list" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -l force -d 'Really break the locks'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -s y -l yes -d 'Answer yes to confirmations (never to a production approval; see --approve)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -l approve -d 'Approve an approval-gated environment without a prompt (CI)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "list" -d 'Who holds which lock, per unit'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "release" -d 'Break locks left by a run that is gone (ends its holder process on the host)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -l limit -d 'Show at most this many entries (newest first)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s f -l config -d 'Config file' -r -F
@@ -272,19 +353,24 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_su
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from help" -f -a "check" -d 'Compare what is live on each unit with the newest GitHub release'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "plan" -d 'Show what a deploy would do, without changing anything'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "apply" -d 'Execute a saved plan exactly (refused if the targets changed since)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "adopt" -d 'Make an existing Deployment + Service (kubernetes) the blue color of rvmctl'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "config" -d 'Validate or show the configuration'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "completion" -d 'Print shell completions'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "man" -d 'Write man pages (used by `make man`)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "releases" -d 'List the GitHub Releases of global.github.repository by semantic version'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "update" -d 'Check which units run an older version than the newest GitHub release'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback history adopt config completion man releases update help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "plan" -d 'Show what a deploy would do, without changing anything'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "apply" -d 'Execute a saved plan exactly (refused if the targets changed since)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "resume" -d 'Continue an interrupted deploy (from the journal on the targets)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "abort" -d 'Return units an interrupted run switched to their pre-run color'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "lock" -d 'List or break locks'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "adopt" -d 'Make an existing Deployment + Service (kubernetes) the blue color of rvmctl'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "config" -d 'Validate or show the configuration'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "completion" -d 'Print shell completions'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "man" -d 'Write man pages (used by `make man`)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "releases" -d 'List the GitHub Releases of global.github.repository by semantic version'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "update" -d 'Check which units run an older version than the newest GitHub release'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "list" -d 'Who holds which lock, per unit'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "release" -d 'Break locks left by a run that is gone (ends its holder process on the host)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check the config; every problem is reported with file, line and column'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "view" -d 'Show the fully resolved config (defaults applied, secrets redacted)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "schema" -d 'Print the JSON Schema of deployment-config.yaml (for editors)'

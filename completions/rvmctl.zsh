@@ -196,6 +196,190 @@ yaml\:""))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(resume)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
+'--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'-y[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--yes[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--approve[Approve an approval-gated environment without a prompt (CI)]' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(abort)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
+'--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'-y[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--yes[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--approve[Approve an approval-gated environment without a prompt (CI)]' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(lock)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_rvmctl__subcmd__lock_commands" \
+"*::: :->lock" \
+&& ret=0
+
+    case $state in
+    (lock)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-lock-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(release)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
+'--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--force[Really break the locks]' \
+'-y[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--yes[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--approve[Approve an approval-gated environment without a prompt (CI)]' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__lock__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-lock-help-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(release)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (history)
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
@@ -592,6 +776,38 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(resume)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(abort)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(lock)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__help__subcmd__lock_commands" \
+"*::: :->lock" \
+&& ret=0
+
+    case $state in
+    (lock)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-help-lock-command-$line[1]:"
+        case $line[1] in
+            (list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(release)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (history)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -681,6 +897,9 @@ _rvmctl_commands() {
 'deploy:Plan and apply in one step, after confirmation' \
 'status:Live color, versions per color, health, last deploy and lock per unit' \
 'rollback:Switch back to the previous color instantly (no restaging)' \
+'resume:Continue an interrupted deploy (from the journal on the targets)' \
+'abort:Return units an interrupted run switched to their pre-run color' \
+'lock:List or break locks' \
 'history:Deploy and rollback history, read from the targets themselves' \
 'adopt:Make an existing Deployment + Service (kubernetes) the blue color of rvmctl' \
 'config:Validate or show the configuration' \
@@ -691,6 +910,11 @@ _rvmctl_commands() {
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'rvmctl commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__abort_commands] )) ||
+_rvmctl__subcmd__abort_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl abort commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__adopt_commands] )) ||
 _rvmctl__subcmd__adopt_commands() {
@@ -775,6 +999,9 @@ _rvmctl__subcmd__help_commands() {
 'deploy:Plan and apply in one step, after confirmation' \
 'status:Live color, versions per color, health, last deploy and lock per unit' \
 'rollback:Switch back to the previous color instantly (no restaging)' \
+'resume:Continue an interrupted deploy (from the journal on the targets)' \
+'abort:Return units an interrupted run switched to their pre-run color' \
+'lock:List or break locks' \
 'history:Deploy and rollback history, read from the targets themselves' \
 'adopt:Make an existing Deployment + Service (kubernetes) the blue color of rvmctl' \
 'config:Validate or show the configuration' \
@@ -785,6 +1012,11 @@ _rvmctl__subcmd__help_commands() {
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'rvmctl help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__abort_commands] )) ||
+_rvmctl__subcmd__help__subcmd__abort_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help abort commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__help__subcmd__adopt_commands] )) ||
 _rvmctl__subcmd__help__subcmd__adopt_commands() {
@@ -840,6 +1072,24 @@ _rvmctl__subcmd__help__subcmd__history_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl help history commands' commands "$@"
 }
+(( $+functions[_rvmctl__subcmd__help__subcmd__lock_commands] )) ||
+_rvmctl__subcmd__help__subcmd__lock_commands() {
+    local commands; commands=(
+'list:Who holds which lock, per unit' \
+'release:Break locks left by a run that is gone (ends its holder process on the host)' \
+    )
+    _describe -t commands 'rvmctl help lock commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__lock__subcmd__list_commands] )) ||
+_rvmctl__subcmd__help__subcmd__lock__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help lock list commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__lock__subcmd__release_commands] )) ||
+_rvmctl__subcmd__help__subcmd__lock__subcmd__release_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help lock release commands' commands "$@"
+}
 (( $+functions[_rvmctl__subcmd__help__subcmd__man_commands] )) ||
 _rvmctl__subcmd__help__subcmd__man_commands() {
     local commands; commands=()
@@ -854,6 +1104,11 @@ _rvmctl__subcmd__help__subcmd__plan_commands() {
 _rvmctl__subcmd__help__subcmd__releases_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl help releases commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__resume_commands] )) ||
+_rvmctl__subcmd__help__subcmd__resume_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help resume commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__help__subcmd__rollback_commands] )) ||
 _rvmctl__subcmd__help__subcmd__rollback_commands() {
@@ -882,6 +1137,49 @@ _rvmctl__subcmd__history_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl history commands' commands "$@"
 }
+(( $+functions[_rvmctl__subcmd__lock_commands] )) ||
+_rvmctl__subcmd__lock_commands() {
+    local commands; commands=(
+'list:Who holds which lock, per unit' \
+'release:Break locks left by a run that is gone (ends its holder process on the host)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl lock commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__lock__subcmd__help_commands] )) ||
+_rvmctl__subcmd__lock__subcmd__help_commands() {
+    local commands; commands=(
+'list:Who holds which lock, per unit' \
+'release:Break locks left by a run that is gone (ends its holder process on the host)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl lock help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__lock__subcmd__help__subcmd__help_commands] )) ||
+_rvmctl__subcmd__lock__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl lock help help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__lock__subcmd__help__subcmd__list_commands] )) ||
+_rvmctl__subcmd__lock__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl lock help list commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__lock__subcmd__help__subcmd__release_commands] )) ||
+_rvmctl__subcmd__lock__subcmd__help__subcmd__release_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl lock help release commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__lock__subcmd__list_commands] )) ||
+_rvmctl__subcmd__lock__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl lock list commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__lock__subcmd__release_commands] )) ||
+_rvmctl__subcmd__lock__subcmd__release_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl lock release commands' commands "$@"
+}
 (( $+functions[_rvmctl__subcmd__man_commands] )) ||
 _rvmctl__subcmd__man_commands() {
     local commands; commands=()
@@ -896,6 +1194,11 @@ _rvmctl__subcmd__plan_commands() {
 _rvmctl__subcmd__releases_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl releases commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__resume_commands] )) ||
+_rvmctl__subcmd__resume_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl resume commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__rollback_commands] )) ||
 _rvmctl__subcmd__rollback_commands() {

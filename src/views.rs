@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::config::schema::TargetKind;
-use crate::drivers::{Color, HistoryEntry, LockInfo, SlotState, UnitState};
+use crate::drivers::{Color, HistoryEntry, JournalEntry, LockInfo, SlotState, UnitState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -31,12 +31,17 @@ pub struct UnitStatus {
     pub lock: Option<LockInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Set when a run stopped on this unit without finishing (and no run holds its lock).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<JournalEntry>,
 }
 
 impl UnitStatus {
     pub fn from_state(s: UnitState, health: Health, health_detail: Option<String>) -> Self {
         let health = if s.error.is_some() { Health::Unreachable } else { health };
+        let interrupted = if s.lock.is_none() { s.journal.clone() } else { None };
         UnitStatus {
+            interrupted,
             live_version: s.live_version().map(str::to_string),
             unit: s.unit,
             live: s.live,
@@ -101,6 +106,10 @@ pub fn summarize(units: &[UnitStatus]) -> String {
     }
     if unreachable > 0 {
         parts.push(format!("{unreachable} unreachable"));
+    }
+    let interrupted = units.iter().filter(|u| u.interrupted.is_some()).count();
+    if interrupted > 0 {
+        parts.push(format!("{interrupted} interrupted"));
     }
     parts.join(", ")
 }

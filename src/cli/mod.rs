@@ -8,9 +8,11 @@ mod completion;
 mod config;
 mod deploy;
 mod history;
+mod lock;
 mod man;
 mod plan;
 mod releases;
+mod resume;
 mod rollback;
 mod status;
 mod update;
@@ -90,6 +92,13 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Switch back to the previous color instantly (no restaging)
     Rollback(rollback::RollbackArgs),
+    /// Continue an interrupted deploy (from the journal on the targets)
+    Resume(resume::ResumeArgs),
+    /// Return units an interrupted run switched to their pre-run color
+    Abort(resume::AbortArgs),
+    /// List or break locks
+    #[command(subcommand)]
+    Lock(lock::LockCommand),
     /// Deploy and rollback history, read from the targets themselves
     History(history::HistoryArgs),
     /// Make an existing Deployment + Service (kubernetes) the blue color of rvmctl
@@ -177,6 +186,9 @@ async fn run(cli: Cli, printer: &Printer) -> CliResult {
         Command::Status(a) => status::run(g, printer, a).await,
         Command::Rollback(a) => rollback::run(g, printer, a).await,
         Command::History(a) => history::run(g, printer, a).await,
+        Command::Resume(a) => resume::resume(g, printer, a).await,
+        Command::Abort(a) => resume::abort(g, printer, a).await,
+        Command::Lock(c) => lock::run(g, printer, c).await,
         Command::Adopt(a) => adopt::run(g, printer, a).await,
         Command::Config(c) => config::run(g, printer, c).await,
         Command::Completion(a) => completion::run(a),

@@ -3,7 +3,7 @@ use clap::Args;
 use super::GlobalArgs;
 use super::common::{self, EnvArg, GateArgs};
 use crate::exit::{CliError, CliResult, Exit};
-use crate::plan::UnitAction;
+use crate::plan::{PlanKind, UnitAction};
 use crate::ui::Printer;
 
 #[derive(Debug, Args)]
@@ -22,38 +22,54 @@ pub struct RollbackArgs {
 }
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: RollbackArgs) -> CliResult {
+    switch_back(g, p, &a.env, &a.gate, PlanKind::Rollback).await
+}
+
+/// Rollback and abort: plan a switch back per unit, gate it, run it.
+pub async fn switch_back(g: &GlobalArgs, p: &Printer, env: &EnvArg, gate: &GateArgs, kind: PlanKind) -> CliResult {
     let cfg = common::load(g, p)?;
-    let env = common::pick_env(&cfg, &a.env)?;
+    let env = common::pick_env(&cfg, env)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, None).await?;
     let user = crate::whoami();
-    let plan = crate::plan::rollback(&crate::plan::PlanRequest {
+    let req = crate::plan::PlanRequest {
         project: cfg.project(),
         env: &env,
         version: "previous",
         observed: &observed,
         now: common::now()?,
         user: &user,
-    });
+    };
+    let (plan, command) = match kind {
+        PlanKind::Abort => (crate::plan::abort(&req), "abort"),
+        _ => (crate::plan::rollback(&req), "rollback"),
+    };
     if !p.quiet {
         eprint!("{}", crate::ui::table::plan(p, &plan));
     }
-    let units: Vec<_> = plan.targets.iter().flat_map(|t| &t.units).collect();
-    if !units.iter().any(|u| u.action == UnitAction::Deploy) {
-        let why: Vec<String> = units.iter().map(|u| format!("{}: {}", u.unit, u.reason)).collect();
-        return Err(CliError::new(Exit::Error, anyhow::anyhow!("nothing to roll back:\n  {}", why.join("\n  "))));
+    // Abort: units the interrupted run never switched only need their journal cleared.
+    if kind == PlanKind::Abort {
+        for (t, obs) in plan.targets.iter().zip(&observed) {
+            let Some(d) = drivers.get(&t.target) else { continue };
+            for u in t.units.iter().filter(|u| u.action == UnitAction::Noop) {
+                if obs.units.iter().any(|o| o.unit == u.unit && o.journal.is_some()) {
+                    d.journal(&u.unit, None).await.map_err(|e| CliError::new(Exit::Error, e))?;
+                }
+            }
+        }
     }
-    let run =
-        common::Run { p, cfg: &cfg, env: &env, drivers: &drivers, command: "rollback", version: "previous".into() };
-    let gates = run.gate(
-        &plan,
-        &a.gate,
-        &format!(
-            "Roll back {} ({} unit(s))?",
-            env.name,
-            units.iter().filter(|u| u.action == UnitAction::Deploy).count()
-        ),
-    )?;
+    let units: Vec<_> = plan.targets.iter().flat_map(|t| &t.units).collect();
+    let switching = units.iter().filter(|u| u.action == UnitAction::Deploy).count();
+    if switching == 0 {
+        if kind == PlanKind::Abort && !units.iter().any(|u| u.action == UnitAction::Blocked) {
+            p.status("nothing was switched by an interrupted run; every journal is cleared");
+            return Ok(Exit::Ok);
+        }
+        let why: Vec<String> = units.iter().map(|u| format!("{}: {}", u.unit, u.reason)).collect();
+        return Err(CliError::new(Exit::Error, anyhow::anyhow!("nothing to {command}:\n  {}", why.join("\n  "))));
+    }
+    let run = common::Run { p, cfg: &cfg, env: &env, drivers: &drivers, command, version: "previous".into() };
+    let gates = run.gate(&plan, gate, &format!("{command} {} ({switching} unit(s))?", env.name))?;
     let report = run.execute(&plan, gates.clone()).await;
     run.finish(&plan, &report, &gates)
 }

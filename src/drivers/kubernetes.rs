@@ -505,6 +505,7 @@ impl KubeDriver {
             lock,
             last,
             error: None,
+            journal: None,
         })
     }
 

@@ -157,11 +157,42 @@ pub struct UnitState {
     pub last: Option<HistoryEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Progress of the last run that touched this unit, when it did not finish.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<JournalEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JournalState {
+    Started,
+    Done,
+    Failed,
+}
+
+/// Where a run got to on a unit, written on the unit itself before and after
+/// every side-effecting step. It outlives a killed run, so `status`, `resume`
+/// and `abort` know what happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    pub plan_hash: String,
+    pub kind: String,
+    pub version: String,
+    /// The live color before the run (what `abort` returns to).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Color>,
+    pub to: Color,
+    /// The step reached, as shown by `plan`.
+    pub step: String,
+    pub state: JournalState,
+    pub holder: String,
+    pub at: Timestamp,
 }
 
 impl UnitState {
     pub fn unreachable(unit: &str, error: String) -> Self {
         UnitState {
+            journal: None,
             unit: unit.to_string(),
             live: None,
             blue: None,
@@ -257,6 +288,12 @@ pub trait Driver: Send + Sync {
     async fn history(&self, unit: &str) -> Result<Vec<HistoryEntry>, DriverError>;
     /// Forcibly clears a lock left by a dead run.
     async fn break_lock(&self, unit: &str) -> Result<(), DriverError>;
+    /// Records progress on the unit (`None`: the run finished; clear it).
+    /// Drivers without a journal keep the default, which records nothing.
+    async fn journal(&self, unit: &str, entry: Option<&JournalEntry>) -> Result<(), DriverError> {
+        let _ = (unit, entry);
+        Ok(())
+    }
     /// Called after [`Driver::observe`]: the exact changes a deploy of
     /// `version` would make (shown by `plan`), and a token of observed state
     /// the plan's fingerprint covers. Default: nothing to add.

@@ -23,8 +23,8 @@ use jiff::Timestamp;
 
 use super::transport::{ExecOutput, Held, Transport};
 use super::{
-    Color, Driver, DriverError, HistoryEntry, LockGuard, LockInfo, SlotState, SlotStatus, StepContext, StepOutput,
-    UnitState,
+    Color, Driver, DriverError, HistoryEntry, JournalEntry, LockGuard, LockInfo, SlotState, SlotStatus, StepContext,
+    StepOutput, UnitState,
 };
 use crate::config::schema::{App, HostSpec, TargetKind};
 use crate::config::types::{TEMPLATE_VARS, Template};
@@ -82,6 +82,7 @@ if [ -f "$S/lock.json" ] && [ -f "$S/lock" ] && ! flock -n "$S/lock" true; then
   printf 'lock='; tr -d '\n' < "$S/lock.json"; echo
 fi
 if [ -f "$S/history.jsonl" ]; then printf 'last='; tail -n 1 "$S/history.jsonl"; fi
+if [ -f "$S/journal.json" ]; then printf 'journal='; tr -d '\n' < "$S/journal.json"; echo; fi
 true
 "#;
 
@@ -451,8 +452,16 @@ impl LockGuard for SlotLock {
 }
 
 fn parse_observation(unit: &str, out: &str) -> UnitState {
-    let mut st =
-        UnitState { unit: unit.into(), live: None, blue: None, green: None, lock: None, last: None, error: None };
+    let mut st = UnitState {
+        unit: unit.into(),
+        live: None,
+        blue: None,
+        green: None,
+        lock: None,
+        last: None,
+        error: None,
+        journal: None,
+    };
     for line in out.lines() {
         let Some((k, v)) = line.split_once('=') else { continue };
         match k {
@@ -461,6 +470,7 @@ fn parse_observation(unit: &str, out: &str) -> UnitState {
             "slot_green" => st.green = serde_json::from_str(v).ok(),
             "lock" => st.lock = serde_json::from_str(v).ok(),
             "last" => st.last = serde_json::from_str(v).ok(),
+            "journal" => st.journal = serde_json::from_str(v).ok(),
             _ => {}
         }
     }
@@ -675,6 +685,21 @@ impl Driver for SlotDriver {
             format!("{}cat \"$RVM_BASE/.rvmctl/history.jsonl\" 2>/dev/null; true", self.prelude(h, None, None, &[]));
         let out = self.exec_ok(h, script, self.timeout(), "read history").await?;
         Ok(out.stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+    }
+
+    async fn journal(&self, unit: &str, entry: Option<&JournalEntry>) -> Result<(), DriverError> {
+        let h = self.host(unit)?;
+        let script = match entry {
+            Some(e) => {
+                let json = serde_json::to_string(e).unwrap_or_default();
+                format!(
+                    "{}S=\"$RVM_BASE/.rvmctl\"; mkdir -p \"$S\" && printf '%s\\n' \"$RVM_JOURNAL\" > \"$S/journal.json.tmp\" && mv -f \"$S/journal.json.tmp\" \"$S/journal.json\"",
+                    self.prelude(h, None, None, &[("RVM_JOURNAL", json)])
+                )
+            }
+            None => format!("{}rm -f \"$RVM_BASE/.rvmctl/journal.json\"", self.prelude(h, None, None, &[])),
+        };
+        self.exec_ok(h, script, self.timeout(), "journal").await.map(drop)
     }
 
     async fn break_lock(&self, unit: &str) -> Result<(), DriverError> {

@@ -107,6 +107,8 @@ pub enum UnitAction {
 pub enum PlanKind {
     Deploy,
     Rollback,
+    /// Return units touched by an interrupted run to their pre-run color.
+    Abort,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -358,6 +360,26 @@ fn plan_unit(t: &ResolvedTarget, u: &UnitState, version: &str, sha: Option<Strin
     if let Some(live) = u.live {
         if let Some(slot) = u.slot(live) {
             let same_artifact = sha.is_none() || slot.sha256.is_none() || slot.sha256 == sha;
+            let unrecorded = u.journal.as_ref().filter(|j| j.kind == "deploy" && j.version == version && j.to == live);
+            if let (true, Some(j)) = (slot.version == version && same_artifact, unrecorded) {
+                // An interrupted run switched this unit but never recorded it:
+                // verify the live color and write the history it is missing.
+                let checks = t.app.health_checks.iter().enumerate();
+                let mut steps = vec![Step::AcquireLock];
+                steps.extend(checks.map(|(index, h)| Step::HealthCheck { name: h.display_name(), index, color: live }));
+                steps.push(Step::ReleaseLock);
+                return UnitPlan {
+                    reason: format!(
+                        "switched to {version} ({live}) by an interrupted run ({}); verify and record it",
+                        &j.plan_hash[..j.plan_hash.len().min(12)]
+                    ),
+                    live: j.from,
+                    live_version: None,
+                    to: Some(live),
+                    steps,
+                    ..base
+                };
+            }
             if slot.version == version && same_artifact && slot.status == SlotStatus::Healthy {
                 return UnitPlan {
                     action: UnitAction::Noop,
@@ -418,6 +440,16 @@ fn unit_steps(
 /// Plans an instant rollback: every unit switches back to its other color,
 /// if that color still holds a release that is not failed or half-staged.
 pub fn rollback(req: &PlanRequest) -> Plan {
+    switch_back(req, PlanKind::Rollback, rollback_unit)
+}
+
+/// Plans `rvmctl abort`: every unit an interrupted run switched goes back to
+/// the color it had before that run (from its journal); the rest is untouched.
+pub fn abort(req: &PlanRequest) -> Plan {
+    switch_back(req, PlanKind::Abort, abort_unit)
+}
+
+fn switch_back(req: &PlanRequest, kind: PlanKind, unit: fn(&ResolvedTarget, &UnitState) -> UnitPlan) -> Plan {
     let targets = req
         .env
         .targets
@@ -425,7 +457,7 @@ pub fn rollback(req: &PlanRequest) -> Plan {
         .map(|t| {
             let empty = Vec::new();
             let units_obs = req.observed.iter().find(|o| o.target == t.name).map(|o| &o.units).unwrap_or(&empty);
-            let units: Vec<UnitPlan> = units_obs.iter().map(|u| rollback_unit(t, u)).collect();
+            let units: Vec<UnitPlan> = units_obs.iter().map(|u| unit(t, u)).collect();
             let deploy: Vec<String> =
                 units.iter().filter(|u| u.action == UnitAction::Deploy).map(|u| u.unit.clone()).collect();
             TargetPlan {
@@ -447,7 +479,7 @@ pub fn rollback(req: &PlanRequest) -> Plan {
         .collect();
     let mut plan = Plan {
         schema_version: PLAN_SCHEMA_VERSION,
-        kind: PlanKind::Rollback,
+        kind,
         project: req.project.to_string(),
         environment: req.env.name.clone(),
         version: req.version.to_string(),
@@ -460,6 +492,47 @@ pub fn rollback(req: &PlanRequest) -> Plan {
     };
     plan.hash = plan.compute_hash();
     plan
+}
+
+fn abort_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
+    let mut p = rollback_unit(t, u);
+    let Some(j) = &u.journal else {
+        return UnitPlan {
+            action: UnitAction::Noop,
+            reason: "no interrupted run here".into(),
+            steps: Vec::new(),
+            to: None,
+            version: None,
+            ..p
+        };
+    };
+    if u.error.is_some() {
+        return p;
+    }
+    match (u.live, j.from) {
+        (live, from) if live == from => UnitPlan {
+            action: UnitAction::Noop,
+            reason: format!(
+                "the interrupted {} {} never switched this unit (stopped at {}); its journal is cleared",
+                j.kind, j.version, j.step
+            ),
+            steps: Vec::new(),
+            to: None,
+            version: None,
+            ..p
+        },
+        (Some(_), None) => UnitPlan {
+            action: UnitAction::Blocked,
+            reason: "an interrupted first deploy switched this unit: there is no earlier color to return to".into(),
+            steps: Vec::new(),
+            ..p
+        },
+        _ => {
+            // The interrupted run switched it: the way back is the rollback path.
+            p.reason = format!("interrupted {} {} (at {}) switched it; {}", j.kind, j.version, j.step, p.reason);
+            p
+        }
+    }
 }
 
 fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {

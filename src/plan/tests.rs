@@ -65,7 +65,16 @@ fn slot(version: &str, status: SlotStatus) -> SlotState {
 }
 
 fn fresh(unit: &str) -> UnitState {
-    UnitState { unit: unit.into(), live: None, blue: None, green: None, lock: None, last: None, error: None }
+    UnitState {
+        unit: unit.into(),
+        live: None,
+        blue: None,
+        green: None,
+        lock: None,
+        last: None,
+        error: None,
+        journal: None,
+    }
 }
 
 fn live_blue(unit: &str, version: &str) -> UnitState {

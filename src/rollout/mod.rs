@@ -14,7 +14,8 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::drivers::{
-    Color, Driver, DriverError, HistoryAction, HistoryEntry, LockGuard, LockInfo, Outcome, StepContext,
+    Color, Driver, DriverError, HistoryAction, HistoryEntry, JournalEntry, JournalState, LockGuard, LockInfo, Outcome,
+    StepContext,
 };
 use crate::plan::{Plan, PlanKind, Step, TargetPlan, UnitAction, UnitPlan};
 
@@ -373,6 +374,7 @@ impl Executor<'_> {
                 action: match self.plan.kind {
                     PlanKind::Deploy => HistoryAction::Deploy,
                     PlanKind::Rollback => HistoryAction::Rollback,
+                    PlanKind::Abort => HistoryAction::Abort,
                 },
                 version: u.version.clone().unwrap_or_else(|| self.plan.version.clone()),
                 from: u.live,
@@ -385,6 +387,9 @@ impl Executor<'_> {
             };
             if let Err(e) = driver.append_history(&u.unit, &entry).await {
                 errors.push(format!("{}: could not record history: {e}", u.unit));
+            } else if result != Outcome::Interrupted {
+                // Finished, either way: nothing left here to resume or abort.
+                let _ = driver.journal(&u.unit, None).await;
             }
         }
         release_all(locks).await;
@@ -435,9 +440,30 @@ impl Executor<'_> {
         }
     }
 
-    /// One step with progress, honouring a hard cancel.
+    /// Records on the unit where this run is (best effort: a unit that cannot
+    /// take the write fails its step right after anyway).
+    async fn journal(&self, driver: &dyn Driver, u: &UnitPlan, step: &Step, state: JournalState) {
+        let entry = JournalEntry {
+            plan_hash: self.plan.hash.clone(),
+            kind: format!("{:?}", self.plan.kind).to_lowercase(),
+            version: u.version.clone().unwrap_or_else(|| self.plan.version.clone()),
+            from: u.live,
+            to: u.to.unwrap_or(Color::Blue),
+            step: step.label(),
+            state,
+            holder: self.user.clone(),
+            at: Timestamp::now(),
+        };
+        if let Err(e) = driver.journal(&u.unit, Some(&entry)).await {
+            tracing::debug!("journal on {}: {e}", u.unit);
+        }
+    }
+
+    /// One step with progress and journal, honouring a hard cancel.
     async fn step(&self, t: &TargetPlan, driver: &dyn Driver, u: &UnitPlan, step: &Step) -> Result<(), DriverError> {
         self.reporter.step(&t.target, &u.unit, step, StepState::Started, "");
+        self.journal(driver, u, step, JournalState::Started).await;
+        fault::maybe_kill(step, "before");
         let ctx = self.ctx(t, u);
         let r = tokio::select! {
             r = driver.run_step(&u.unit, step, &ctx) => r,
@@ -445,6 +471,8 @@ impl Executor<'_> {
             // Watching health changes nothing: the first signal may end it.
             _ = self.cancel.soft.cancelled(), if matches!(step, Step::Monitor { .. }) => Err(DriverError::Interrupted { unit: u.unit.clone() }),
         };
+        self.journal(driver, u, step, if r.is_ok() { JournalState::Done } else { JournalState::Failed }).await;
+        fault::maybe_kill(step, "after");
         match &r {
             Ok(out) => self.reporter.step(
                 &t.target,
@@ -552,6 +580,11 @@ impl Executor<'_> {
         }
         if let Some(run) = lock_or_recover(&runs).get_mut(&u.unit) {
             run.report.duration_ms += started.elapsed().as_millis();
+            if !u.steps.iter().any(Step::is_switch) {
+                // Already live (switched by an interrupted run), verified just now.
+                run.report.result = UnitResult::Switched;
+                run.report.after = u.to;
+            }
         }
         true
     }
@@ -627,6 +660,8 @@ fn skipped_target(t: &TargetPlan, why: &str) -> TargetReport {
             .collect(),
     }
 }
+
+pub mod fault;
 
 #[cfg(test)]
 mod tests;

@@ -48,7 +48,16 @@ impl Driver for Fake {
                 ready: None,
             })
         };
-        UnitState { unit: unit.into(), live, blue: slot("1"), green: None, lock: None, last: None, error: None }
+        UnitState {
+            unit: unit.into(),
+            live,
+            blue: slot("1"),
+            green: None,
+            lock: None,
+            last: None,
+            error: None,
+            journal: None,
+        }
     }
     async fn prepare(&self, _: &str) -> Result<Option<String>, String> {
         Ok(None)

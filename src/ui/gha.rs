@@ -69,6 +69,7 @@ pub fn summary_markdown(r: &ApplyReport, user: &str) -> String {
     let what = match r.kind {
         PlanKind::Deploy => format!("deploy {}", r.version),
         PlanKind::Rollback => "rollback".to_string(),
+        PlanKind::Abort => "abort".to_string(),
     };
     let mut md = format!("### {icon} rvmctl {what} to `{}` {word}\n\n", r.environment);
     md.push_str("| Target | Unit | Before | After | Result |\n|---|---|---|---|---|\n");

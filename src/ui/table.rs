@@ -53,6 +53,7 @@ pub fn plan(p: &Printer, plan: &Plan) -> String {
     let verb = match plan.kind {
         PlanKind::Deploy => format!("Deploy {}", plan.version),
         PlanKind::Rollback => "Rollback".to_string(),
+        PlanKind::Abort => "Abort the interrupted run".to_string(),
     };
     out.push_str(&format!("{verb} to {} (project {}), plan {}\n", plan.environment, plan.project, plan.short_hash()));
     for g in &plan.gates {
@@ -76,7 +77,7 @@ pub fn plan(p: &Printer, plan: &Plan) -> String {
         let mut tab = table(&["UNIT", "ACTION", "LIVE", "TO", "STEPS", "WHY"]);
         for u in &t.units {
             let action = match u.action {
-                UnitAction::Deploy if plan.kind == PlanKind::Rollback => paint(p, "rollback", TColor::Yellow),
+                UnitAction::Deploy if plan.kind != PlanKind::Deploy => paint(p, "switch back", TColor::Yellow),
                 UnitAction::Deploy => paint(p, "deploy", TColor::Cyan),
                 UnitAction::Noop => Cell::new("no-op"),
                 UnitAction::Unreachable => paint(p, "unreachable", TColor::Red),
@@ -166,6 +167,22 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
         }
         out.push_str(&tab.to_string());
         out.push('\n');
+        for u in &t.units {
+            if let Some(j) = &u.interrupted {
+                out.push_str(&format!(
+                    "! {}: {} {} was interrupted at \"{}\" ({:?}, plan {}, by {}, {}): run `rvmctl resume -e {env}` to continue or `rvmctl abort -e {env}` to undo\n",
+                    u.unit,
+                    j.kind,
+                    j.version,
+                    j.step,
+                    j.state,
+                    &j.plan_hash[..j.plan_hash.len().min(12)],
+                    j.holder,
+                    when(&j.at),
+                    env = v.environment
+                ));
+            }
+        }
     }
     out
 }
@@ -244,7 +261,7 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
         }
     }
     let verdict = match r.outcome {
-        ApplyOutcome::Success if r.kind == PlanKind::Rollback => {
+        ApplyOutcome::Success if r.kind != PlanKind::Deploy => {
             let mut versions: Vec<&str> = r
                 .targets
                 .iter()

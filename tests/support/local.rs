@@ -9,6 +9,8 @@ use tempfile::TempDir;
 pub struct LocalProject {
     pub dir: TempDir,
     pub hosts: Vec<String>,
+    /// (blue, green) port of each host's app.
+    pub ports: Vec<(u16, u16)>,
 }
 
 pub struct Options {
@@ -35,15 +37,11 @@ impl LocalProject {
     pub fn new(opts: Options) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let hosts: Vec<String> = (1..=opts.hosts).map(|i| format!("sim-{i:02}")).collect();
+        let ports: Vec<(u16, u16)> = hosts.iter().map(|_| (super::free_port(), super::free_port())).collect();
         let host_lines: String = hosts
             .iter()
-            .map(|h| {
-                format!(
-                    "          - {{ name: {h}, vars: {{ port_blue: {}, port_green: {} }} }}\n",
-                    super::free_port(),
-                    super::free_port()
-                )
-            })
+            .zip(&ports)
+            .map(|(h, (b, g))| format!("          - {{ name: {h}, vars: {{ port_blue: {b}, port_green: {g} }} }}\n"))
             .collect();
         let config = format!(
             r#"apiVersion: rvmctl/v1
@@ -77,7 +75,7 @@ apps:
             extra_top = opts.extra_top,
         );
         std::fs::write(dir.path().join("deployment-config.yaml"), config).expect("write config");
-        LocalProject { dir, hosts }
+        LocalProject { dir, hosts, ports }
     }
 
     pub fn path(&self) -> &Path {

@@ -1,0 +1,81 @@
+use clap::Args;
+
+use super::GlobalArgs;
+use super::common::{self, EnvArg, GateArgs};
+use super::deploy::DeployArgs;
+use super::rollback::switch_back;
+use crate::exit::{CliError, CliResult, Exit};
+use crate::plan::PlanKind;
+use crate::ui::Printer;
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rvmctl status -e production          # shows \"interrupted at <step>\" per unit
+  rvmctl resume -e production --yes    # continue the interrupted deploy
+  rvmctl abort -e production --yes     # or: put every touched unit back where it was
+
+resume re-plans the interrupted deploy's version against what is live now:
+units already live on it are skipped, staged slots are reused, and the
+rest continues from where it stopped. Re-running the same deploy does the same.")]
+pub struct ResumeArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  rvmctl abort -e production
+  rvmctl abort -e staging --yes -o json
+
+Every unit an interrupted run switched goes back to the color it had before
+that run (recorded in its journal), after a health check of that color;
+units it never switched are left alone and their journal is cleared.")]
+pub struct AbortArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+pub async fn resume(g: &GlobalArgs, p: &Printer, a: ResumeArgs) -> CliResult {
+    let cfg = common::load(g, p)?;
+    let env = common::pick_env(&cfg, &a.env)?;
+    let drivers = common::drivers(g, &cfg, &env, false)?;
+    let observed = common::observe(&env, &drivers, None).await?;
+    let mut versions: Vec<String> = observed
+        .iter()
+        .flat_map(|t| &t.units)
+        .filter_map(|u| u.journal.as_ref())
+        .filter(|j| j.kind == "deploy")
+        .map(|j| j.version.clone())
+        .collect();
+    versions.sort();
+    versions.dedup();
+    let version = match versions.as_slice() {
+        [] => {
+            return Err(CliError::new(
+                Exit::Error,
+                anyhow::anyhow!("nothing to resume in {}: no unit has an interrupted deploy", env.name),
+            ));
+        }
+        [v] => v.clone(),
+        many => {
+            return Err(CliError::new(
+                Exit::Error,
+                anyhow::anyhow!(
+                    "interrupted deploys of several versions ({}); run `rvmctl deploy --version <v>` or `rvmctl abort`",
+                    many.join(", ")
+                ),
+            ));
+        }
+    };
+    p.status(&format!("resuming the interrupted deploy of {version} in {}", env.name));
+    let args = DeployArgs { env: a.env, version, gate: a.gate, dry_run: Default::default() };
+    super::deploy::run(g, p, args).await
+}
+
+pub async fn abort(g: &GlobalArgs, p: &Printer, a: AbortArgs) -> CliResult {
+    switch_back(g, p, &a.env, &a.gate, PlanKind::Abort).await
+}
