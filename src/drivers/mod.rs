@@ -6,6 +6,7 @@
 pub mod artifact;
 pub mod local;
 pub mod slots;
+pub mod ssh;
 pub mod transport;
 
 use std::fmt;
@@ -280,10 +281,7 @@ pub fn validate_version(v: &str) -> Result<(), String> {
 pub fn for_target(cfg: &crate::config::Config, env: &str, target: &ResolvedTarget) -> anyhow::Result<Arc<dyn Driver>> {
     match target.kind {
         TargetKind::Local => Ok(Arc::new(local::new(cfg, env, target)?)),
-        TargetKind::Ssh => anyhow::bail!(
-            "target '{}' is of kind ssh, which this build of rvmctl does not support yet; use kind: local to try the slot model",
-            target.name
-        ),
+        TargetKind::Ssh => Ok(Arc::new(ssh::new(cfg, env, target)?)),
         TargetKind::Kubernetes => anyhow::bail!(
             "target '{}' is of kind kubernetes, which this build of rvmctl does not support yet",
             target.name
