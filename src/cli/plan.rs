@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::GlobalArgs;
-use super::common::{self, EnvArg};
+use super::common::{self, EnvArg, HostsArg};
 use crate::exit::{CliResult, Exit, WithExit};
 use crate::ui::Printer;
 
@@ -15,6 +15,8 @@ use crate::ui::Printer;
 pub struct PlanArgs {
     #[command(flatten)]
     pub env: EnvArg,
+    #[command(flatten)]
+    pub hosts: HostsArg,
     /// Version to deploy
     #[arg(long)]
     pub version: String,
@@ -26,7 +28,8 @@ pub struct PlanArgs {
 pub async fn run(g: &GlobalArgs, p: &Printer, a: PlanArgs) -> CliResult {
     common::validate_version(&a.version)?;
     let cfg = common::load(g, p)?;
-    let env = common::pick_env(&cfg, &a.env)?;
+    let mut env = common::pick_env(&cfg, &a.env)?;
+    common::only_hosts(&mut env, &a.hosts)?;
     let drivers = common::drivers(&cfg, &env)?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
     let user = crate::whoami();

@@ -1,7 +1,7 @@
 use clap::Args;
 
 use super::GlobalArgs;
-use super::common::{self, EnvArg, GateArgs};
+use super::common::{self, EnvArg, GateArgs, HostsArg};
 use crate::exit::{CliError, CliResult, Exit};
 use crate::plan::UnitAction;
 use crate::ui::Printer;
@@ -18,12 +18,15 @@ pub struct RollbackArgs {
     #[command(flatten)]
     pub env: EnvArg,
     #[command(flatten)]
+    pub hosts: HostsArg,
+    #[command(flatten)]
     pub gate: GateArgs,
 }
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: RollbackArgs) -> CliResult {
     let cfg = common::load(g, p)?;
-    let env = common::pick_env(&cfg, &a.env)?;
+    let mut env = common::pick_env(&cfg, &a.env)?;
+    common::only_hosts(&mut env, &a.hosts)?;
     let drivers = common::drivers(&cfg, &env)?;
     let observed = common::observe(&env, &drivers, None).await?;
     let user = crate::whoami();

@@ -354,7 +354,8 @@ impl Transport for SshTransport {
             "curl -sS -o - -w '\\n%{{http_code}}' --noproxy '*' --connect-timeout {secs} --max-time {secs} {}",
             sh_quote(url)
         );
-        let out = self.exec(&script, timeout + Duration::from_secs(2)).await?;
+        // curl enforces the check's timeout; the slack covers starting processes on a busy host.
+        let out = self.exec(&script, timeout + CHECK_SLACK).await?;
         if out.code == Some(127) {
             return Err(TransportError::Io(format!(
                 "curl is not installed on {}; http health checks run on the host and need it",
@@ -383,7 +384,8 @@ impl Transport for SshTransport {
             h = sh_quote(host),
             p = sh_quote(port)
         );
-        let out = self.exec(&script, timeout).await?;
+        // A refused port fails at once; an unanswered one is cut off at the deadline.
+        let out = self.exec(&script, timeout + CHECK_SLACK).await?;
         if out.success() {
             Ok(())
         } else {
@@ -391,6 +393,10 @@ impl Transport for SshTransport {
         }
     }
 }
+
+/// Added to a health check's own timeout for the remote command that runs
+/// it: starting `sh`/`curl` on a loaded Jetson is not the app being slow.
+const CHECK_SLACK: Duration = Duration::from_secs(5);
 
 /// `host:port` or `[v6]:port`.
 fn split_addr(addr: &str) -> Option<(&str, &str)> {

@@ -92,6 +92,8 @@ pub enum ApplyOutcome {
     RolledBack,
     Interrupted,
     LockHeld,
+    /// Stopped at a canary step with `pause: manual`; `rvmctl promote` continues.
+    Paused,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -144,8 +146,13 @@ impl Executor<'_> {
         }
         for t in &self.plan.targets {
             if report.outcome != ApplyOutcome::Success && report.outcome != ApplyOutcome::Noop {
-                // An earlier target failed: later targets are not touched.
-                report.targets.push(skipped_target(t, "not attempted: an earlier target failed"));
+                // An earlier target failed (or paused): later targets are not touched.
+                let why = if report.outcome == ApplyOutcome::Paused {
+                    "not attempted: an earlier target is paused (rvmctl promote continues)"
+                } else {
+                    "not attempted: an earlier target failed"
+                };
+                report.targets.push(skipped_target(t, why));
                 continue;
             }
             let Some(driver) = self.drivers.get(&t.target).cloned() else {
@@ -314,10 +321,14 @@ impl Executor<'_> {
             if let Some(p) = &wave.pause_after {
                 if p == "manual" {
                     self.reporter.message(&format!(
-                        "{}: paused after wave {} (canary pause: manual)",
+                        "{}: paused after wave {}/{} (canary pause: manual); `rvmctl promote -e {}` continues",
                         t.target,
-                        wi + 1
+                        wi + 1,
+                        t.waves.len(),
+                        self.plan.environment
                     ));
+                    outcome = ApplyOutcome::Paused;
+                    break;
                 } else if let Ok(d) = p.parse::<crate::config::types::Duration>() {
                     self.reporter.message(&format!("{}: pausing {d} before the next wave", t.target));
                     tokio::select! {
@@ -345,7 +356,9 @@ impl Executor<'_> {
                 outcome = ApplyOutcome::RolledBack;
             }
         }
-        if outcome == ApplyOutcome::Success && runs.values().any(|r| r.report.result == UnitResult::Failed) {
+        if matches!(outcome, ApplyOutcome::Success | ApplyOutcome::Paused)
+            && runs.values().any(|r| r.report.result == UnitResult::Failed)
+        {
             outcome = ApplyOutcome::Failed;
         }
 

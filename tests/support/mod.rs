@@ -16,9 +16,19 @@ use std::time::{Duration, Instant};
 
 pub const SSHD: &str = "/usr/sbin/sshd";
 
-/// A free loopback port (bound, read, released).
+/// A free loopback port (bound, read, released), never the same twice in
+/// this process (the kernel happily hands a released port out again).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("no free port")
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|p| p.into_inner());
+    loop {
+        let port =
+            TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("no free port");
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 fn run(cmd: &mut Command) {
@@ -212,6 +222,11 @@ impl Fleet {
     /// `fleet` over every host. `settings` is YAML spliced into the target
     /// (e.g. `strategy: rolling`), `artifact_extra` into the artifact.
     pub fn write_config(&self, settings: &str, artifact_extra: &str) -> PathBuf {
+        self.write_config_ssh(settings, artifact_extra, "")
+    }
+
+    /// Like [`Fleet::write_config`], with extra `ssh:` options (e.g. `strict_host_key_checking: false`).
+    pub fn write_config_ssh(&self, settings: &str, artifact_extra: &str, ssh_extra: &str) -> PathBuf {
         let mut hosts = String::new();
         for h in &self.hosts {
             let labels: Vec<String> = h.labels.iter().map(|(k, v)| format!("{k}: {v}")).collect();
@@ -240,7 +255,7 @@ environments:
       - name: fleet
         kind: ssh
         app: edge
-        ssh: {{ config: {cfg}, known_hosts: {kh}, connect_timeout: 5s }}
+        ssh: {{ config: {cfg}, known_hosts: {kh}, connect_timeout: 5s{ssh_extra} }}
 {settings}        hosts:
 {hosts}apps:
   edge:
@@ -254,13 +269,14 @@ environments:
     pre_deploy:
       - {{ name: marker, run: "if [ -e ../SLOW ]; then touch ../SLOW.reached; sleep 20; fi" }}
     health_checks:
-      - {{ kind: http, url: "http://127.0.0.1:{{port_{{color}}}}/health", expect_status: 200, expect_body_contains: "{{version}}", timeout: 2s, retries: 2, interval: 300ms }}
-      - {{ kind: tcp, address: "127.0.0.1:{{port_{{color}}}}", timeout: 1s, retries: 1 }}
-      - {{ kind: command, name: host-marker, run: "test ! -e ../FAIL_HEALTH", timeout: 2s, retries: 0 }}
+      - {{ kind: http, url: "http://127.0.0.1:{{port_{{color}}}}/health", expect_status: 200, expect_body_contains: "{{version}}", timeout: 5s, retries: 2, interval: 300ms }}
+      - {{ kind: tcp, address: "127.0.0.1:{{port_{{color}}}}", timeout: 5s, retries: 1 }}
+      - {{ kind: command, name: host-marker, run: "test ! -e ../FAIL_HEALTH", timeout: 10s, retries: 0 }}
 "#,
             cfg = self.ssh_config.display(),
             kh = self.known_hosts.display(),
             root = self.dir.path().display(),
+            ssh_extra = if ssh_extra.is_empty() { String::new() } else { format!(", {ssh_extra}") },
         );
         let path = self.path("deployment-config.yaml");
         std::fs::write(&path, cfg).expect("config");
