@@ -1,0 +1,60 @@
+//! Fleet benchmark (not a timed test; `scripts/bench-fleet.sh` runs it):
+//! deploys to BENCH_HOSTS loopback sshd hosts at each concurrency in
+//! BENCH_LEVELS and writes a markdown table to BENCH_OUT.
+
+mod support;
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use support::{Fleet, text};
+
+fn env_or(k: &str, d: &str) -> String {
+    std::env::var(k).unwrap_or_else(|_| d.to_string())
+}
+
+#[test]
+#[ignore = "benchmark: run scripts/bench-fleet.sh"]
+fn bench_fleet() {
+    let hosts: usize = env_or("BENCH_HOSTS", "50").parse().expect("BENCH_HOSTS");
+    let levels: Vec<u32> =
+        env_or("BENCH_LEVELS", "5,10,25,50").split(',').map(|s| s.trim().parse().expect("BENCH_LEVELS")).collect();
+    let out_path = env_or("BENCH_OUT", "bench-fleet.md");
+    let f = Fleet::start(hosts);
+    let deploy = |version: &str, concurrency: u32| {
+        f.build_release(version, false);
+        f.write_config(&format!("strategy: immediate\nmax_concurrency: {concurrency}"), "");
+        let started = Instant::now();
+        let out = f.run(&["deploy", "-e", "field", "--version", version, "--yes", "-o", "json"]);
+        let wall = started.elapsed().as_secs_f64();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report json");
+        let per_host: Vec<f64> = report["targets"][0]["units"]
+            .as_array()
+            .expect("units")
+            .iter()
+            .map(|u| u["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0)
+            .collect();
+        (wall, report["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0, per_host)
+    };
+    // Warm-up: first deploy everywhere (connections, python, page cache).
+    deploy("0.9.0", hosts as u32);
+    let mut table = String::from(
+        "| hosts | max_concurrency | waves | wall time (s) | rollout time (s) | mean per host (s) | slowest host (s) | ideal = slowest × waves (s) | wall / ideal |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (i, c) in levels.iter().enumerate() {
+        let version = format!("1.{i}.0");
+        let (wall, rollout, per_host) = deploy(&version, *c);
+        let waves = hosts.div_ceil(*c as usize) as f64;
+        let slowest = per_host.iter().cloned().fold(0.0, f64::max);
+        let mean = per_host.iter().sum::<f64>() / per_host.len().max(1) as f64;
+        let ideal = slowest * waves;
+        let _ = writeln!(
+            table,
+            "| {hosts} | {c} | {waves} | {wall:.1} | {rollout:.1} | {mean:.2} | {slowest:.2} | {ideal:.1} | {:.2} |",
+            wall / ideal
+        );
+        eprintln!("concurrency {c}: wall {wall:.1}s, slowest host {slowest:.2}s, ideal {ideal:.1}s");
+    }
+    std::fs::write(&out_path, table).expect("write table");
+}
