@@ -6,7 +6,7 @@ CARGO ?= cargo
 RVMCTL := target/debug/rvmctl
 DEMO := $(RVMCTL) -f examples/quickstart/deployment-config.yaml
 
-.PHONY: all build demo demo-stop test lint fmt test-deps completions clean
+.PHONY: all build demo demo-stop test lint fmt test-deps completions clean bench-fleet
 
 all: build
 
@@ -37,6 +37,10 @@ test-deps:
 
 test: test-deps lint
 	$(CARGO) nextest run --no-fail-fast
+
+## Fleet rollout benchmark over 50 loopback sshd hosts → docs/benchmarks.md (minutes).
+bench-fleet: test-deps
+	scripts/bench-fleet.sh
 
 lint:
 	$(CARGO) fmt --check
