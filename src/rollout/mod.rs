@@ -219,7 +219,7 @@ impl Executor<'_> {
                 (unit, r)
             }
         }))
-        .buffer_unordered(t.max_concurrency.max(1) as usize)
+        .buffer_unordered(bookkeeping_concurrency(t))
         .collect()
         .await;
         let mut held_elsewhere = Vec::new();
@@ -362,7 +362,8 @@ impl Executor<'_> {
             outcome = ApplyOutcome::Failed;
         }
 
-        // 4. History on every touched unit, then the locks.
+        // 4. History on every touched unit (concurrently: pure bookkeeping), then the locks.
+        let mut entries: Vec<(String, HistoryEntry)> = Vec::new();
         for u in &deploy {
             let Some(run) = runs.get(&u.unit) else { continue };
             if !locks.contains_key(&u.unit)
@@ -391,10 +392,19 @@ impl Executor<'_> {
                 plan_hash: Some(self.plan.hash.clone()),
                 message: run.report.error.clone(),
             };
-            if let Err(e) = driver.append_history(&u.unit, &entry).await {
-                errors.push(format!("{}: could not record history: {e}", u.unit));
-            }
+            entries.push((u.unit.clone(), entry));
         }
+        let recorded: Vec<String> = futures::stream::iter(entries.into_iter().map(|(unit, entry)| {
+            let d = driver.clone();
+            async move {
+                d.append_history(&unit, &entry).await.err().map(|e| format!("{unit}: could not record history: {e}"))
+            }
+        }))
+        .buffer_unordered(bookkeeping_concurrency(t))
+        .filter_map(|e| async move { e })
+        .collect()
+        .await;
+        errors.extend(recorded);
         release_all(locks).await;
         let tr = TargetReport {
             target: t.target.clone(),
@@ -583,6 +593,12 @@ impl Executor<'_> {
             }
         }
     }
+}
+
+/// Taking locks and recording history are cheap, short commands: they need
+/// not wait in line behind `max_concurrency`, which bounds the deploy work.
+fn bookkeeping_concurrency(t: &TargetPlan) -> usize {
+    (t.max_concurrency.max(1) as usize).max(64)
 }
 
 fn exceeds(failed: usize, total: usize, budget: f64) -> bool {
