@@ -502,6 +502,10 @@ impl Executor<'_> {
                 return false;
             }
         }
+        // The unit's duration covers staging too, not only switch and monitor.
+        if let Some(run) = lock_or_recover(&runs).get_mut(&u.unit) {
+            run.report.duration_ms += started.elapsed().as_millis();
+        }
         true
     }
 
