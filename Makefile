@@ -7,7 +7,7 @@ RVMCTL := target/debug/rvmctl
 DEMO := $(RVMCTL) -f examples/quickstart/deployment-config.yaml
 
 .PHONY: all build demo demo-stop test lint fmt test-deps completions man clean bench-k8s \
-	validate plan deploy-staging deploy-production rollback status
+	validate plan deploy-staging deploy-production rollback status bench-fleet
 
 all: build
 
@@ -49,6 +49,10 @@ test: test-deps lint
 ## Kubernetes switch benchmark (real apiserver); writes docs/benchmarks.md's Kubernetes section.
 bench-k8s: build
 	scripts/bench-k8s.sh
+
+## Fleet rollout benchmark over 50 loopback sshd hosts → docs/benchmarks.md (minutes).
+bench-fleet: test-deps
+	scripts/bench-fleet.sh
 
 lint:
 	$(CARGO) fmt --check

@@ -40,6 +40,7 @@ complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "plan" -d 'Show what a
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "apply" -d 'Execute a saved plan exactly (refused if the targets changed since)'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
+complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "promote" -d 'Continue a canary rollout paused at a step (`pause: manual`)'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "resume" -d 'Continue an interrupted deploy (from the journal on the targets)'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "abort" -d 'Return units an interrupted run switched to their pre-run color'
@@ -53,6 +54,7 @@ complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "releases" -d 'List th
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "update" -d 'Check which units run an older version than the newest GitHub release'
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l out -d 'Also save the plan as JSON for `rvmctl apply`' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s f -l config -d 'Config file' -r -F
@@ -83,6 +85,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s v -l verbose -d 
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
@@ -101,6 +104,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s v -l verbose -d
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
 wide\t'Table with more columns'
@@ -113,7 +117,27 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l no-color -d 'Ne
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l version -d 'Version to promote (default: the one the paused rollout deploys)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -s f -l config -d 'Config file' -r -F
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
+wide\t'Table with more columns'
+json\t''
+yaml\t''"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l all -d 'Go through every remaining canary step without pausing'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -s y -l yes -d 'Answer yes to confirmations (never to a production approval; see --approve)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l approve -d 'Approve an approval-gated environment without a prompt (CI)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -s q -l quiet -d 'Only errors on stderr'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s f -l config -d 'Config file' -r -F
@@ -130,6 +154,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s v -l verbose 
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s f -l config -d 'Config file' -r -F
@@ -146,6 +171,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s v -l verbose -d
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s q -l quiet -d 'Only errors on stderr'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s f -l config -d 'Config file' -r -F
@@ -353,22 +379,23 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_su
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from help" -f -a "check" -d 'Compare what is live on each unit with the newest GitHub release'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand update; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "plan" -d 'Show what a deploy would do, without changing anything'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "apply" -d 'Execute a saved plan exactly (refused if the targets changed since)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "resume" -d 'Continue an interrupted deploy (from the journal on the targets)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "abort" -d 'Return units an interrupted run switched to their pre-run color'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "lock" -d 'List or break locks'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "adopt" -d 'Make an existing Deployment + Service (kubernetes) the blue color of rvmctl'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "config" -d 'Validate or show the configuration'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "completion" -d 'Print shell completions'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "man" -d 'Write man pages (used by `make man`)'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "releases" -d 'List the GitHub Releases of global.github.repository by semantic version'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "update" -d 'Check which units run an older version than the newest GitHub release'
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status rollback resume abort lock history adopt config completion man releases update help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "plan" -d 'Show what a deploy would do, without changing anything'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "apply" -d 'Execute a saved plan exactly (refused if the targets changed since)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "deploy" -d 'Plan and apply in one step, after confirmation'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "status" -d 'Live color, versions per color, health, last deploy and lock per unit'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "promote" -d 'Continue a canary rollout paused at a step (`pause: manual`)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "rollback" -d 'Switch back to the previous color instantly (no restaging)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "resume" -d 'Continue an interrupted deploy (from the journal on the targets)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "abort" -d 'Return units an interrupted run switched to their pre-run color'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "lock" -d 'List or break locks'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "history" -d 'Deploy and rollback history, read from the targets themselves'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "adopt" -d 'Make an existing Deployment + Service (kubernetes) the blue color of rvmctl'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "config" -d 'Validate or show the configuration'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "completion" -d 'Print shell completions'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "man" -d 'Write man pages (used by `make man`)'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "releases" -d 'List the GitHub Releases of global.github.repository by semantic version'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "update" -d 'Check which units run an older version than the newest GitHub release'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and not __fish_seen_subcommand_from plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "list" -d 'Who holds which lock, per unit'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "release" -d 'Break locks left by a run that is gone (ends its holder process on the host)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "validate" -d 'Check the config; every problem is reported with file, line and column'

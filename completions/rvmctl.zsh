@@ -50,6 +50,7 @@ yaml\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
 '--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver)]:VERSION:_default' \
 '--out=[Also save the plan as JSON for \`rvmctl apply\`]:OUT:_files' \
 '-f+[Config file]:CONFIG:_files' \
@@ -109,6 +110,7 @@ yaml\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
 '--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver)]:VERSION:_default' \
 '--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
 '--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
@@ -142,6 +144,7 @@ yaml\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
 '-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
@@ -165,10 +168,45 @@ yaml\:""))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(promote)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
+'--version=[Version to promote (default\: the one the paused rollout deploys)]:VERSION:_default' \
+'--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
+'--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--all[Go through every remaining canary step without pausing]' \
+'-y[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--yes[Answer yes to confirmations (never to a production approval; see --approve)]' \
+'--approve[Approve an approval-gated environment without a prompt (CI)]' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (rollback)
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
 '--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
 '--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
 '-f+[Config file]:CONFIG:_files' \
@@ -200,6 +238,7 @@ yaml\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
 '--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
 '--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
 '-f+[Config file]:CONFIG:_files' \
@@ -231,6 +270,7 @@ yaml\:""))' \
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
 '--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
 '--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
 '-f+[Config file]:CONFIG:_files' \
@@ -772,6 +812,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(promote)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (rollback)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -896,6 +940,7 @@ _rvmctl_commands() {
 'apply:Execute a saved plan exactly (refused if the targets changed since)' \
 'deploy:Plan and apply in one step, after confirmation' \
 'status:Live color, versions per color, health, last deploy and lock per unit' \
+'promote:Continue a canary rollout paused at a step (\`pause\: manual\`)' \
 'rollback:Switch back to the previous color instantly (no restaging)' \
 'resume:Continue an interrupted deploy (from the journal on the targets)' \
 'abort:Return units an interrupted run switched to their pre-run color' \
@@ -998,6 +1043,7 @@ _rvmctl__subcmd__help_commands() {
 'apply:Execute a saved plan exactly (refused if the targets changed since)' \
 'deploy:Plan and apply in one step, after confirmation' \
 'status:Live color, versions per color, health, last deploy and lock per unit' \
+'promote:Continue a canary rollout paused at a step (\`pause\: manual\`)' \
 'rollback:Switch back to the previous color instantly (no restaging)' \
 'resume:Continue an interrupted deploy (from the journal on the targets)' \
 'abort:Return units an interrupted run switched to their pre-run color' \
@@ -1100,6 +1146,11 @@ _rvmctl__subcmd__help__subcmd__plan_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl help plan commands' commands "$@"
 }
+(( $+functions[_rvmctl__subcmd__help__subcmd__promote_commands] )) ||
+_rvmctl__subcmd__help__subcmd__promote_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help promote commands' commands "$@"
+}
 (( $+functions[_rvmctl__subcmd__help__subcmd__releases_commands] )) ||
 _rvmctl__subcmd__help__subcmd__releases_commands() {
     local commands; commands=()
@@ -1189,6 +1240,11 @@ _rvmctl__subcmd__man_commands() {
 _rvmctl__subcmd__plan_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl plan commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__promote_commands] )) ||
+_rvmctl__subcmd__promote_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl promote commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__releases_commands] )) ||
 _rvmctl__subcmd__releases_commands() {

@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond cargo, idempotently.
-# Needed: python3 (quickstart app), flock/sha256sum/tar (slot scripts), cargo-nextest,
-# and a real kube-apiserver + etcd for tests/kubernetes.rs (built once into ~/.cache/rvmctl-test,
-# ~4 minutes on 2 cores the first time; a no-op afterwards).
+# Needed: python3 (quickstart app), flock/sha256sum/tar (slot scripts),
+# curl (url artifacts, http checks over ssh), openssh-server + openssh-client
+# (one real sshd per simulated host in tests/ssh.rs and scripts/bench-fleet.sh),
+# cargo-nextest, and a real kube-apiserver + etcd for tests/kubernetes.rs (built once
+# into ~/.cache/rvmctl-test, ~4 minutes on 2 cores the first time; a no-op afterwards).
 set -euo pipefail
 need=()
 command -v python3 >/dev/null || need+=(python3)
 command -v flock >/dev/null || need+=(util-linux)
 command -v curl >/dev/null || need+=(curl)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh >/dev/null || need+=(openssh-client)
+command -v ssh-keygen >/dev/null || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2
-  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # Only refresh the package lists when a package is actually missing.
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# sshd refuses to start without its privilege-separation directory.
+if [ ! -d /run/sshd ]; then
+  if [ "$(id -u)" -eq 0 ]; then mkdir -p /run/sshd; else sudo mkdir -p /run/sshd; fi
 fi
 if ! cargo nextest --version >/dev/null 2>&1; then
   echo "installing cargo-nextest" >&2

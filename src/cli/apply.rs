@@ -35,6 +35,19 @@ pub fn read_plan(path: &std::path::Path) -> CliResult<Plan> {
     })
 }
 
+/// The plan's targets and hosts only (a plan made with `--hosts` covers some
+/// hosts; its fingerprint is of those).
+fn restrict_to_plan(env: &mut crate::config::ResolvedEnv, plan: &Plan) {
+    env.targets.retain(|t| plan.targets.iter().any(|p| p.target == t.name));
+    for t in &mut env.targets {
+        if let Some(p) = plan.targets.iter().find(|p| p.target == t.name) {
+            if !t.hosts.is_empty() {
+                t.hosts.retain(|h| p.units.iter().any(|u| u.unit == h.name));
+            }
+        }
+    }
+}
+
 pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
     let plan = read_plan(&a.plan)?;
     let cfg = common::load(g, p)?;
@@ -44,7 +57,8 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
             anyhow::anyhow!("this plan is for project '{}', the config is for '{}'", plan.project, cfg.project()),
         ));
     }
-    let env = cfg.environment(&plan.environment).map_err(|e| CliError::new(Exit::StalePlan, e))?;
+    let mut env = cfg.environment(&plan.environment).map_err(|e| CliError::new(Exit::StalePlan, e))?;
+    restrict_to_plan(&mut env, &plan);
     common::validate_version(&plan.version)?;
     let drivers = common::drivers(g, &cfg, &env, a.dry_run.server())?;
     let version = matches!(plan.kind, crate::plan::PlanKind::Deploy).then_some(plan.version.as_str());

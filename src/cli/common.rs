@@ -271,7 +271,7 @@ impl Run<'_> {
             ApplyOutcome::Success => Some(NotifyEvent::Success),
             ApplyOutcome::RolledBack => Some(NotifyEvent::Rollback),
             ApplyOutcome::Failed | ApplyOutcome::Interrupted | ApplyOutcome::LockHeld => Some(NotifyEvent::Failure),
-            ApplyOutcome::Noop => None,
+            ApplyOutcome::Noop | ApplyOutcome::Paused => None,
         };
         if let Some(e) = end {
             let result = format!("{:?}", report.outcome).to_lowercase();
@@ -430,7 +430,7 @@ async fn watch_signals(cancel: Cancel) {
 
 pub fn exit_for(report: &ApplyReport) -> Exit {
     match report.outcome {
-        ApplyOutcome::Success | ApplyOutcome::Noop => Exit::Ok,
+        ApplyOutcome::Success | ApplyOutcome::Noop | ApplyOutcome::Paused => Exit::Ok,
         ApplyOutcome::Failed | ApplyOutcome::RolledBack => Exit::DeployFailed,
         ApplyOutcome::Interrupted => Exit::Interrupted,
         ApplyOutcome::LockHeld => Exit::LockHeld,
@@ -450,4 +450,41 @@ fn github_version(plan: &Plan) -> String {
         (crate::plan::PlanKind::Rollback, Some(first)) if versions.all(|v| v == first) => first.to_string(),
         _ => plan.version.clone(),
     }
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct HostsArg {
+    /// Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)
+    #[arg(long, value_delimiter = ',', value_name = "HOST,...")]
+    pub hosts: Vec<String>,
+}
+
+/// Narrows the environment to the hosts named with `--hosts`. An unknown
+/// name is a usage error (with a suggestion); targets left without hosts
+/// (and targets that have no hosts, like kubernetes) are dropped.
+pub fn only_hosts(env: &mut ResolvedEnv, a: &HostsArg) -> CliResult<()> {
+    if a.hosts.is_empty() {
+        return Ok(());
+    }
+    let known: Vec<&str> = env.targets.iter().flat_map(|t| t.hosts.iter().map(|h| h.name.as_str())).collect();
+    for name in &a.hosts {
+        if !known.contains(&name.as_str()) {
+            let hint = crate::config::diagnostic::did_you_mean(name, known.iter().copied())
+                .map(|s| format!(" (did you mean '{s}'?)"))
+                .unwrap_or_default();
+            return Err(CliError::new(
+                Exit::Usage,
+                anyhow::anyhow!(
+                    "--hosts: no host '{name}' in environment {}{hint}; `rvmctl status -e {}` lists its hosts",
+                    env.name,
+                    env.name
+                ),
+            ));
+        }
+    }
+    for t in &mut env.targets {
+        t.hosts.retain(|h| a.hosts.contains(&h.name));
+    }
+    env.targets.retain(|t| !t.hosts.is_empty());
+    Ok(())
 }

@@ -1,7 +1,7 @@
 use clap::Args;
 
 use super::GlobalArgs;
-use super::common::{self, EnvArg, GateArgs};
+use super::common::{self, EnvArg, GateArgs, HostsArg};
 use crate::exit::{CliResult, Exit};
 use crate::ui::Printer;
 
@@ -16,6 +16,8 @@ already live on the version are skipped, staged ones are reused.")]
 pub struct DeployArgs {
     #[command(flatten)]
     pub env: EnvArg,
+    #[command(flatten)]
+    pub hosts: HostsArg,
     /// Version to deploy (`latest`: the newest GitHub release by semver)
     #[arg(long)]
     pub version: String,
@@ -29,7 +31,8 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
     common::validate_version(&a.version)?;
     let cfg = common::load(g, p)?;
     let a = DeployArgs { version: crate::github::resolve_version(&cfg, &a.version).await?, ..a };
-    let env = common::pick_env(&cfg, &a.env)?;
+    let mut env = common::pick_env(&cfg, &a.env)?;
+    common::only_hosts(&mut env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, a.dry_run.server())?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
     let user = crate::whoami();

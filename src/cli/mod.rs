@@ -11,6 +11,7 @@ mod history;
 mod lock;
 mod man;
 mod plan;
+mod promote;
 mod releases;
 mod resume;
 mod rollback;
@@ -31,6 +32,7 @@ Examples:
   rvmctl deploy -e development --version 1.0.0 --yes
   rvmctl status -e production -o json
   rvmctl rollback -e production --yes         switch back to the previous color
+  rvmctl promote -e production                continue a canary paused for approval
 
 Exit codes: 0 ok, 1 error, 2 usage/config error, 3 gate refused, 4 deploy failed
 (traffic on a healthy color), 5 lock held, 6 stale plan, 130 interrupted.";
@@ -90,6 +92,8 @@ pub enum Command {
     Deploy(deploy::DeployArgs),
     /// Live color, versions per color, health, last deploy and lock per unit
     Status(status::StatusArgs),
+    /// Continue a canary rollout paused at a step (`pause: manual`)
+    Promote(promote::PromoteArgs),
     /// Switch back to the previous color instantly (no restaging)
     Rollback(rollback::RollbackArgs),
     /// Continue an interrupted deploy (from the journal on the targets)
@@ -185,6 +189,7 @@ async fn run(cli: Cli, printer: &Printer) -> CliResult {
         Command::Deploy(a) => deploy::run(g, printer, a).await,
         Command::Status(a) => status::run(g, printer, a).await,
         Command::Rollback(a) => rollback::run(g, printer, a).await,
+        Command::Promote(a) => promote::run(g, printer, a).await,
         Command::History(a) => history::run(g, printer, a).await,
         Command::Resume(a) => resume::resume(g, printer, a).await,
         Command::Abort(a) => resume::abort(g, printer, a).await,

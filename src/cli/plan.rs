@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::GlobalArgs;
-use super::common::{self, EnvArg};
+use super::common::{self, EnvArg, HostsArg};
 use crate::exit::{CliResult, Exit, WithExit};
 use crate::ui::Printer;
 
@@ -15,6 +15,8 @@ use crate::ui::Printer;
 pub struct PlanArgs {
     #[command(flatten)]
     pub env: EnvArg,
+    #[command(flatten)]
+    pub hosts: HostsArg,
     /// Version to deploy (`latest`: the newest GitHub release by semver)
     #[arg(long)]
     pub version: String,
@@ -27,7 +29,8 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: PlanArgs) -> CliResult {
     common::validate_version(&a.version)?;
     let cfg = common::load(g, p)?;
     let a = PlanArgs { version: crate::github::resolve_version(&cfg, &a.version).await?, ..a };
-    let env = common::pick_env(&cfg, &a.env)?;
+    let mut env = common::pick_env(&cfg, &a.env)?;
+    common::only_hosts(&mut env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
     let user = crate::whoami();

@@ -1,7 +1,7 @@
 use clap::Args;
 
 use super::GlobalArgs;
-use super::common::{self, EnvArg, GateArgs};
+use super::common::{self, EnvArg, GateArgs, HostsArg};
 use super::deploy::DeployArgs;
 use super::rollback::switch_back;
 use crate::exit::{CliError, CliResult, Exit};
@@ -21,6 +21,8 @@ pub struct ResumeArgs {
     #[command(flatten)]
     pub env: EnvArg,
     #[command(flatten)]
+    pub hosts: HostsArg,
+    #[command(flatten)]
     pub gate: GateArgs,
 }
 
@@ -36,12 +38,15 @@ pub struct AbortArgs {
     #[command(flatten)]
     pub env: EnvArg,
     #[command(flatten)]
+    pub hosts: HostsArg,
+    #[command(flatten)]
     pub gate: GateArgs,
 }
 
 pub async fn resume(g: &GlobalArgs, p: &Printer, a: ResumeArgs) -> CliResult {
     let cfg = common::load(g, p)?;
-    let env = common::pick_env(&cfg, &a.env)?;
+    let mut env = common::pick_env(&cfg, &a.env)?;
+    common::only_hosts(&mut env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, None).await?;
     let mut versions: Vec<String> = observed
@@ -72,10 +77,10 @@ pub async fn resume(g: &GlobalArgs, p: &Printer, a: ResumeArgs) -> CliResult {
         }
     };
     p.status(&format!("resuming the interrupted deploy of {version} in {}", env.name));
-    let args = DeployArgs { env: a.env, version, gate: a.gate, dry_run: Default::default() };
+    let args = DeployArgs { env: a.env, hosts: a.hosts, version, gate: a.gate, dry_run: Default::default() };
     super::deploy::run(g, p, args).await
 }
 
 pub async fn abort(g: &GlobalArgs, p: &Printer, a: AbortArgs) -> CliResult {
-    switch_back(g, p, &a.env, &a.gate, PlanKind::Abort).await
+    switch_back(g, p, &a.env, &a.hosts, &a.gate, PlanKind::Abort).await
 }

@@ -1,7 +1,7 @@
 use clap::Args;
 
 use super::GlobalArgs;
-use super::common::{self, EnvArg, GateArgs};
+use super::common::{self, EnvArg, GateArgs, HostsArg};
 use crate::exit::{CliError, CliResult, Exit};
 use crate::plan::{PlanKind, UnitAction};
 use crate::ui::Printer;
@@ -18,17 +18,27 @@ pub struct RollbackArgs {
     #[command(flatten)]
     pub env: EnvArg,
     #[command(flatten)]
+    pub hosts: HostsArg,
+    #[command(flatten)]
     pub gate: GateArgs,
 }
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: RollbackArgs) -> CliResult {
-    switch_back(g, p, &a.env, &a.gate, PlanKind::Rollback).await
+    switch_back(g, p, &a.env, &a.hosts, &a.gate, PlanKind::Rollback).await
 }
 
 /// Rollback and abort: plan a switch back per unit, gate it, run it.
-pub async fn switch_back(g: &GlobalArgs, p: &Printer, env: &EnvArg, gate: &GateArgs, kind: PlanKind) -> CliResult {
+pub async fn switch_back(
+    g: &GlobalArgs,
+    p: &Printer,
+    env: &EnvArg,
+    hosts: &HostsArg,
+    gate: &GateArgs,
+    kind: PlanKind,
+) -> CliResult {
     let cfg = common::load(g, p)?;
-    let env = common::pick_env(&cfg, env)?;
+    let mut env = common::pick_env(&cfg, env)?;
+    common::only_hosts(&mut env, hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, None).await?;
     let user = crate::whoami();

@@ -1,7 +1,7 @@
 use clap::Args;
 
 use super::GlobalArgs;
-use super::common::{self, EnvArg};
+use super::common::{self, EnvArg, HostsArg};
 use crate::exit::{CliResult, Exit};
 use crate::ui::Printer;
 use crate::views::{Health, StatusView, TargetStatus, UnitStatus, summarize};
@@ -14,6 +14,8 @@ use crate::views::{Health, StatusView, TargetStatus, UnitStatus, summarize};
 pub struct StatusArgs {
     #[command(flatten)]
     pub env: EnvArg,
+    #[command(flatten)]
+    pub hosts: HostsArg,
     /// Skip probing the live color's health checks
     #[arg(long)]
     pub no_health: bool,
@@ -21,7 +23,8 @@ pub struct StatusArgs {
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: StatusArgs) -> CliResult {
     let cfg = common::load(g, p)?;
-    let env = common::pick_env(&cfg, &a.env)?;
+    let mut env = common::pick_env(&cfg, &a.env)?;
+    common::only_hosts(&mut env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, None).await?;
     let mut targets = Vec::new();

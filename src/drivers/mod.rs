@@ -7,6 +7,7 @@ pub mod artifact;
 pub mod kubernetes;
 pub mod local;
 pub mod slots;
+pub mod ssh;
 pub mod transport;
 
 use std::fmt;
@@ -374,10 +375,7 @@ pub fn for_target_with(
 ) -> anyhow::Result<Arc<dyn Driver>> {
     match target.kind {
         TargetKind::Local => Ok(Arc::new(local::new(cfg, env, target)?)),
-        TargetKind::Ssh => anyhow::bail!(
-            "target '{}' is of kind ssh, which this build of rvmctl does not support yet; use kind: local to try the slot model",
-            target.name
-        ),
+        TargetKind::Ssh => Ok(Arc::new(ssh::new(cfg, env, target)?)),
         TargetKind::Kubernetes => Ok(Arc::new(kubernetes::new(cfg, env, target, kube)?)),
     }
 }

@@ -291,13 +291,21 @@ fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) 
         max_concurrency: t.settings.max_concurrency.max(1),
         auto_rollback: t.settings.auto_rollback,
         max_failure_rate: t.settings.max_failure_rate.fraction(),
-        waves: waves(t, &deploy),
+        waves: waves_of(t, &deploy, units.iter().filter(|u| u.action == UnitAction::Noop).count()),
         units,
     }
 }
 
 /// Splits the units to deploy into waves according to the strategy.
 pub fn waves(t: &ResolvedTarget, deploy: &[String]) -> Vec<Wave> {
+    waves_of(t, deploy, 0)
+}
+
+/// Like [`waves`], when `done` more units of the target are already live on
+/// the version: canary percentages count the whole fleet, so a re-run or
+/// `rvmctl promote` after a paused canary step continues with the next step
+/// instead of starting the ramp again.
+pub fn waves_of(t: &ResolvedTarget, deploy: &[String], done: usize) -> Vec<Wave> {
     if deploy.is_empty() {
         return Vec::new();
     }
@@ -316,14 +324,18 @@ pub fn waves(t: &ResolvedTarget, deploy: &[String]) -> Vec<Wave> {
         }
         Strategy::Canary => {
             let n = deploy.len();
+            let total = n + done;
             let mut out = Vec::new();
             let mut done = 0usize;
+            let already = total - n;
             let pause = match &s.canary_pause {
                 Pause::Manual => "manual".to_string(),
                 Pause::For(d) => d.to_string(),
             };
             for p in &s.canary_steps {
-                let upto = ((p.fraction() * n as f64).ceil() as usize).clamp(1, n);
+                // Units of the whole fleet this step reaches, minus those already there.
+                let upto =
+                    ((p.fraction() * total as f64).ceil() as usize).clamp(1, total).saturating_sub(already).min(n);
                 if upto > done {
                     out.push(wave(&deploy[done..upto], true, Some(pause.clone())));
                     done = upto;

@@ -93,6 +93,8 @@ pub enum ApplyOutcome {
     RolledBack,
     Interrupted,
     LockHeld,
+    /// Stopped at a canary step with `pause: manual`; `rvmctl promote` continues.
+    Paused,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,8 +148,13 @@ impl Executor<'_> {
         }
         for t in &self.plan.targets {
             if report.outcome != ApplyOutcome::Success && report.outcome != ApplyOutcome::Noop {
-                // An earlier target failed: later targets are not touched.
-                report.targets.push(skipped_target(t, "not attempted: an earlier target failed"));
+                // An earlier target failed (or paused): later targets are not touched.
+                let why = if report.outcome == ApplyOutcome::Paused {
+                    "not attempted: an earlier target is paused (rvmctl promote continues)"
+                } else {
+                    "not attempted: an earlier target failed"
+                };
+                report.targets.push(skipped_target(t, why));
                 continue;
             }
             let Some(driver) = self.drivers.get(&t.target).cloned() else {
@@ -214,7 +221,7 @@ impl Executor<'_> {
                 (unit, r)
             }
         }))
-        .buffer_unordered(t.max_concurrency.max(1) as usize)
+        .buffer_unordered(bookkeeping_concurrency(t))
         .collect()
         .await;
         let mut held_elsewhere = Vec::new();
@@ -316,10 +323,14 @@ impl Executor<'_> {
             if let Some(p) = &wave.pause_after {
                 if p == "manual" {
                     self.reporter.message(&format!(
-                        "{}: paused after wave {} (canary pause: manual)",
+                        "{}: paused after wave {}/{} (canary pause: manual); `rvmctl promote -e {}` continues",
                         t.target,
-                        wi + 1
+                        wi + 1,
+                        t.waves.len(),
+                        self.plan.environment
                     ));
+                    outcome = ApplyOutcome::Paused;
+                    break;
                 } else if let Ok(d) = p.parse::<crate::config::types::Duration>() {
                     self.reporter.message(&format!("{}: pausing {d} before the next wave", t.target));
                     tokio::select! {
@@ -347,11 +358,14 @@ impl Executor<'_> {
                 outcome = ApplyOutcome::RolledBack;
             }
         }
-        if outcome == ApplyOutcome::Success && runs.values().any(|r| r.report.result == UnitResult::Failed) {
+        if matches!(outcome, ApplyOutcome::Success | ApplyOutcome::Paused)
+            && runs.values().any(|r| r.report.result == UnitResult::Failed)
+        {
             outcome = ApplyOutcome::Failed;
         }
 
-        // 4. History on every touched unit, then the locks.
+        // 4. History on every touched unit (concurrently: pure bookkeeping), then the locks.
+        let mut entries: Vec<(String, HistoryEntry)> = Vec::new();
         for u in &deploy {
             let Some(run) = runs.get(&u.unit) else { continue };
             if !locks.contains_key(&u.unit)
@@ -385,13 +399,28 @@ impl Executor<'_> {
                 approved_by: self.gates.approved_by.clone(),
                 window_override: self.gates.window_override.clone(),
             };
-            if let Err(e) = driver.append_history(&u.unit, &entry).await {
-                errors.push(format!("{}: could not record history: {e}", u.unit));
-            } else if result != Outcome::Interrupted {
-                // Finished, either way: nothing left here to resume or abort.
-                let _ = driver.journal(&u.unit, None).await;
-            }
+            entries.push((u.unit.clone(), entry));
         }
+        let recorded: Vec<String> = futures::stream::iter(entries.into_iter().map(|(unit, entry)| {
+            let d = driver.clone();
+            async move {
+                match d.append_history(&unit, &entry).await {
+                    Err(e) => Some(format!("{unit}: could not record history: {e}")),
+                    Ok(()) => {
+                        // Finished, either way: nothing left here to resume or abort.
+                        if entry.result != Outcome::Interrupted {
+                            let _ = d.journal(&unit, None).await;
+                        }
+                        None
+                    }
+                }
+            }
+        }))
+        .buffer_unordered(bookkeeping_concurrency(t))
+        .filter_map(|e| async move { e })
+        .collect()
+        .await;
+        errors.extend(recorded);
         release_all(locks).await;
         let tr = TargetReport {
             target: t.target.clone(),
@@ -514,6 +543,10 @@ impl Executor<'_> {
                 return false;
             }
         }
+        // The unit's duration covers staging too, not only switch and monitor.
+        if let Some(run) = lock_or_recover(&runs).get_mut(&u.unit) {
+            run.report.duration_ms += started.elapsed().as_millis();
+        }
         true
     }
 
@@ -617,6 +650,12 @@ impl Executor<'_> {
             }
         }
     }
+}
+
+/// Taking locks and recording history are cheap, short commands: they need
+/// not wait in line behind `max_concurrency`, which bounds the deploy work.
+fn bookkeeping_concurrency(t: &TargetPlan) -> usize {
+    (t.max_concurrency.max(1) as usize).max(64)
 }
 
 fn exceeds(failed: usize, total: usize, budget: f64) -> bool {

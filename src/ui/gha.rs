@@ -61,6 +61,7 @@ pub fn summary_markdown(r: &ApplyReport, user: &str) -> String {
     let (icon, word) = match r.outcome {
         ApplyOutcome::Success => ("✅", "succeeded"),
         ApplyOutcome::Noop => ("✅", "nothing to do"),
+        ApplyOutcome::Paused => ("⏸️", "paused for `rvmctl promote`"),
         ApplyOutcome::Failed => ("❌", "failed"),
         ApplyOutcome::RolledBack => ("↩️", "failed and was rolled back"),
         ApplyOutcome::Interrupted => ("⏹️", "was interrupted"),

@@ -285,6 +285,13 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
                 .into()
         }
         ApplyOutcome::LockHeld => "REFUSED: another run holds the lock.".into(),
+        ApplyOutcome::Paused => {
+            let switched = r.targets.iter().flat_map(|t| &t.units).filter(|u| u.result == UnitResult::Switched).count();
+            format!(
+                "PAUSED (canary pause: manual): {switched} more unit(s) now run {}. Check them, then `rvmctl promote -e {}` to continue, or `rvmctl rollback -e {}`.",
+                r.version, r.environment, r.environment
+            )
+        }
     };
     format!("{tab}\n{verdict} ({:.1}s)\n", r.duration_ms as f64 / 1000.0)
 }

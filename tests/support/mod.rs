@@ -3,6 +3,10 @@
 
 pub mod http;
 pub mod local;
+pub mod ssh;
+
+#[allow(unused_imports)]
+pub use ssh::*;
 
 use std::path::Path;
 

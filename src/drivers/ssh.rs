@@ -1,0 +1,495 @@
+//! `kind: ssh`: the Jetson slot model (see `slots.rs`) over OpenSSH.
+//!
+//! Built on the `openssh` crate with `native-mux`: one `ssh -M` master
+//! connection per host, started lazily by the system `ssh` client (so
+//! `~/.ssh/config`, `ProxyJump`, ssh-agent and `known_hosts` behave exactly as
+//! for the operator's own `ssh`), and every command of a rollout opened as a
+//! channel over that master. Why this crate and not `russh`: docs/design-ssh.md.
+//!
+//! - `exec`: `timeout -k 5 N sh -c SCRIPT` on the host, so a timed-out
+//!   command is killed there too, not only abandoned here.
+//! - `upload`: the local file is streamed into `cat > file.part` over the
+//!   session, then renamed; never read into memory whole.
+//! - `hold` (the lock): a remote `sh` whose stdin stays open. When rvmctl
+//!   exits or the connection dies, sshd closes that stdin, the holder ends
+//!   and the host's flock is released.
+//! - `http_get` / `tcp_connect`: run on the host (`curl`, and bash's
+//!   `/dev/tcp` or `nc`), i.e. from the host's own point of view: a check of
+//!   `http://127.0.0.1:8003/health` means the host's loopback, and works for a
+//!   host behind NAT that the operator cannot reach directly.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitStatus;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use openssh::{ControlPersist, KnownHosts, Session, SessionBuilder, Stdio};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
+
+use super::slots::{SlotDriver, hosts_for, sh_quote};
+use super::transport::{ExecOutput, Held, Transport, TransportError};
+use crate::config::schema::{HostSpec, SshOptions};
+use crate::config::{Config, ResolvedTarget};
+
+/// How one host is reached.
+#[derive(Debug, Clone)]
+pub struct SshSettings {
+    /// What is handed to `ssh`: the host's `address`, else its name (which
+    /// may be a `Host` alias of the ssh config).
+    pub destination: String,
+    pub user: Option<String>,
+    pub port: Option<u16>,
+    pub config: Option<PathBuf>,
+    pub known_hosts: Option<PathBuf>,
+    pub identity_file: Option<PathBuf>,
+    pub strict_host_key_checking: bool,
+    pub connect_timeout: Duration,
+    /// Upper bound for any single remote command (None: the step's own timeout).
+    pub command_timeout: Option<Duration>,
+}
+
+impl SshSettings {
+    pub fn new(cfg: &Config, opts: &SshOptions, host: &HostSpec) -> Self {
+        SshSettings {
+            destination: host.address.clone().unwrap_or_else(|| host.name.clone()),
+            user: host.user.clone(),
+            port: host.port,
+            config: opts.config.as_deref().map(|p| cfg.path(p)),
+            known_hosts: opts.known_hosts.as_deref().map(|p| cfg.path(p)),
+            identity_file: opts.identity_file.as_deref().map(|p| cfg.path(p)),
+            strict_host_key_checking: opts.strict_host_key_checking.unwrap_or(true),
+            connect_timeout: opts.connect_timeout.map(|d| d.get()).unwrap_or(Duration::from_secs(10)),
+            command_timeout: opts.command_timeout.map(|d| d.get()),
+        }
+    }
+}
+
+/// Runs commands on one host over a multiplexed OpenSSH connection.
+pub struct SshTransport {
+    host: String,
+    settings: SshSettings,
+    /// The master connection; `None` until first use, and again after it
+    /// was found dead (the next call reconnects).
+    session: tokio::sync::Mutex<Option<Arc<Session>>>,
+}
+
+impl SshTransport {
+    pub fn new(host: &str, settings: SshSettings) -> Self {
+        SshTransport { host: host.to_string(), settings, session: tokio::sync::Mutex::new(None) }
+    }
+
+    fn builder(&self) -> SessionBuilder {
+        let s = &self.settings;
+        let mut b = SessionBuilder::default();
+        b.known_hosts_check(if s.strict_host_key_checking { KnownHosts::Strict } else { KnownHosts::Accept })
+            .connect_timeout(s.connect_timeout.max(Duration::from_secs(1)))
+            // Notice a host that vanished (no RST, e.g. a dropped link) within ~30 s.
+            .server_alive_interval(Duration::from_secs(10))
+            // A master left behind by a killed rvmctl goes away by itself.
+            .control_persist(ControlPersist::IdleFor(
+                std::num::NonZeroUsize::new(60).unwrap_or(std::num::NonZeroUsize::MIN),
+            ));
+        if let Some(u) = &s.user {
+            b.user(u.clone());
+        }
+        if let Some(p) = s.port {
+            b.port(p);
+        }
+        if let Some(c) = &s.config {
+            b.config_file(c);
+        }
+        if let Some(k) = &s.known_hosts {
+            b.user_known_hosts_file(k);
+        }
+        if let Some(i) = &s.identity_file {
+            b.keyfile(i);
+        }
+        b
+    }
+
+    /// The master connection, started on first use.
+    async fn session(&self) -> Result<Arc<Session>, TransportError> {
+        let mut guard = self.session.lock().await;
+        if let Some(s) = guard.as_ref() {
+            return Ok(s.clone());
+        }
+        let builder = self.builder();
+        // ConnectTimeout covers the TCP connect; the backstop covers a stuck handshake.
+        let limit = self.settings.connect_timeout * 2 + Duration::from_secs(5);
+        let session = match tokio::time::timeout(limit, builder.connect_mux(&self.settings.destination)).await {
+            Ok(Ok(s)) => Arc::new(s),
+            Ok(Err(e)) => return Err(TransportError::Connect(self.connect_error(&e))),
+            Err(_) => {
+                return Err(TransportError::Connect(format!(
+                    "ssh to {} did not finish connecting within {}; check the address and that sshd answers",
+                    self.settings.destination,
+                    crate::config::types::Duration(limit)
+                )));
+            }
+        };
+        *guard = Some(session.clone());
+        Ok(session)
+    }
+
+    /// Forgets a master that stopped answering, so the next call reconnects.
+    async fn forget(&self) {
+        *self.session.lock().await = None;
+    }
+
+    fn connect_error(&self, e: &openssh::Error) -> String {
+        let detail = super::transport::error_chain(e).replace("\r\n", "\n");
+        let detail = detail.trim();
+        let dest = &self.settings.destination;
+        let hint = if detail.contains("Host key verification failed")
+            || detail.contains("host key is known")
+            || detail.contains("HOST IDENTIFICATION HAS CHANGED")
+        {
+            let file = self
+                .settings
+                .known_hosts
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "~/.ssh/known_hosts".into());
+            format!(
+                "the host key of {} ({dest}) is unknown or has changed, so the connection was refused. Verify the key out of band and add it to {file} (e.g. `ssh-keyscan`), or set `ssh: {{ strict_host_key_checking: false }}` on the target to opt out",
+                self.host
+            )
+        } else if detail.contains("Permission denied") {
+            format!(
+                "{} ({dest}) refused our key: check the user, `ssh.identity_file` or that ssh-agent holds the key",
+                self.host
+            )
+        } else {
+            format!(
+                "cannot open an ssh connection to {} ({dest}); check the address and that sshd runs there",
+                self.host
+            )
+        };
+        format!("{hint}: {detail}")
+    }
+
+    /// Maps a failure of a command on an established master.
+    async fn command_error(&self, what: &str, e: openssh::Error) -> TransportError {
+        match e {
+            openssh::Error::Disconnected | openssh::Error::RemoteProcessTerminated | openssh::Error::SshMux(_) => {
+                self.forget().await;
+                TransportError::Connect(format!(
+                    "the ssh connection to {} ({}) was lost during {what}: {}",
+                    self.host,
+                    self.settings.destination,
+                    super::transport::error_chain(&e)
+                ))
+            }
+            other => TransportError::Io(format!("{what} on {}: {}", self.host, super::transport::error_chain(&other))),
+        }
+    }
+
+    fn limit(&self, timeout: Duration) -> Duration {
+        match self.settings.command_timeout {
+            Some(c) => timeout.min(c),
+            None => timeout,
+        }
+    }
+
+    /// Starts `sh -c script` on the host with the given stdin.
+    async fn spawn(
+        &self,
+        script: &str,
+        timeout: Option<Duration>,
+        stdin: Stdio,
+        what: &str,
+    ) -> Result<openssh::Child<Arc<Session>>, TransportError> {
+        let session = self.session().await?;
+        let mut cmd = match timeout {
+            // Enforced on the host as well: the process group is killed there at the deadline.
+            Some(t) => {
+                let mut c = Session::to_command(session, "timeout");
+                c.arg("-k").arg("5").arg(t.as_secs().max(1).to_string()).arg("sh");
+                c
+            }
+            None => Session::to_command(session, "sh"),
+        };
+        cmd.arg("-c").arg(script).stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped());
+        match cmd.spawn().await {
+            Ok(c) => Ok(c),
+            Err(e) => Err(self.command_error(what, e).await),
+        }
+    }
+}
+
+fn collect<R: AsyncRead + Unpin + Send + 'static>(r: Option<R>) -> tokio::task::JoinHandle<Vec<u8>> {
+    tokio::spawn(async move {
+        let mut buf = Vec::new();
+        if let Some(mut r) = r {
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = r.read(&mut chunk).await {
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+        }
+        buf
+    })
+}
+
+/// Waits for a remote child and collects its output. Output is read to EOF
+/// when possible; when the process exited but a background service it
+/// started keeps the channel open, a short grace then stops the reading.
+async fn finish(mut child: openssh::Child<Arc<Session>>) -> (Result<ExitStatus, openssh::Error>, String, String) {
+    let out = collect(child.stdout().take());
+    let err = collect(child.stderr().take());
+    let readers = async { (out.await.unwrap_or_default(), err.await.unwrap_or_default()) };
+    tokio::pin!(readers);
+    let wait = child.wait();
+    tokio::pin!(wait);
+    let (status, (o, e)) = tokio::select! {
+        r = &mut readers => (wait.await, r),
+        s = &mut wait => {
+            let r = tokio::time::timeout(Duration::from_millis(300), &mut readers).await.unwrap_or_default();
+            (s, r)
+        }
+    };
+    (status, String::from_utf8_lossy(&o).into_owned(), String::from_utf8_lossy(&e).into_owned())
+}
+
+#[async_trait]
+impl Transport for SshTransport {
+    async fn exec(&self, script: &str, timeout: Duration) -> Result<ExecOutput, TransportError> {
+        let timeout = self.limit(timeout);
+        let child = self.spawn(script, Some(timeout), Stdio::null(), "a command").await?;
+        // The host kills the command at `timeout`; give it a moment to say so.
+        let local = timeout + self.settings.connect_timeout + Duration::from_secs(10);
+        let (status, stdout, stderr) = match tokio::time::timeout(local, finish(child)).await {
+            Ok(r) => r,
+            Err(_) => {
+                self.forget().await;
+                return Err(TransportError::Timeout(timeout));
+            }
+        };
+        let status = match status {
+            Ok(s) => s,
+            Err(e) => return Err(self.command_error("a command", e).await),
+        };
+        if status.code() == Some(124) {
+            return Err(TransportError::Timeout(timeout));
+        }
+        Ok(ExecOutput { code: status.code(), stdout, stderr })
+    }
+
+    async fn upload(&self, local: &Path, remote: &str, timeout: Duration) -> Result<(), TransportError> {
+        let timeout = self.limit(timeout);
+        let mut file = tokio::fs::File::open(local)
+            .await
+            .map_err(|e| TransportError::Io(format!("cannot read {}: {e}", local.display())))?;
+        let script = format!(
+            "set -e\nf={q}\nmkdir -p \"$(dirname \"$f\")\"\ncat > \"$f.part\"\nmv -f \"$f.part\" \"$f\"",
+            q = sh_quote(remote)
+        );
+        let copy = async {
+            let mut child = self.spawn(&script, Some(timeout), Stdio::piped(), "upload").await?;
+            if let Some(mut stdin) = child.stdin().take() {
+                let sent = tokio::io::copy(&mut file, &mut stdin).await;
+                let _ = stdin.shutdown().await;
+                drop(stdin);
+                if let Err(e) = sent {
+                    let (_, _, stderr) = finish(child).await;
+                    return Err(TransportError::Io(format!(
+                        "upload of {} to {}:{remote} broke off: {e} {}",
+                        local.display(),
+                        self.host,
+                        stderr.trim()
+                    )));
+                }
+            }
+            let (status, stdout, stderr) = finish(child).await;
+            match status {
+                Ok(s) if s.success() => Ok(()),
+                Ok(s) => Err(TransportError::Io(format!(
+                    "writing {remote} on {} failed (exit {}): {}",
+                    self.host,
+                    s.code().map_or("by signal".into(), |c| c.to_string()),
+                    format!("{stdout}{stderr}").trim()
+                ))),
+                Err(e) => Err(self.command_error("upload", e).await),
+            }
+        };
+        match tokio::time::timeout(timeout + Duration::from_secs(10), copy).await {
+            Ok(r) => r,
+            Err(_) => Err(TransportError::Timeout(timeout)),
+        }
+    }
+
+    async fn hold(&self, script: &str, timeout: Duration) -> Result<(Box<dyn Held>, String), TransportError> {
+        let mut child = self.spawn(script, None, Stdio::piped(), "taking the lock").await?;
+        let stdin = child.stdin().take();
+        let Some(stdout) = child.stdout().take() else {
+            return Err(TransportError::Io("no stdout from the lock holder".into()));
+        };
+        let mut lines = BufReader::new(stdout).lines();
+        match tokio::time::timeout(timeout, lines.next_line()).await {
+            Ok(Ok(Some(first))) => Ok((Box::new(RemoteHolder { child: Some(child), stdin, _lines: lines }), first)),
+            Ok(Ok(None)) | Ok(Err(_)) => {
+                drop(stdin);
+                let mut stderr = String::new();
+                if let Some(mut e) = child.stderr().take() {
+                    let _ = tokio::time::timeout(Duration::from_secs(2), e.read_to_string(&mut stderr)).await;
+                }
+                let _ = tokio::time::timeout(Duration::from_secs(2), child.wait()).await;
+                Err(TransportError::Connect(format!(
+                    "the lock holder on {} exited early: {}",
+                    self.host,
+                    if stderr.trim().is_empty() { "the connection was closed" } else { stderr.trim() }
+                )))
+            }
+            Err(_) => Err(TransportError::Timeout(timeout)),
+        }
+    }
+
+    async fn http_get(&self, url: &str, timeout: Duration) -> Result<(u16, String), TransportError> {
+        // The status code goes on a line of its own after the body.
+        let secs = format!("{:.1}", timeout.as_secs_f64().max(0.5));
+        let script = format!(
+            "curl -sS -o - -w '\\n%{{http_code}}' --noproxy '*' --connect-timeout {secs} --max-time {secs} {}",
+            sh_quote(url)
+        );
+        // curl enforces the check's timeout; the slack covers starting processes on a busy host.
+        let out = self.exec(&script, timeout + CHECK_SLACK).await?;
+        if out.code == Some(127) {
+            return Err(TransportError::Io(format!(
+                "curl is not installed on {}; http health checks run on the host and need it",
+                self.host
+            )));
+        }
+        if !out.success() {
+            return Err(TransportError::Connect(format!("GET {url} (from {}): {}", self.host, out.stderr.trim())));
+        }
+        let text = out.stdout;
+        let (body, code) = text.rsplit_once('\n').unwrap_or(("", text.as_str()));
+        let status = code.trim().parse::<u16>().map_err(|_| {
+            TransportError::Io(format!("GET {url} (from {}): unexpected curl output {:?}", self.host, code.trim()))
+        })?;
+        Ok((status, body.to_string()))
+    }
+
+    async fn tcp_connect(&self, addr: &str, timeout: Duration) -> Result<(), TransportError> {
+        let (host, port) = split_addr(addr)
+            .ok_or_else(|| TransportError::Io(format!("'{addr}' is not host:port (e.g. 127.0.0.1:8080)")))?;
+        let secs = timeout.as_secs().max(1);
+        let script = format!(
+            "h={h}; p={p}\nif command -v bash >/dev/null 2>&1; then exec bash -c 'exec 3<>\"/dev/tcp/$1/$2\"' rvmctl \"$h\" \"$p\"\n\
+             elif command -v nc >/dev/null 2>&1; then exec nc -z -w {secs} \"$h\" \"$p\"\n\
+             else echo 'neither bash nor nc on this host' >&2; exit 127; fi",
+            h = sh_quote(host),
+            p = sh_quote(port)
+        );
+        // A refused port fails at once; an unanswered one is cut off at the deadline.
+        let out = self.exec(&script, timeout + CHECK_SLACK).await?;
+        if out.success() {
+            Ok(())
+        } else {
+            Err(TransportError::Connect(format!("connect {addr} (from {}): {}", self.host, out.stderr.trim())))
+        }
+    }
+}
+
+/// Added to a health check's own timeout for the remote command that runs
+/// it: starting `sh`/`curl` on a loaded Jetson is not the app being slow.
+const CHECK_SLACK: Duration = Duration::from_secs(5);
+
+/// `host:port` or `[v6]:port`.
+fn split_addr(addr: &str) -> Option<(&str, &str)> {
+    let (h, p) = addr.rsplit_once(':')?;
+    let h = h.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(h);
+    (!h.is_empty() && !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())).then_some((h, p))
+}
+
+/// The lock holder: a remote process whose stdin we keep open.
+struct RemoteHolder {
+    child: Option<openssh::Child<Arc<Session>>>,
+    stdin: Option<openssh::ChildStdin>,
+    _lines: tokio::io::Lines<BufReader<openssh::ChildStdout>>,
+}
+
+#[async_trait]
+impl Held for RemoteHolder {
+    async fn release(mut self: Box<Self>) -> Result<(), TransportError> {
+        if let Some(mut s) = self.stdin.take() {
+            let _ = s.shutdown().await;
+        }
+        let Some(child) = self.child.take() else { return Ok(()) };
+        match tokio::time::timeout(Duration::from_secs(10), child.wait()).await {
+            Ok(_) => Ok(()),
+            Err(_) => Err(TransportError::Timeout(Duration::from_secs(10))),
+        }
+    }
+}
+
+/// Builds the slot driver of an ssh target: one transport (one master
+/// connection) per host.
+pub fn new(cfg: &Config, env: &str, target: &ResolvedTarget) -> anyhow::Result<SlotDriver> {
+    let base_t = target.app.base_dir.clone();
+    let project = cfg.project().to_string();
+    let app_name = target.app_name.clone();
+    let mut bases = std::collections::HashMap::new();
+    for h in &target.hosts {
+        super::validate_host_name(&h.name).map_err(anyhow::Error::msg)?;
+        let base = match &base_t {
+            Some(t) => t
+                .render(&|n: &str| match n {
+                    "project" => Some(project.clone()),
+                    "app" => Some(app_name.clone()),
+                    "environment" => Some(env.to_string()),
+                    "target" => Some(target.name.clone()),
+                    "host" => Some(h.name.clone()),
+                    _ => h.vars.get(n).map(|v| v.0.clone()),
+                })
+                .map_err(|e| anyhow::anyhow!("target '{}', host {}: base_dir: {e}", target.name, h.name))?,
+            None => format!("/opt/{project}/{app_name}"),
+        };
+        if !base.starts_with('/') {
+            anyhow::bail!(
+                "target '{}', host {}: base_dir must be an absolute path on the host, got '{base}'",
+                target.name,
+                h.name
+            );
+        }
+        bases.insert(h.name.clone(), base.trim_end_matches('/').to_string());
+    }
+    let hosts = hosts_for(
+        target,
+        |h| bases.get(&h.name).cloned().unwrap_or_default(),
+        |h| Arc::new(SshTransport::new(&h.name, SshSettings::new(cfg, &target.ssh, h))) as Arc<dyn Transport>,
+    );
+    let cfg2 = cfg.clone();
+    let artifact = target.app.artifact.clone();
+    let app_name2 = target.app_name.clone();
+    Ok(SlotDriver {
+        kind: target.kind,
+        project: cfg.project().to_string(),
+        environment: env.to_string(),
+        target: target.name.clone(),
+        app_name: target.app_name.clone(),
+        app: target.app.clone(),
+        settings: target.settings.clone(),
+        hosts,
+        artifact: super::artifact::memoize(move |version| match &artifact {
+            Some(a) => super::artifact::prepare(&cfg2, &app_name2, a, version),
+            None => Err(format!("app '{app_name2}' has no artifact")),
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_addr;
+
+    #[test]
+    fn addresses_split() {
+        assert_eq!(split_addr("127.0.0.1:8080"), Some(("127.0.0.1", "8080")));
+        assert_eq!(split_addr("[::1]:80"), Some(("::1", "80")));
+        assert_eq!(split_addr("localhost"), None);
+        assert_eq!(split_addr("h:x"), None);
+    }
+}

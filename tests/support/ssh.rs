@@ -1,0 +1,368 @@
+//! Real sshd hosts on loopback for the SSH driver's tests.
+//! Test harness: N real `sshd` processes on loopback, one per simulated
+//! Jetson host, each with its own host key, authorized key, base directory
+//! and free port; a generated `ssh_config` and pinned `known_hosts` (never
+//! the user's own); the quickstart edge app as the release; and cleanup on
+//! Drop (sshd process trees and the app servers the rollouts started).
+//!
+//! Needs `/usr/sbin/sshd` (`scripts/install-test-deps.sh` installs it).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const SSHD: &str = "/usr/sbin/sshd";
+
+pub use super::free_port;
+
+fn run(cmd: &mut Command) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(out.status.success(), "{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+pub struct Host {
+    pub name: String,
+    pub port: u16,
+    pub port_blue: u16,
+    pub port_green: u16,
+    pub dir: PathBuf,
+    pub labels: Vec<(String, String)>,
+    sshd: Option<Child>,
+}
+
+impl Host {
+    /// The app's base dir on this host (`{base_dir}` in the config).
+    pub fn base(&self) -> PathBuf {
+        self.dir.join("app")
+    }
+    pub fn sshd_running(&self) -> bool {
+        self.sshd.is_some()
+    }
+}
+
+pub struct Fleet {
+    pub dir: tempfile::TempDir,
+    pub hosts: Vec<Host>,
+    pub ssh_config: PathBuf,
+    pub known_hosts: PathBuf,
+    pub client_key: PathBuf,
+}
+
+impl Fleet {
+    /// Starts `n` hosts named rvm-001… (labels: site=a for odd, site=b for even).
+    pub fn start(n: usize) -> Fleet {
+        assert!(Path::new(SSHD).exists(), "{SSHD} missing: run scripts/install-test-deps.sh");
+        let dir = tempfile::Builder::new().prefix("rvm-ssh").tempdir().expect("tempdir");
+        let root = dir.path().to_path_buf();
+        let client_key = root.join("client_key");
+        run(Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "rvmctl-test", "-f"])
+            .arg(&client_key));
+        let pubkey = std::fs::read_to_string(root.join("client_key.pub")).expect("pubkey");
+        let mut fleet = Fleet {
+            ssh_config: root.join("ssh_config"),
+            known_hosts: root.join("known_hosts"),
+            client_key,
+            hosts: Vec::new(),
+            dir,
+        };
+        for i in 1..=n {
+            let name = format!("rvm-{i:03}");
+            let hdir = root.join("hosts").join(&name);
+            std::fs::create_dir_all(&hdir).expect("host dir");
+            run(Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-C", &name, "-f"])
+                .arg(hdir.join("hostkey")));
+            std::fs::write(hdir.join("authorized_keys"), &pubkey).expect("authorized_keys");
+            let site = if i % 2 == 1 { "a" } else { "b" };
+            fleet.hosts.push(Host {
+                name,
+                port: 0,
+                port_blue: free_port(),
+                port_green: free_port(),
+                dir: hdir,
+                labels: vec![("site".into(), site.into())],
+                sshd: None,
+            });
+        }
+        for i in 0..n {
+            fleet.start_sshd(i);
+        }
+        fleet.write_client_files(&[]);
+        fleet
+    }
+
+    /// (Re)starts host `i`'s sshd on its port (a new free one the first time).
+    pub fn start_sshd(&mut self, i: usize) {
+        for attempt in 0..5 {
+            let h = &mut self.hosts[i];
+            if h.port == 0 || attempt > 0 {
+                h.port = free_port();
+            }
+            let cfg = h.dir.join("sshd_config");
+            std::fs::write(
+                &cfg,
+                format!(
+                    "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/hostkey\nPidFile none\n\
+                     AuthorizedKeysFile {d}/authorized_keys\nStrictModes no\nPermitRootLogin prohibit-password\n\
+                     PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n\
+                     MaxSessions 100\nMaxStartups 100:30:200\nSubsystem sftp internal-sftp\nLogLevel ERROR\n",
+                    port = h.port,
+                    d = h.dir.display()
+                ),
+            )
+            .expect("sshd_config");
+            let log = std::fs::File::create(h.dir.join("sshd.log")).expect("sshd log");
+            let mut child = Command::new(SSHD)
+                .args(["-D", "-e", "-f"])
+                .arg(&cfg)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(log)
+                .spawn()
+                .expect("start sshd");
+            let deadline = Instant::now() + Duration::from_secs(5);
+            let mut up = false;
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                if std::net::TcpStream::connect(("127.0.0.1", h.port)).is_ok() {
+                    up = true;
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if up {
+                h.sshd = Some(child);
+                return;
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            if attempt == 4 {
+                panic!(
+                    "sshd for {} did not start: {}",
+                    h.name,
+                    std::fs::read_to_string(h.dir.join("sshd.log")).unwrap_or_default()
+                );
+            }
+        }
+    }
+
+    /// Kills host `i`'s sshd and every process below it (its connections
+    /// and the remote commands they run): the host is gone.
+    pub fn kill_sshd(&mut self, i: usize) {
+        if let Some(mut c) = self.hosts[i].sshd.take() {
+            kill_tree(c.id() as i32);
+            let _ = c.wait();
+        }
+    }
+
+    /// Writes ssh_config (one `Host` alias per host) and known_hosts with the
+    /// host keys pinned; hosts in `unpinned` are left out of known_hosts.
+    pub fn write_client_files(&self, unpinned: &[&str]) {
+        let mut cfg = String::new();
+        let mut kh = String::new();
+        for h in &self.hosts {
+            let _ = write!(
+                cfg,
+                "Host {n}\n  HostName 127.0.0.1\n  Port {p}\n  User root\n  IdentityFile {k}\n  IdentitiesOnly yes\n  GlobalKnownHostsFile /dev/null\n  LogLevel ERROR\n\n",
+                n = h.name,
+                p = h.port,
+                k = self.client_key.display()
+            );
+            if unpinned.contains(&h.name.as_str()) {
+                continue;
+            }
+            let key = std::fs::read_to_string(h.dir.join("hostkey.pub")).expect("hostkey.pub");
+            let mut parts = key.split_whitespace();
+            let (t, k) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let _ = writeln!(kh, "[127.0.0.1]:{} {t} {k}", h.port);
+        }
+        std::fs::write(&self.ssh_config, cfg).expect("ssh_config");
+        std::fs::write(&self.known_hosts, kh).expect("known_hosts");
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Builds release folder `dist/edge-VERSION` from the quickstart app.
+    pub fn build_release(&self, version: &str, failing: bool) {
+        let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart/app");
+        let out = self.path(&format!("dist/edge-{version}"));
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(&out).expect("dist");
+        for f in ["server.py", "edge-ctl"] {
+            std::fs::copy(app.join(f), out.join(f)).expect("copy app");
+        }
+        std::fs::write(out.join("VERSION"), format!("{version}\n")).expect("VERSION");
+        if failing {
+            std::fs::write(out.join("FAIL_HEALTH"), "").expect("FAIL_HEALTH");
+        }
+    }
+
+    /// Writes `deployment-config.yaml` for environment `field`, target
+    /// `fleet` over every host. `settings` is YAML spliced into the target
+    /// (e.g. `strategy: rolling`), `artifact_extra` into the artifact.
+    pub fn write_config(&self, settings: &str, artifact_extra: &str) -> PathBuf {
+        self.write_config_ssh(settings, artifact_extra, "")
+    }
+
+    /// Like [`Fleet::write_config`], with extra `ssh:` options (e.g. `strict_host_key_checking: false`).
+    pub fn write_config_ssh(&self, settings: &str, artifact_extra: &str, ssh_extra: &str) -> PathBuf {
+        let mut hosts = String::new();
+        for h in &self.hosts {
+            let labels: Vec<String> = h.labels.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            let _ = writeln!(
+                hosts,
+                "          - {{ name: {}, labels: {{ {} }}, vars: {{ port_blue: {}, port_green: {} }} }}",
+                h.name,
+                labels.join(", "),
+                h.port_blue,
+                h.port_green
+            );
+        }
+        let settings: String = settings.lines().map(|l| format!("        {l}\n")).collect();
+        let cfg = format!(
+            r#"apiVersion: rvmctl/v1
+project: fleettest
+defaults:
+  timeout: 30s
+  keep_previous: true
+  post_switch_monitor: 1s
+  max_concurrency: 10
+  rollback_criteria: {{ max_failure_rate: 0%, health_check_failures: 2 }}
+environments:
+  field:
+    targets:
+      - name: fleet
+        kind: ssh
+        app: edge
+        ssh: {{ config: {cfg}, known_hosts: {kh}, connect_timeout: 5s{ssh_extra} }}
+{settings}        hosts:
+{hosts}apps:
+  edge:
+    base_dir: "{root}/hosts/{{host}}/app"
+    artifact:
+      path: "{root}/dist/edge-{{version}}"
+{artifact_extra}    services:
+      - name: edge-app
+        start: "./edge-ctl start {{port_{{color}}}}"
+        stop: "./edge-ctl stop {{port_{{color}}}}"
+    pre_deploy:
+      - {{ name: marker, run: "if [ -e ../SLOW ]; then touch ../SLOW.reached; sleep 20; fi" }}
+    health_checks:
+      - {{ kind: http, url: "http://127.0.0.1:{{port_{{color}}}}/health", expect_status: 200, expect_body_contains: "{{version}}", timeout: 5s, retries: 2, interval: 300ms }}
+      - {{ kind: tcp, address: "127.0.0.1:{{port_{{color}}}}", timeout: 5s, retries: 1 }}
+      - {{ kind: command, name: host-marker, run: "test ! -e ../FAIL_HEALTH", timeout: 10s, retries: 0 }}
+"#,
+            cfg = self.ssh_config.display(),
+            kh = self.known_hosts.display(),
+            root = self.dir.path().display(),
+            ssh_extra = if ssh_extra.is_empty() { String::new() } else { format!(", {ssh_extra}") },
+        );
+        let path = self.path("deployment-config.yaml");
+        std::fs::write(&path, cfg).expect("config");
+        path
+    }
+
+    /// `rvmctl` with this fleet's config and a private cache/state dir.
+    pub fn rvmctl(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_rvmctl"));
+        c.arg("-f")
+            .arg(self.path("deployment-config.yaml"))
+            .env("XDG_CACHE_HOME", self.path("cache"))
+            .env("XDG_STATE_HOME", self.path("state"))
+            .env("RVMCTL_USER", "tester")
+            .env("NO_COLOR", "1")
+            .env_remove("RVMCTL_ENV")
+            .env_remove("RVMCTL_CONFIG")
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// Runs rvmctl with `args` and returns its output.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.rvmctl().args(args).output().expect("run rvmctl")
+    }
+
+    /// Live color of host `i` (the `current` symlink), if any.
+    pub fn live(&self, i: usize) -> Option<String> {
+        std::fs::read_link(self.hosts[i].base().join("current")).ok().map(|p| p.display().to_string())
+    }
+
+    /// Version in the live slot of host `i`.
+    pub fn live_version(&self, i: usize) -> Option<String> {
+        std::fs::read_to_string(self.hosts[i].base().join("current/VERSION")).ok().map(|s| s.trim().to_string())
+    }
+
+    /// What `GET /health` on host `i`'s live color answers.
+    pub fn serving(&self, i: usize) -> Option<String> {
+        let h = &self.hosts[i];
+        let port = match self.live(i)?.as_str() {
+            "blue" => h.port_blue,
+            _ => h.port_green,
+        };
+        let out = Command::new("curl")
+            .args(["-s", "--max-time", "2"])
+            .arg(format!("http://127.0.0.1:{port}/health"))
+            .output()
+            .ok()?;
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+/// Kills `pid` and its descendants (walking /proc), children first.
+pub fn kill_tree(pid: i32) {
+    // Stop the parent first so it cannot fork new children while we walk.
+    let _ = Command::new("kill").args(["-STOP", &pid.to_string()]).status();
+    let mut children: Vec<i32> = Vec::new();
+    if let Ok(rd) = std::fs::read_dir("/proc") {
+        for e in rd.flatten() {
+            let Some(p) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { continue };
+            // pid (comm) state ppid ...
+            let Some(after) = stat.rsplit_once(')').map(|x| x.1) else { continue };
+            let ppid = after.split_whitespace().nth(1).and_then(|s| s.parse::<i32>().ok());
+            if ppid == Some(pid) {
+                children.push(p);
+            }
+        }
+    }
+    for c in children {
+        kill_tree(c);
+    }
+    let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        for i in 0..self.hosts.len() {
+            self.kill_sshd(i);
+        }
+        // The edge app servers the rollouts started (their pid files).
+        for h in &self.hosts {
+            if let Ok(rd) = std::fs::read_dir(h.base().join("run")) {
+                for e in rd.flatten() {
+                    if e.path().extension().is_some_and(|x| x == "pid") {
+                        if let Ok(pid) = std::fs::read_to_string(e.path()) {
+                            let _ = Command::new("kill").args(["-KILL", pid.trim()]).status();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// stdout + stderr of a run, for assertion messages.
+pub fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
