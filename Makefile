@@ -7,7 +7,7 @@ RVMCTL := target/debug/rvmctl
 DEMO := $(RVMCTL) -f examples/quickstart/deployment-config.yaml
 
 .PHONY: all build demo demo-stop test lint fmt test-deps completions man clean bench-k8s \
-	validate plan deploy-staging deploy-production rollback status bench-fleet
+	validate plan deploy-staging deploy-production rollback status bench-fleet bench
 
 all: build
 
@@ -45,6 +45,10 @@ test: test-deps lint
 	scripts/kube-test-env.sh start $(KUBE_TEST_ENV)
 	@status=0; RVMCTL_KUBE_TEST_ENV=$(KUBE_TEST_ENV) $(CARGO) nextest run --no-fail-fast || status=$$?; \
 	  scripts/kube-test-env.sh stop $(KUBE_TEST_ENV); exit $$status
+
+## Startup, config validation and planning at 10…10,000 hosts → docs/benchmarks.md.
+bench:
+	scripts/bench.sh
 
 ## Kubernetes switch benchmark (real apiserver); writes docs/benchmarks.md's Kubernetes section.
 bench-k8s: build
