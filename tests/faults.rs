@@ -6,7 +6,6 @@
 
 mod support;
 
-use std::collections::HashSet;
 use std::process::Command;
 
 use support::local::{LocalProject, Options};
@@ -14,45 +13,6 @@ use support::run;
 
 fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
-}
-
-fn get(port: u16) -> Option<(u16, String)> {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(s, "GET /health HTTP/1.0\r\nHost: x\r\n\r\n").ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    let status = out.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, out.split("\r\n\r\n").nth(1).unwrap_or_default().to_string()))
-}
-
-/// The invariants that must hold whenever rvmctl is not running.
-fn assert_safe(p: &LocalProject) {
-    for (h, (blue, green)) in p.hosts.iter().zip(&p.ports) {
-        let Some(live) = p.live(h) else { panic!("{h}: no live pointer") };
-        let dir = p.host_dir(h);
-        assert!(dir.join(&live).join("VERSION").is_file(), "{h}: live slot {live} is not a whole release");
-        let meta = json(&std::fs::read_to_string(dir.join(format!(".rvmctl/{live}.json"))).expect("slot metadata"));
-        assert_eq!(meta["status"], "healthy", "{h}: live slot {live} is {}", meta["status"]);
-        let port = if live == "blue" { *blue } else { *green };
-        let (status, body) = get(port).unwrap_or_else(|| panic!("{h}: live color {live} does not answer on {port}"));
-        assert_eq!(status, 200, "{h}: live color unhealthy: {body}");
-        assert!(body.contains(meta["version"].as_str().unwrap_or("?")), "{h}: {body}");
-        let free = Command::new("flock").arg("-n").arg(dir.join(".rvmctl/lock")).arg("true").status().expect("flock");
-        assert!(free.success(), "{h}: lock left held");
-    }
-}
-
-fn assert_history_consistent(p: &LocalProject, version: &str) {
-    for h in &p.hosts {
-        let entries = p.history_lines(h);
-        let revs: Vec<u64> = entries.iter().map(|e| e["revision"].as_u64().unwrap_or(0)).collect();
-        let unique: HashSet<u64> = revs.iter().copied().collect();
-        assert_eq!(unique.len(), revs.len(), "{h}: duplicated revisions {revs:?}");
-        assert!(revs.windows(2).all(|w| w[0] < w[1]), "{h}: revisions not increasing {revs:?}");
-        let successes = entries.iter().filter(|e| e["version"] == version && e["result"] == "success").count();
-        assert_eq!(successes, 1, "{h}: {successes} success entries for {version}: {entries:?}");
-    }
 }
 
 fn kill_at(point: &str) {
@@ -71,7 +31,8 @@ fn kill_at(point: &str) {
     assert_eq!(out.status.code(), None, "{point}: rvmctl should have been killed");
     // Host commands started before the kill finish on their own (as on a real host).
     std::thread::sleep(std::time::Duration::from_millis(500));
-    assert_safe(&p);
+    assert!(p.hosts.iter().all(|h| p.live(h).is_some()), "{point}: a live pointer went missing");
+    p.assert_safe();
 
     let (code, out, _) = run(p.cmd().args(["status", "-e", "development", "-o", "json"]));
     assert_eq!(code, 0);
@@ -81,11 +42,11 @@ fn kill_at(point: &str) {
 
     let (code, out, err) = run(p.cmd().args(["resume", "-e", "development", "--yes"]));
     assert_eq!(code, 0, "{point}: resume\n{out}\n{err}");
-    assert_safe(&p);
+    p.assert_safe();
     for h in &p.hosts {
         assert_eq!(p.live(h).as_deref(), Some("green"), "{point}: {h} not on 1.1.0 after resume");
     }
-    assert_history_consistent(&p, "1.1.0");
+    p.assert_history_consistent(Some("1.1.0"));
     let (_, out, _) = run(p.cmd().args(["status", "-e", "development", "-o", "json"]));
     assert!(!out.contains("\"interrupted\""), "{point}: journals left after resume: {out}");
 }
@@ -125,7 +86,7 @@ fn abort_returns_switched_units_to_their_previous_color() {
 
     let (code, out, err) = run(p.cmd().args(["abort", "-e", "development", "--yes"]));
     assert_eq!(code, 0, "{out}\n{err}");
-    assert_safe(&p);
+    p.assert_safe();
     for h in &p.hosts {
         assert_eq!(p.live(h).as_deref(), Some("blue"), "{h} back on 1.0.0");
     }
