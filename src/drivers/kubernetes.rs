@@ -1221,16 +1221,15 @@ impl Driver for KubeDriver {
     }
 
     async fn probe(&self, unit: &str, color: Color, version: &str) -> Result<(), DriverError> {
-        let t = LocalTransport::new();
-        for c in self.checks(color, version)? {
-            health::attempt(&t, &c, "").await.map_err(|message| DriverError::StepFailed {
+        let checks = self.checks(color, version)?;
+        health::probe_all(&LocalTransport::new(), &checks, "").await.map_err(|(name, message)| {
+            DriverError::StepFailed {
                 unit: unit.into(),
-                step: format!("health check {}", c.name),
+                step: format!("health check {name}"),
                 message,
                 output: String::new(),
-            })?;
-        }
-        Ok(())
+            }
+        })
     }
 
     async fn append_history(&self, _unit: &str, entry: &HistoryEntry) -> Result<(), DriverError> {

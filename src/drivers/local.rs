@@ -12,21 +12,5 @@ pub fn new(cfg: &Config, env: &str, target: &ResolvedTarget) -> anyhow::Result<S
     let root = target.root.clone().unwrap_or_else(|| cfg.path("./.rvmctl/sandbox"));
     let transport: Arc<dyn Transport> = Arc::new(LocalTransport::new());
     let hosts = hosts_for(target, |h| root.join(&h.name).to_string_lossy().into_owned(), |_| transport.clone());
-    let cfg2 = cfg.clone();
-    let app_name = target.app_name.clone();
-    let artifact = target.app.artifact.clone();
-    Ok(SlotDriver {
-        kind: target.kind,
-        project: cfg.project().to_string(),
-        environment: env.to_string(),
-        target: target.name.clone(),
-        app_name: target.app_name.clone(),
-        app: target.app.clone(),
-        settings: target.settings.clone(),
-        hosts,
-        artifact: super::artifact::memoize(move |version| match &artifact {
-            Some(a) => super::artifact::prepare(&cfg2, &app_name, a, version),
-            None => Err(format!("app '{app_name}' has no artifact")),
-        }),
-    })
+    Ok(SlotDriver::for_target(cfg, env, target, hosts))
 }

@@ -657,16 +657,15 @@ impl Driver for SlotDriver {
 
     async fn probe(&self, unit: &str, color: Color, version: &str) -> Result<(), DriverError> {
         let h = self.host(unit)?;
-        let prelude = self.check_prelude(h, color, version);
-        for c in self.checks(h, color, version)? {
-            health::attempt(h.transport.as_ref(), &c, &prelude).await.map_err(|message| DriverError::StepFailed {
+        let checks = self.checks(h, color, version)?;
+        health::probe_all(h.transport.as_ref(), &checks, &self.check_prelude(h, color, version)).await.map_err(
+            |(name, message)| DriverError::StepFailed {
                 unit: unit.into(),
-                step: format!("health check {}", c.name),
+                step: format!("health check {name}"),
                 message,
                 output: String::new(),
-            })?;
-        }
-        Ok(())
+            },
+        )
     }
 
     async fn append_history(&self, unit: &str, entry: &HistoryEntry) -> Result<(), DriverError> {
@@ -713,6 +712,34 @@ impl Driver for SlotDriver {
 /// hosts (exposed for `config view`).
 pub fn known_vars() -> &'static [&'static str] {
     TEMPLATE_VARS
+}
+
+impl SlotDriver {
+    /// A slot driver for `target` over the given hosts (each with its transport).
+    pub fn for_target(
+        cfg: &crate::config::Config,
+        env: &str,
+        target: &ResolvedTarget,
+        hosts: Vec<SlotHost>,
+    ) -> SlotDriver {
+        let cfg2 = cfg.clone();
+        let app_name = target.app_name.clone();
+        let artifact = target.app.artifact.clone();
+        SlotDriver {
+            kind: target.kind,
+            project: cfg.project().to_string(),
+            environment: env.to_string(),
+            target: target.name.clone(),
+            app_name: target.app_name.clone(),
+            app: target.app.clone(),
+            settings: target.settings.clone(),
+            hosts,
+            artifact: super::artifact::memoize(move |version| match &artifact {
+                Some(a) => super::artifact::prepare(&cfg2, &app_name, a, version),
+                None => Err(format!("app '{app_name}' has no artifact")),
+            }),
+        }
+    }
 }
 
 /// Convenience: the resolved target's hosts as `SlotHost`s over one transport factory.

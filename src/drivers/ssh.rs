@@ -462,23 +462,7 @@ pub fn new(cfg: &Config, env: &str, target: &ResolvedTarget) -> anyhow::Result<S
         |h| bases.get(&h.name).cloned().unwrap_or_default(),
         |h| Arc::new(SshTransport::new(&h.name, SshSettings::new(cfg, &target.ssh, h))) as Arc<dyn Transport>,
     );
-    let cfg2 = cfg.clone();
-    let artifact = target.app.artifact.clone();
-    let app_name2 = target.app_name.clone();
-    Ok(SlotDriver {
-        kind: target.kind,
-        project: cfg.project().to_string(),
-        environment: env.to_string(),
-        target: target.name.clone(),
-        app_name: target.app_name.clone(),
-        app: target.app.clone(),
-        settings: target.settings.clone(),
-        hosts,
-        artifact: super::artifact::memoize(move |version| match &artifact {
-            Some(a) => super::artifact::prepare(&cfg2, &app_name2, a, version),
-            None => Err(format!("app '{app_name2}' has no artifact")),
-        }),
-    })
+    Ok(SlotDriver::for_target(cfg, env, target, hosts))
 }
 
 #[cfg(test)]

@@ -86,6 +86,18 @@ pub async fn attempt(t: &dyn Transport, c: &RenderedCheck, command_prelude: &str
     }
 }
 
+/// One attempt of every check in order; the first failure as (check name, why).
+pub async fn probe_all(
+    t: &dyn Transport,
+    checks: &[RenderedCheck],
+    command_prelude: &str,
+) -> Result<(), (String, String)> {
+    for c in checks {
+        attempt(t, c, command_prelude).await.map_err(|why| (c.name.clone(), why))?;
+    }
+    Ok(())
+}
+
 /// Attempts until success or `attempts` are used up; the error is the last failure.
 pub async fn run(t: &dyn Transport, c: &RenderedCheck, command_prelude: &str) -> Result<String, String> {
     let mut last = String::new();
