@@ -68,6 +68,8 @@ apps:
       - {{ name: edge-app, start: "./edge-ctl start {{port_{{color}}}}", stop: "./edge-ctl stop {{port_{{color}}}}" }}
     health_checks:
       - {{ kind: http, url: "http://127.0.0.1:{{port_{{color}}}}/health", expect_body_contains: "{{version}}", timeout: 2s, retries: 2, interval: 200ms }}
+      - {{ kind: tcp, address: "127.0.0.1:{{port_{{color}}}}", timeout: 1s, retries: 1 }}
+      - {{ kind: command, run: "grep -qx {{version}} VERSION && test \"$RVM_COLOR\" = {{color}}", timeout: 2s, retries: 0 }}
 "#,
             strategy = opts.strategy,
             monitor = opts.monitor,
