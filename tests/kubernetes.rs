@@ -210,8 +210,9 @@ async fn k8s_a_deployment_that_never_gets_ready_is_not_switched_to() {
     assert_eq!(fx.selector("api").await, sel("blue"));
 }
 
-/// A health endpoint that is healthy until the Service sends it traffic.
-async fn health_server(c: Client, ns: String) -> u16 {
+/// A health endpoint that fails while the Service's `color` selector is
+/// `fail_when` ("" = no color: both colors serve, as during a canary).
+async fn health_server(c: Client, ns: String, fail_when: &'static str) -> u16 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move {
@@ -224,7 +225,7 @@ async fn health_server(c: Client, ns: String) -> u16 {
                 let mut buf = [0u8; 2048];
                 let _ = sock.read(&mut buf).await;
                 let live = k::selector(&c, &ns, "api").await.get("color").cloned().unwrap_or_default();
-                let status = if live == "green" { "500 Internal Server Error" } else { "200 OK" };
+                let status = if live == fail_when { "500 Internal Server Error" } else { "200 OK" };
                 let body = format!("live={live}");
                 let resp =
                     format!("HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
@@ -239,7 +240,7 @@ async fn health_server(c: Client, ns: String) -> u16 {
 async fn k8s_a_health_check_failing_after_the_switch_rolls_back() {
     let fx = Fx::new("health").await;
     assert_code(&fx.deploy("1.0.0").await, 0);
-    let port = health_server(fx.c.clone(), fx.ns.clone()).await;
+    let port = health_server(fx.c.clone(), fx.ns.clone(), "green").await;
     fx.config(
         "  timeout: 20s\n  post_switch_monitor: 3s\n  rollback_criteria:\n    health_check_failures: 2\n",
         &format!("    health_checks:\n      - kind: http\n        url: http://127.0.0.1:{port}/healthz?color={{color}}\n        retries: 0\n        interval: 200ms\n"),
@@ -465,4 +466,74 @@ async fn k8s_dry_run_server_changes_nothing() {
         log.lines().filter(|l| !l.contains(" get ") && !l.contains(" list ")).all(|l| l.ends_with("(dry run)")),
         "{log}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k8s_canary_weights_traffic_by_replicas_then_switches() {
+    let fx = Fx::new("canary").await;
+    fx.config(
+        "  timeout: 20s\n  post_switch_monitor: 0s\n  strategy: canary\n  canary: { steps: [50%, 100%], pause: 3s }\n",
+        "",
+    );
+    assert_code(&fx.deploy("1.0.0").await, 0);
+    assert_eq!(fx.selector("api").await, sel("blue"));
+
+    // Deploy 1.1.0 in the background and watch the cluster while it ramps.
+    let dir = fx.dir.path().to_path_buf();
+    let kubeconfig = k::env().kubeconfig.clone();
+    let run = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rvmctl"))
+            .current_dir(dir)
+            .args(["--context", "admin", "deploy", "-e", "dev", "--version", "1.1.0", "--yes"])
+            .env("KUBECONFIG", kubeconfig)
+            .env("CI", "true")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    });
+    let mut saw_split = false;
+    for _ in 0..200 {
+        if run.is_finished() {
+            break;
+        }
+        let selector = fx.selector("api").await;
+        if !selector.iter().any(|(k, _)| k == "color") && !selector.is_empty() {
+            let green = fx.deployments().get("api-green").await.unwrap();
+            let blue = fx.deployments().get("api-blue").await.unwrap();
+            let replicas = |d: &Deployment| d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(-1);
+            if replicas(&green) == 1 && replicas(&blue) == 1 {
+                saw_split = true;
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let o = run.await.unwrap();
+    assert_code(&o, 0);
+    assert!(saw_split, "during the 50% step the Service selects both colors with 1 replica each");
+    assert_eq!(fx.selector("api").await, sel("green"), "promote ends with the selector on the new color");
+    let green = fx.deployments().get("api-green").await.unwrap();
+    assert_eq!(green.spec.and_then(|s| s.replicas), Some(2), "the new color at full size");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("canary: 50% of replicas on green"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k8s_a_canary_that_fails_under_traffic_puts_the_service_back() {
+    let fx = Fx::new("canaryfail").await;
+    assert_code(&fx.deploy("1.0.0").await, 0);
+    let port = health_server(fx.c.clone(), fx.ns.clone(), "").await;
+    fx.config(
+        "  timeout: 20s\n  post_switch_monitor: 0s\n  strategy: canary\n  canary: { steps: [50%, 100%], pause: 1s }\n",
+        &format!(
+            "    health_checks:\n      - kind: http\n        url: http://127.0.0.1:{port}/healthz\n        retries: 0\n"
+        ),
+    );
+    let o = fx.deploy("1.1.0").await;
+    assert_code(&o, 4);
+    let all = text(&o);
+    assert!(all.contains("returned 500"), "{all}");
+    assert_eq!(fx.selector("api").await, sel("blue"), "traffic back on the live color only");
+    let blue = fx.deployments().get("api-blue").await.unwrap();
+    assert_eq!(blue.spec.and_then(|s| s.replicas), Some(2), "the live color back at full size");
 }

@@ -801,6 +801,85 @@ impl KubeDriver {
         }
     }
 
+    async fn scale(&self, color: Color, replicas: i32, step: &str) -> Result<(), DriverError> {
+        let (api, _) = self.api::<Deployment>().await?;
+        let name = self.deployment_name(color);
+        let patch = json!({ "spec": { "replicas": replicas } });
+        self.call("patch", "deployments", &name, api.patch(&name, &self.merge_pp(), &Patch::Merge(&patch)))
+            .await
+            .map(drop)
+            .map_err(|e| self.to_driver(step, e))
+    }
+
+    /// Writes the Service selector (`Some(color)`: that color only; `None`:
+    /// both colors), guarded by the resourceVersion rvmctl last saw.
+    async fn select(&self, color: Option<Color>, step: &str) -> Result<(), DriverError> {
+        let (api, ns) = self.api::<Service>().await?;
+        let name = self.service_name()?;
+        let rv = self.service_rv.lock().ok().and_then(|g| g.clone());
+        let color_value = color.map_or(Value::Null, |c| Value::String(c.to_string()));
+        let patch = json!({ "metadata": { "resourceVersion": rv }, "spec": { "selector": { "app": self.app_name, "color": color_value } } });
+        match self.call("patch", "services", &name, api.patch(&name, &self.merge_pp(), &Patch::Merge(&patch))).await {
+            Ok(svc) => {
+                if let Ok(mut g) = self.service_rv.lock() {
+                    *g = svc.metadata.resource_version.clone();
+                }
+                Ok(())
+            }
+            Err(ApiFailure::Conflict(m)) => Err(self.step_err(
+                step,
+                format!("Service {ns}/{name} was changed by someone else since rvmctl read it ({m}); nothing was overwritten"),
+            )),
+            Err(e) => Err(self.to_driver(step, e)),
+        }
+    }
+
+    /// One canary step: `percent` of the replicas on `to`, the rest on the
+    /// live color, the Service selecting both; health-checked, then paused.
+    /// On failure the Service goes back to the live color only.
+    async fn canary(
+        &self,
+        to: Color,
+        percent: f64,
+        pause: Option<&str>,
+        version: &str,
+    ) -> Result<StepOutput, DriverError> {
+        let step = "canary";
+        let total = self.app.replicas.unwrap_or(1).max(1) as i32;
+        let new_n = ((total as f64 * percent / 100.0).ceil() as i32).clamp(1, total);
+        let old = to.other();
+        let attempt = async {
+            self.scale(to, new_n, step).await?;
+            if percent < 100.0 {
+                self.scale(old, (total - new_n).max(1), step).await?;
+            }
+            if !self.dry_run {
+                self.wait_ready(to).await?;
+            }
+            self.select(None, step).await?;
+            if !self.dry_run {
+                self.probe(&self.app_name, to, version).await?;
+                if let Some(d) = pause.and_then(|p| p.parse::<crate::config::types::Duration>().ok()) {
+                    tokio::time::sleep(d.get()).await;
+                    self.probe(&self.app_name, to, version).await?;
+                }
+            }
+            Ok::<(), DriverError>(())
+        };
+        match attempt.await {
+            Ok(()) => Ok(StepOutput {
+                detail: format!("{new_n}/{total} replicas on {to}, Service selects both colors (replica-weighted)"),
+                skipped: false,
+            }),
+            Err(e) => {
+                // Traffic back to the live color only, before reporting.
+                let _ = self.select(Some(old), "canary restore").await;
+                let _ = self.scale(old, total, "canary restore").await;
+                Err(e)
+            }
+        }
+    }
+
     async fn scale_to_zero(&self, color: Color) -> Result<StepOutput, DriverError> {
         let (api, ns) = self.api::<Deployment>().await?;
         let name = self.deployment_name(color);
@@ -1211,6 +1290,9 @@ impl Driver for KubeDriver {
                     .await
                     .map(|detail| StepOutput { detail, skipped: false })
                     .map_err(|m| self.step_err(&format!("health check {name}"), m))
+            }
+            Step::Canary { color, percent, pause } => {
+                self.canary(*color, *percent, pause.as_deref(), &ctx.version).await
             }
             Step::Switch { from, to } => self.switch(*from, *to).await,
             Step::Monitor { duration, color } => {

@@ -533,7 +533,9 @@ impl Driver for SlotDriver {
         let h = self.host(unit)?;
         let v = ctx.version.as_str();
         let result = match step {
-            Step::AcquireLock | Step::ReleaseLock | Step::WaitReady { .. } => Ok(StepOutput::default()),
+            Step::AcquireLock | Step::ReleaseLock | Step::WaitReady { .. } | Step::Canary { .. } => {
+                Ok(StepOutput::default())
+            }
             Step::Stage { color, version, reuse, sha256 } => {
                 self.stage(h, *color, version, *reuse, sha256.as_deref()).await
             }

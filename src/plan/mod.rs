@@ -48,6 +48,14 @@ pub enum Step {
         index: usize,
         color: Color,
     },
+    /// kubernetes canary: replica counts set the traffic share of `color`
+    /// while the Service selects both colors (replica-weighted, not request-exact).
+    Canary {
+        color: Color,
+        percent: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pause: Option<String>,
+    },
     /// The atomic switch of the live pointer / Service selector.
     Switch {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +84,7 @@ impl Step {
             Step::PreDeploy { name } => format!("pre-deploy check {name}"),
             Step::StartService { name, color } => format!("start {name} ({color})"),
             Step::HealthCheck { name, color, .. } => format!("health check {name} ({color})"),
+            Step::Canary { color, percent, .. } => format!("canary: {percent}% of replicas on {color}"),
             Step::Switch { from: Some(f), to } => format!("switch live {f} → {to}"),
             Step::Switch { from: None, to } => format!("switch live → {to}"),
             Step::Monitor { duration, color } => format!("monitor {color} for {duration}"),
@@ -438,6 +447,18 @@ fn unit_steps(
         index,
         color: to,
     }));
+    if let (TargetKind::Kubernetes, Strategy::Canary, Some(_)) = (t.kind, s.strategy, from) {
+        let pause = match &s.canary_pause {
+            Pause::Manual => None,
+            Pause::For(d) => Some(d.to_string()),
+        };
+        let last = s.canary_steps.len().saturating_sub(1);
+        steps.extend(s.canary_steps.iter().enumerate().map(|(i, p)| Step::Canary {
+            color: to,
+            percent: p.0,
+            pause: if i == last { None } else { pause.clone() },
+        }));
+    }
     steps.push(Step::Switch { from, to });
     if s.post_switch_monitor.get() > std::time::Duration::ZERO {
         steps.push(Step::Monitor { duration: s.post_switch_monitor, color: to });
