@@ -1,5 +1,5 @@
 #!/bin/sh
-# build-release.sh VERSION [--failing | --fail-after SECONDS]: builds dist/edge-VERSION/, a release
+# build-release.sh VERSION [--failing | --fail-after SECONDS | --fail-when-live]: builds dist/edge-VERSION/, a release
 # folder rvmctl packs and checksums (see artifact.path in the config).
 set -eu
 [ $# -ge 1 ] || { echo "usage: $0 VERSION [--failing]" >&2; exit 2; }
@@ -12,5 +12,6 @@ echo "$1" >"$out/VERSION"
 case "${2:-}" in
   --failing) touch "$out/FAIL_HEALTH" ;;
   --fail-after) echo "${3:?seconds}" >"$out/FAIL_AFTER" ;;
+  --fail-when-live) touch "$out/FAIL_WHEN_LIVE" ;;
 esac
 echo "built $out"

@@ -86,11 +86,12 @@ apps:
 
     /// Builds `dist/edge-VERSION` from the quickstart app.
     pub fn release(&self, version: &str, failing: bool) {
-        self.release_with(version, failing, None);
+        self.release_with(version, failing, false);
     }
 
-    /// Like [`release`], optionally turning unhealthy `fail_after` seconds after start.
-    pub fn release_with(&self, version: &str, failing: bool, fail_after: Option<f64>) {
+    /// Like [`release`]; with `fail_when_live` the app is unhealthy exactly while
+    /// its own slot is live (healthy before the switch, failing after it).
+    pub fn release_with(&self, version: &str, failing: bool, fail_when_live: bool) {
         let out = self.path().join("dist").join(format!("edge-{version}"));
         std::fs::create_dir_all(&out).expect("dist dir");
         for f in ["server.py", "edge-ctl"] {
@@ -100,8 +101,8 @@ apps:
         if failing {
             std::fs::write(out.join("FAIL_HEALTH"), "").expect("FAIL_HEALTH");
         }
-        if let Some(secs) = fail_after {
-            std::fs::write(out.join("FAIL_AFTER"), secs.to_string()).expect("FAIL_AFTER");
+        if fail_when_live {
+            std::fs::write(out.join("FAIL_WHEN_LIVE"), "").expect("FAIL_WHEN_LIVE");
         }
     }
 

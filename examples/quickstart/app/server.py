@@ -5,7 +5,8 @@ GET /health -> 200 {"status": "ok", "version": ..., "color": ...}
 GET /       -> a page that shows the version and color.
 A release built with FAIL_HEALTH in it answers /health with 503, to show
 what a failing deploy looks like; with FAIL_AFTER (seconds) it turns
-unhealthy that long after starting, to show a post-switch rollback.
+unhealthy that long after starting, and with FAIL_WHEN_LIVE it is unhealthy
+exactly while its own slot is the live one: both show a post-switch rollback.
 """
 import json
 import os
@@ -20,11 +21,17 @@ COLOR = os.environ.get("RVM_COLOR", "unknown")
 HOST = os.environ.get("RVM_HOST", "edge")
 FAILING = (HERE / "FAIL_HEALTH").exists()
 FAIL_AFTER = float((HERE / "FAIL_AFTER").read_text()) if (HERE / "FAIL_AFTER").exists() else None
+FAIL_WHEN_LIVE = (HERE / "FAIL_WHEN_LIVE").exists()
+BASE = os.environ.get("RVM_BASE")
 STARTED = time.monotonic()
 
 
+def live():
+    return BASE is not None and os.path.realpath(os.path.join(BASE, "current")) == str(HERE)
+
+
 def failing():
-    return FAILING or (FAIL_AFTER is not None and time.monotonic() - STARTED > FAIL_AFTER)
+    return FAILING or (FAIL_AFTER is not None and time.monotonic() - STARTED > FAIL_AFTER) or (FAIL_WHEN_LIVE and live())
 
 
 class Handler(BaseHTTPRequestHandler):
