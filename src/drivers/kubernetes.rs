@@ -36,8 +36,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::transport::LocalTransport;
 use super::{
-    Color, Driver, DriverError, HistoryEntry, LockGuard, LockInfo, PlanDetails, SlotState, SlotStatus, StepContext,
-    StepOutput, UnitState,
+    Color, Driver, DriverError, HistoryEntry, JournalEntry, LockGuard, LockInfo, PlanDetails, SlotState, SlotStatus,
+    StepContext, StepOutput, UnitState,
 };
 use crate::config::schema::{App, TargetKind};
 use crate::config::types::Template;
@@ -497,6 +497,7 @@ impl KubeDriver {
         let green = self.get_deployment(Color::Green).await?;
         let lock = self.current_lock().await?.map(|(info, _)| info);
         let last = self.read_history().await?.1.pop();
+        let journal = self.read_journal().await?;
         Ok(UnitState {
             unit: self.app_name.clone(),
             live,
@@ -505,7 +506,7 @@ impl KubeDriver {
             lock,
             last,
             error: None,
-            journal: None,
+            journal,
         })
     }
 
@@ -602,6 +603,18 @@ impl KubeDriver {
     }
 
     // --------------------------------------------------------------- history
+
+    fn journal_name(&self) -> String {
+        format!("{}-rvmctl-journal", self.app_name)
+    }
+
+    /// The journal of an unfinished run, if any (`{app}-rvmctl-journal`, key `journal`).
+    async fn read_journal(&self) -> Result<Option<JournalEntry>, ApiFailure> {
+        let (api, _) = self.api::<ConfigMap>().await.map_err(|e| ApiFailure::Unreachable(e.to_string()))?;
+        let name = self.journal_name();
+        let cm = self.call("get", "configmaps", &name, api.get_opt(&name)).await?;
+        Ok(cm.and_then(|c| c.data).and_then(|d| d.get("journal").and_then(|j| serde_json::from_str(j).ok())))
+    }
 
     async fn read_history(&self) -> Result<(Option<ConfigMap>, Vec<HistoryEntry>), ApiFailure> {
         let (api, _) = self.api::<ConfigMap>().await.map_err(|e| ApiFailure::Unreachable(e.to_string()))?;
@@ -1369,6 +1382,28 @@ impl Driver for KubeDriver {
             None => Vec::new(),
         };
         PlanDetails { changes, guard: self.observed_service_version().map(|rv| format!("service-rv:{rv}")) }
+    }
+
+    /// The journal lives in its own ConfigMap, written by server-side apply
+    /// (the same verbs as the history, so docs/rbac.yaml covers it); a
+    /// finished run empties it.
+    async fn journal(&self, _unit: &str, entry: Option<&JournalEntry>) -> Result<(), DriverError> {
+        let (api, _) = self.api::<ConfigMap>().await?;
+        let name = self.journal_name();
+        let data = match entry {
+            Some(e) => json!({ "journal": serde_json::to_string(e).unwrap_or_default() }),
+            None => json!({}),
+        };
+        let cm = json!({
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": { "name": name, "labels": { "app": self.app_name, MANAGED_BY: FIELD_MANAGER } },
+            "data": data,
+        });
+        self.call("patch", "configmaps", &name, api.patch(&name, &self.pp(), &Patch::Apply(&cm)))
+            .await
+            .map(drop)
+            .map_err(|e| self.to_driver("journal", e))
     }
 
     async fn break_lock(&self, unit: &str) -> Result<(), DriverError> {
