@@ -770,48 +770,29 @@ impl KubeDriver {
             ));
         }
         let name = self.service_name()?;
-        let remembered = self.service_rv.lock().ok().and_then(|g| g.clone());
-        let current = match remembered {
-            Some(rv) => Some(rv),
-            None => self
-                .get_service(&name)
-                .await
-                .map_err(|e| self.to_driver("switch", e))?
-                .and_then(|s| s.metadata.resource_version),
-        };
-        let written = match current {
-            None => {
-                let obj = self.service_object(&name, to, &ns).map_err(|m| self.step_err("switch", m))?;
-                let svc: Service = serde_json::from_value(obj).map_err(|e| self.step_err("switch", e.to_string()))?;
-                self.call("create", "services", &name, api.create(&self.post(), &svc)).await
-            }
-            Some(rv) => {
-                let patch = json!({
-                    "metadata": { "resourceVersion": rv },
-                    "spec": { "selector": { "app": self.app_name, "color": to.as_str() } }
-                });
-                self.call("patch", "services", &name, api.patch(&name, &self.merge_pp(), &Patch::Merge(&patch))).await
-            }
-        };
-        match written {
-            Ok(svc) => {
-                if !self.dry_run {
-                    if let Ok(mut g) = self.service_rv.lock() {
-                        *g = svc.metadata.resource_version.clone();
-                    }
+        let from = from.map(|f| format!("{f} → ")).unwrap_or_default();
+        let existing = self.get_service(&name).await.map_err(|e| self.to_driver("switch", e))?;
+        if let Some(svc) = existing {
+            // One write, guarded by the resourceVersion rvmctl saw when it
+            // observed (or, if it never did, the one just read).
+            if let Ok(mut g) = self.service_rv.lock() {
+                if g.is_none() {
+                    *g = svc.metadata.resource_version.clone();
                 }
-                let from = from.map(|f| format!("{f} → ")).unwrap_or_default();
-                Ok(StepOutput { detail: format!("Service {ns}/{name} selector color: {from}{to}"), skipped: false })
             }
-            Err(ApiFailure::Conflict(m)) => Err(self.step_err(
-                "switch",
-                format!(
-                    "Service {ns}/{name} was changed by someone else since rvmctl read it ({m}); nothing was overwritten. \
-                     Look at `kubectl get service {name} -n {ns} -o yaml`, then run `rvmctl plan` again"
-                ),
-            )),
-            Err(e) => Err(self.to_driver("switch", e)),
+            self.select(Some(to), "switch").await?;
+        } else {
+            let obj = self.service_object(&name, to, &ns).map_err(|m| self.step_err("switch", m))?;
+            let svc: Service = serde_json::from_value(obj).map_err(|e| self.step_err("switch", e.to_string()))?;
+            let created = self.call("create", "services", &name, api.create(&self.post(), &svc)).await;
+            let created = created.map_err(|e| self.to_driver("switch", e))?;
+            if !self.dry_run {
+                if let Ok(mut g) = self.service_rv.lock() {
+                    *g = created.metadata.resource_version.clone();
+                }
+            }
         }
+        Ok(StepOutput { detail: format!("Service {ns}/{name} selector color: {from}{to}"), skipped: false })
     }
 
     async fn scale(&self, color: Color, replicas: i32, step: &str) -> Result<(), DriverError> {
@@ -834,14 +815,19 @@ impl KubeDriver {
         let patch = json!({ "metadata": { "resourceVersion": rv }, "spec": { "selector": { "app": self.app_name, "color": color_value } } });
         match self.call("patch", "services", &name, api.patch(&name, &self.merge_pp(), &Patch::Merge(&patch))).await {
             Ok(svc) => {
-                if let Ok(mut g) = self.service_rv.lock() {
-                    *g = svc.metadata.resource_version.clone();
+                if !self.dry_run {
+                    if let Ok(mut g) = self.service_rv.lock() {
+                        *g = svc.metadata.resource_version.clone();
+                    }
                 }
                 Ok(())
             }
             Err(ApiFailure::Conflict(m)) => Err(self.step_err(
                 step,
-                format!("Service {ns}/{name} was changed by someone else since rvmctl read it ({m}); nothing was overwritten"),
+                format!(
+                    "Service {ns}/{name} was changed by someone else since rvmctl read it ({m}); nothing was overwritten. \
+                     Look at `kubectl get service {name} -n {ns} -o yaml`, then run `rvmctl plan` again"
+                ),
             )),
             Err(e) => Err(self.to_driver(step, e)),
         }
