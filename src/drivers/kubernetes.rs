@@ -905,39 +905,7 @@ impl KubeDriver {
         if self.dry_run {
             return Ok(StepOutput { detail: "dry run: not monitoring".into(), skipped: true });
         }
-        let deadline = tokio::time::Instant::now() + d;
-        let interval = self
-            .app
-            .health_checks
-            .iter()
-            .filter_map(|c| c.interval)
-            .map(|d| d.get())
-            .min()
-            .unwrap_or(Duration::from_secs(1));
-        let (mut consecutive, mut probes) = (0u32, 0u32);
-        loop {
-            probes += 1;
-            match self.probe(&self.app_name, color, version).await {
-                Ok(()) => consecutive = 0,
-                Err(e) => {
-                    consecutive += 1;
-                    if consecutive >= max.max(1) {
-                        return Err(self.step_err(
-                            "post-switch monitor",
-                            format!("{consecutive} consecutive health-check failures: {e}"),
-                        ));
-                    }
-                }
-            }
-            if tokio::time::Instant::now() + interval >= deadline {
-                break;
-            }
-            tokio::time::sleep(interval).await;
-        }
-        Ok(StepOutput {
-            detail: format!("healthy for {} ({probes} probes)", crate::config::types::Duration(d)),
-            skipped: false,
-        })
+        super::watch_health(&self.app_name, &self.app, d, max, || self.probe(&self.app_name, color, version)).await
     }
 
     // ------------------------------------------------------------------ adopt

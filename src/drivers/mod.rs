@@ -312,6 +312,56 @@ pub struct PlanDetails {
     pub guard: Option<String>,
 }
 
+/// The post-switch monitor every driver runs: `probe` until `duration` is
+/// over, failing after `max_failures` consecutive failed probes. The interval
+/// is the shortest `interval` of the app's health checks (default 1 s).
+pub async fn watch_health<F, Fut>(
+    unit: &str,
+    app: &crate::config::schema::App,
+    duration: std::time::Duration,
+    max_failures: u32,
+    probe: F,
+) -> Result<StepOutput, DriverError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<(), DriverError>>,
+{
+    let deadline = tokio::time::Instant::now() + duration;
+    let interval = app
+        .health_checks
+        .iter()
+        .filter_map(|c| c.interval)
+        .map(|d| d.get())
+        .min()
+        .unwrap_or(std::time::Duration::from_secs(1));
+    let (mut consecutive, mut probes) = (0u32, 0u32);
+    loop {
+        probes += 1;
+        match probe().await {
+            Ok(()) => consecutive = 0,
+            Err(e) => {
+                consecutive += 1;
+                if consecutive >= max_failures.max(1) {
+                    return Err(DriverError::StepFailed {
+                        unit: unit.to_string(),
+                        step: "post-switch monitor".into(),
+                        message: format!("{consecutive} consecutive health-check failures: {e}"),
+                        output: String::new(),
+                    });
+                }
+            }
+        }
+        if tokio::time::Instant::now() + interval >= deadline {
+            break;
+        }
+        tokio::time::sleep(interval).await;
+    }
+    Ok(StepOutput {
+        detail: format!("healthy for {} ({probes} probes)", crate::config::types::Duration(duration)),
+        skipped: false,
+    })
+}
+
 /// Host names reach shells on hosts and paths on disk: keep them plain.
 pub fn validate_host_name(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()

@@ -391,42 +391,10 @@ impl SlotDriver {
         duration: Duration,
         max_failures: u32,
     ) -> Result<StepOutput, DriverError> {
-        let deadline = tokio::time::Instant::now() + duration;
-        let interval = self
-            .app
-            .health_checks
-            .iter()
-            .filter_map(|c| c.interval)
-            .map(|d| d.get())
-            .min()
-            .unwrap_or(Duration::from_secs(1));
-        let mut consecutive = 0u32;
-        let mut probes = 0u32;
-        loop {
-            probes += 1;
-            match self.probe(&h.spec.name, color, version).await {
-                Ok(()) => consecutive = 0,
-                Err(e) => {
-                    consecutive += 1;
-                    if consecutive >= max_failures.max(1) {
-                        return Err(DriverError::StepFailed {
-                            unit: h.spec.name.clone(),
-                            step: "post-switch monitor".into(),
-                            message: format!("{consecutive} consecutive health-check failures: {e}"),
-                            output: String::new(),
-                        });
-                    }
-                }
-            }
-            if tokio::time::Instant::now() + interval >= deadline {
-                break;
-            }
-            tokio::time::sleep(interval).await;
-        }
-        Ok(StepOutput {
-            detail: format!("healthy for {} ({probes} probes)", crate::config::types::Duration(duration)),
-            skipped: false,
+        super::watch_health(&h.spec.name, &self.app, duration, max_failures, || {
+            self.probe(&h.spec.name, color, version)
         })
+        .await
     }
 }
 
