@@ -7,6 +7,15 @@ use serde::Serialize;
 use crate::config::schema::TargetKind;
 use crate::drivers::{Color, HistoryEntry, JournalEntry, LockInfo, SlotState, UnitState};
 
+/// The word a value is serialized as (`rolled_back`, `deploy`, …), so tables,
+/// summaries, notifications and the journal say what `-o json` says.
+pub fn wire_name<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Health {
@@ -134,4 +143,20 @@ pub struct AdoptView {
     pub app: String,
     pub plan: crate::drivers::kubernetes::AdoptPlan,
     pub done: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drivers::{HistoryAction, Outcome};
+    use crate::rollout::ApplyOutcome;
+
+    #[test]
+    fn human_words_match_the_json_words() {
+        assert_eq!(wire_name(&Outcome::RolledBack), "rolled_back");
+        assert_eq!(wire_name(&ApplyOutcome::LockHeld), "lock_held");
+        assert_eq!(wire_name(&HistoryAction::Rollback), "rollback");
+        assert_eq!(wire_name(&Health::Unreachable), "unreachable");
+        assert_eq!(wire_name(&"not an enum".len()), "");
+    }
 }

@@ -85,7 +85,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
         &format!(
             "Apply plan {} ({} {} to {})?",
             plan.short_hash(),
-            format!("{:?}", plan.kind).to_lowercase(),
+            crate::views::wire_name(&plan.kind),
             plan.version,
             plan.environment
         ),

@@ -274,7 +274,7 @@ impl Run<'_> {
             ApplyOutcome::Noop | ApplyOutcome::Paused => None,
         };
         if let Some(e) = end {
-            let result = format!("{:?}", report.outcome).to_lowercase();
+            let result = crate::views::wire_name(&report.outcome);
             for w in notify::send(notifications, &event(e, &result, report.duration_ms)).await {
                 self.p.warn(&w);
             }
@@ -340,8 +340,7 @@ impl Run<'_> {
             self.p.warn(&e);
         }
         let exit = exit_for(report);
-        let result =
-            serde_json::to_value(report.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let result = crate::views::wire_name(&report.outcome);
         self.audit(
             Some(&report.plan_hash),
             &result,

@@ -201,7 +201,11 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<String>, issues: &mu
             HealthKind::Command => (h.run.as_ref(), "run"),
         };
         match needed {
-            None => issues.at(&hp, format!("a health check of kind {:?} needs `{field}`", h.kind).to_lowercase(), None),
+            None => issues.at(
+                &hp,
+                format!("a health check of kind {} needs `{field}`", crate::views::wire_name(&h.kind)),
+                None,
+            ),
             Some(t) => templates.push(([&hp[..], &[k(field)]].concat(), t)),
         }
         if let Some(t) = &h.expect_body_contains {

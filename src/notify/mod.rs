@@ -104,7 +104,10 @@ pub async fn send(notifications: &[Notification], event: &Event) -> Vec<String> 
     let mut warnings = Vec::new();
     for n in notifications.iter().filter(|n| n.on.contains(&event.event)) {
         if let Err(e) = send_one(&client, n, event).await {
-            warnings.push(format!("{:?} notification failed (the deploy is not affected): {e}", n.kind).to_lowercase());
+            warnings.push(format!(
+                "{} notification failed (the deploy is not affected): {e}",
+                crate::views::wire_name(&n.kind)
+            ));
         }
     }
     warnings

@@ -631,7 +631,7 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
             p.reason = format!(
                 "previous color {prev} holds {} but it is {}; redeploy a good version with `rvmctl deploy --version <v>`",
                 slot.version,
-                format!("{:?}", slot.status).to_lowercase()
+                crate::views::wire_name(&slot.status)
             );
         }
         None => {

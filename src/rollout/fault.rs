@@ -7,10 +7,8 @@ use crate::plan::Step;
 
 /// The step kind as written in plan JSON (`stage`, `switch`, …).
 pub fn step_kind(step: &Step) -> String {
-    serde_json::to_value(step)
-        .ok()
-        .and_then(|v| v.get("step").and_then(|s| s.as_str().map(str::to_string)))
-        .unwrap_or_default()
+    // Steps serialize as {"step": "<kind>", …}; the kind is the tag.
+    serde_json::to_value(step).ok().and_then(|v| v.get("step").map(crate::views::wire_name)).unwrap_or_default()
 }
 
 pub fn maybe_kill(step: &Step, when: &str) {

@@ -197,7 +197,7 @@ impl Executor<'_> {
 
         // 1. Every lock first: a second deploy is refused before anything changes.
         let info = LockInfo::new(
-            &format!("{:?} {}", self.plan.kind, self.plan.version).to_lowercase(),
+            &format!("{} {}", crate::views::wire_name(&self.plan.kind), self.plan.version),
             Some(self.plan.hash.clone()),
         );
         let mut locks: HashMap<String, Box<dyn LockGuard>> = HashMap::new();
@@ -474,7 +474,7 @@ impl Executor<'_> {
     async fn journal(&self, driver: &dyn Driver, u: &UnitPlan, step: &Step, state: JournalState) {
         let entry = JournalEntry {
             plan_hash: self.plan.hash.clone(),
-            kind: format!("{:?}", self.plan.kind).to_lowercase(),
+            kind: crate::views::wire_name(&self.plan.kind),
             version: u.version.clone().unwrap_or_else(|| self.plan.version.clone()),
             from: u.live,
             to: u.to.unwrap_or(Color::Blue),

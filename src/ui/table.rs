@@ -8,7 +8,7 @@ use crate::drivers::{Color, SlotState, SlotStatus};
 use crate::gates::GateStatus;
 use crate::plan::{Plan, PlanKind, UnitAction};
 use crate::rollout::{ApplyOutcome, ApplyReport, UnitResult};
-use crate::views::{Health, HistoryView, StatusView};
+use crate::views::{Health, HistoryView, StatusView, wire_name};
 
 fn table(headers: &[&str]) -> Table {
     let mut t = Table::new();
@@ -144,8 +144,7 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
                 .last_deploy
                 .as_ref()
                 .map(|h| {
-                    format!("r{} {:?} {} by {}, {}", h.revision, h.action, h.version, h.user, when(&h.at))
-                        .to_lowercase_first()
+                    format!("r{} {} {} by {}, {}", h.revision, wire_name(&h.action), h.version, h.user, when(&h.at))
                 })
                 .unwrap_or_else(|| "-".into());
             let lock =
@@ -175,7 +174,7 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
                     j.kind,
                     j.version,
                     j.step,
-                    j.state,
+                    wire_name(&j.state),
                     &j.plan_hash[..j.plan_hash.len().min(12)],
                     j.holder,
                     when(&j.at),
@@ -187,25 +186,11 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
     out
 }
 
-trait LowerFirst {
-    fn to_lowercase_first(self) -> String;
-}
-impl LowerFirst for String {
-    /// `Deploy` → `deploy` for the action word only.
-    fn to_lowercase_first(self) -> String {
-        let mut parts = self.splitn(3, ' ');
-        let rev = parts.next().unwrap_or_default();
-        let action = parts.next().unwrap_or_default().to_lowercase();
-        let rest = parts.next().unwrap_or_default();
-        format!("{rev} {action} {rest}")
-    }
-}
-
 pub fn history(p: &Printer, v: &HistoryView) -> String {
     let mut tab = table(&["REV", "WHEN", "TARGET", "UNIT", "ACTION", "VERSION", "FROM", "TO", "RESULT", "BY"]);
     for r in &v.entries {
         let e = &r.entry;
-        let result = format!("{:?}", e.result).to_lowercase();
+        let result = wire_name(&e.result);
         let result = match e.result {
             crate::drivers::Outcome::Success => paint(p, &result, TColor::Green),
             _ => paint(p, &result, TColor::Red),
@@ -215,7 +200,7 @@ pub fn history(p: &Printer, v: &HistoryView) -> String {
             Cell::new(when(&e.at)),
             Cell::new(&r.target),
             Cell::new(&r.unit),
-            Cell::new(format!("{:?}", e.action).to_lowercase()),
+            Cell::new(wire_name(&e.action)),
             Cell::new(&e.version),
             color_cell(p, e.from),
             color_cell(p, Some(e.to)),
