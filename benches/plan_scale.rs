@@ -68,16 +68,7 @@ fn one(hosts: usize) {
         units: env.targets[0]
             .hosts
             .iter()
-            .map(|h| UnitState {
-                unit: h.name.clone(),
-                live: Some(Color::Blue),
-                blue: Some(slot("1.0.0")),
-                green: None,
-                lock: None,
-                last: None,
-                error: None,
-                journal: None,
-            })
+            .map(|h| UnitState { live: Some(Color::Blue), blue: Some(slot("1.0.0")), ..UnitState::empty(&h.name) })
             .collect(),
         artifact_sha256: Some("abc".into()),
         details: Default::default(),

@@ -162,8 +162,3 @@ pub fn load_str(path: &Path, name: &str, text: &str) -> Result<Config, ConfigErr
     }
     Err(err)
 }
-
-/// Where to look for the config: flag, then `RVMCTL_CONFIG`, then `./deployment-config.yaml`.
-pub fn default_path() -> PathBuf {
-    PathBuf::from("deployment-config.yaml")
-}

@@ -191,17 +191,21 @@ pub struct JournalEntry {
 }
 
 impl UnitState {
-    pub fn unreachable(unit: &str, error: String) -> Self {
+    /// A unit nothing is known about yet (never deployed).
+    pub fn empty(unit: &str) -> Self {
         UnitState {
-            journal: None,
             unit: unit.to_string(),
             live: None,
             blue: None,
             green: None,
             lock: None,
             last: None,
-            error: Some(error),
+            error: None,
+            journal: None,
         }
+    }
+    pub fn unreachable(unit: &str, error: String) -> Self {
+        UnitState { error: Some(error), ..UnitState::empty(unit) }
     }
     pub fn slot(&self, c: Color) -> Option<&SlotState> {
         match c {

@@ -27,7 +27,7 @@ use super::{
     StepOutput, UnitState,
 };
 use crate::config::schema::{App, HostSpec, TargetKind};
-use crate::config::types::{TEMPLATE_VARS, Template};
+use crate::config::types::Template;
 use crate::config::{Effective, ResolvedTarget};
 use crate::gates::health::{self, RenderedCheck};
 use crate::plan::Step;
@@ -420,16 +420,7 @@ impl LockGuard for SlotLock {
 }
 
 fn parse_observation(unit: &str, out: &str) -> UnitState {
-    let mut st = UnitState {
-        unit: unit.into(),
-        live: None,
-        blue: None,
-        green: None,
-        lock: None,
-        last: None,
-        error: None,
-        journal: None,
-    };
+    let mut st = UnitState::empty(unit);
     for line in out.lines() {
         let Some((k, v)) = line.split_once('=') else { continue };
         match k {
@@ -676,12 +667,6 @@ impl Driver for SlotDriver {
         let script = format!("{}{BREAK_LOCK}", self.prelude(h, None, None, &[]));
         self.exec_ok(h, script, self.timeout(), "break lock").await.map(drop)
     }
-}
-
-/// Builds the template lookup used by validation for a resolved target's
-/// hosts (exposed for `config view`).
-pub fn known_vars() -> &'static [&'static str] {
-    TEMPLATE_VARS
 }
 
 impl SlotDriver {

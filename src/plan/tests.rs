@@ -65,16 +65,7 @@ fn slot(version: &str, status: SlotStatus) -> SlotState {
 }
 
 fn fresh(unit: &str) -> UnitState {
-    UnitState {
-        unit: unit.into(),
-        live: None,
-        blue: None,
-        green: None,
-        lock: None,
-        last: None,
-        error: None,
-        journal: None,
-    }
+    UnitState::empty(unit)
 }
 
 fn live_blue(unit: &str, version: &str) -> UnitState {

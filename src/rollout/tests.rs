@@ -48,16 +48,7 @@ impl Driver for Fake {
                 ready: None,
             })
         };
-        UnitState {
-            unit: unit.into(),
-            live,
-            blue: slot("1"),
-            green: None,
-            lock: None,
-            last: None,
-            error: None,
-            journal: None,
-        }
+        UnitState { live, blue: slot("1"), ..UnitState::empty(unit) }
     }
     async fn prepare(&self, _: &str) -> Result<Option<String>, String> {
         Ok(None)
