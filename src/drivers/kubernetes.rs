@@ -1223,7 +1223,7 @@ impl Driver for KubeDriver {
             Step::AcquireLock | Step::ReleaseLock => Ok(StepOutput::default()),
             Step::Stage { color, version, sha256, .. } => self.stage(*color, version, sha256.as_deref()).await,
             Step::WaitReady { color } => self.wait_ready(*color).await,
-            Step::PreDeploy { name } => {
+            Step::PreDeploy { name, .. } => {
                 let p = self
                     .app
                     .pre_deploy

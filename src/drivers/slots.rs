@@ -498,9 +498,9 @@ impl Driver for SlotDriver {
             Step::Stage { color, version, reuse, sha256 } => {
                 self.stage(h, *color, version, *reuse, sha256.as_deref()).await
             }
-            Step::PreDeploy { name } => match self.app.pre_deploy.iter().find(|p| &p.name == name) {
+            Step::PreDeploy { name, color } => match self.app.pre_deploy.iter().find(|p| &p.name == name) {
                 Some(p) => {
-                    let color = self.observe(unit).await.live.map(Color::other).unwrap_or(Color::Blue);
+                    let color = *color;
                     let t = p.timeout.map(|d| d.get()).unwrap_or(self.timeout());
                     self.run_command(
                         h,
@@ -600,18 +600,13 @@ impl Driver for SlotDriver {
                 Ok(StepOutput { detail, skipped: false })
             }
         };
+        // A slot whose gate, service or check failed must never be switched to.
         if let (
             Err(DriverError::StepFailed { .. }),
-            Step::PreDeploy { .. } | Step::StartService { .. } | Step::HealthCheck { .. },
+            Step::PreDeploy { color, .. } | Step::StartService { color, .. } | Step::HealthCheck { color, .. },
         ) = (&result, step)
         {
-            let color = match step {
-                Step::StartService { color, .. } | Step::HealthCheck { color, .. } => Some(*color),
-                _ => None,
-            };
-            if let Some(c) = color {
-                self.mark_failed(h, c).await;
-            }
+            self.mark_failed(h, *color).await;
         }
         result
     }

@@ -36,8 +36,10 @@ pub enum Step {
     WaitReady {
         color: Color,
     },
+    /// A quality gate run in the new color's slot before its services start.
     PreDeploy {
         name: String,
+        color: Color,
     },
     StartService {
         name: String,
@@ -81,7 +83,7 @@ impl Step {
             }
             Step::Stage { color, version, .. } => format!("stage {version} into {color}"),
             Step::WaitReady { color } => format!("wait until {color} is ready"),
-            Step::PreDeploy { name } => format!("pre-deploy check {name}"),
+            Step::PreDeploy { name, color } => format!("pre-deploy check {name} ({color})"),
             Step::StartService { name, color } => format!("start {name} ({color})"),
             Step::HealthCheck { name, color, .. } => format!("health check {name} ({color})"),
             Step::Canary { color, percent, .. } => format!("canary: {percent}% of replicas on {color}"),
@@ -437,7 +439,7 @@ fn unit_steps(
     if t.kind == TargetKind::Kubernetes {
         steps.push(Step::WaitReady { color: to });
     }
-    steps.extend(t.app.pre_deploy.iter().map(|p| Step::PreDeploy { name: p.name.clone() }));
+    steps.extend(t.app.pre_deploy.iter().map(|p| Step::PreDeploy { name: p.name.clone(), color: to }));
     let deps: Vec<(String, Vec<String>)> = t.app.services.iter().map(|s| (s.name.clone(), s.after.clone())).collect();
     // Validation rejects cycles; fall back to declaration order regardless.
     let order = topo::order(&deps).unwrap_or_else(|_| deps.iter().map(|(n, _)| n.clone()).collect());

@@ -124,7 +124,7 @@ fn first_deploy_orders_steps_and_services() {
         [
             "acquire lock",
             "stage 1.4.2 into blue",
-            "pre-deploy check disk_space",
+            "pre-deploy check disk_space (blue)",
             "start config (blue)",
             "start detection (blue)",
             "start main_application (blue)",
