@@ -149,10 +149,7 @@ mv -Tf "$B/.current.tmp.$$" "$B/current"
 
 impl SlotDriver {
     fn host(&self, unit: &str) -> Result<&SlotHost, DriverError> {
-        self.hosts
-            .iter()
-            .find(|h| h.spec.name == unit)
-            .ok_or_else(|| DriverError::Other { unit: unit.into(), message: "no such host in this target".into() })
+        self.hosts.iter().find(|h| h.spec.name == unit).ok_or_else(|| stale_plan(unit, "host", unit))
     }
 
     /// Template variables for one host/color/version.
@@ -406,6 +403,16 @@ struct HostCommand<'a> {
     step: String,
 }
 
+/// A saved plan names something the config no longer has.
+fn stale_plan(unit: &str, what: &str, name: &str) -> DriverError {
+    DriverError::Other {
+        unit: unit.into(),
+        message: format!(
+            "the plan names {what} '{name}', which the config does not define (any more); make a new plan with `rvmctl plan`"
+        ),
+    }
+}
+
 struct SlotLock {
     held: Box<dyn Held>,
     unit: String,
@@ -515,9 +522,7 @@ impl Driver for SlotDriver {
                     )
                     .await
                 }
-                None => {
-                    Err(DriverError::Other { unit: unit.into(), message: format!("unknown pre-deploy check {name}") })
-                }
+                None => Err(stale_plan(unit, "pre-deploy check", name)),
             },
             Step::StartService { name, color } => match self.app.services.iter().find(|s| &s.name == name) {
                 Some(s) => {
@@ -531,14 +536,11 @@ impl Driver for SlotDriver {
                     )
                     .await
                 }
-                None => Err(DriverError::Other { unit: unit.into(), message: format!("unknown service {name}") }),
+                None => Err(stale_plan(unit, "service", name)),
             },
             Step::HealthCheck { index, color, name } => {
                 let checks = self.checks(h, *color, v)?;
-                let c = checks.get(*index).ok_or_else(|| DriverError::Other {
-                    unit: unit.into(),
-                    message: format!("unknown health check {name}"),
-                })?;
+                let c = checks.get(*index).ok_or_else(|| stale_plan(unit, "health check", name))?;
                 health::run(h.transport.as_ref(), c, &self.check_prelude(h, *color, v))
                     .await
                     .map(|detail| StepOutput { detail, skipped: false })
@@ -551,14 +553,16 @@ impl Driver for SlotDriver {
             }
             Step::Switch { to, .. } => {
                 let state = self.observe(unit).await;
-                let slot = state
-                    .slot(*to)
-                    .cloned()
-                    .ok_or_else(|| DriverError::Other { unit: unit.into(), message: format!("slot {to} is empty") })?;
+                let slot = state.slot(*to).cloned().ok_or_else(|| DriverError::Other {
+                    unit: unit.into(),
+                    message: format!("slot {to} is empty; deploy a version into it with `rvmctl deploy --version <v>`"),
+                })?;
                 if matches!(slot.status, SlotStatus::Staging) {
                     return Err(DriverError::Other {
                         unit: unit.into(),
-                        message: format!("slot {to} is only half staged; refusing to switch"),
+                        message: format!(
+                            "slot {to} is only half staged (an interrupted unpack); refusing to switch. Run the deploy again: it restages the slot"
+                        ),
                     });
                 }
                 let meta = serde_json::to_string(&SlotState {
