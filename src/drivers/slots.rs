@@ -553,6 +553,9 @@ impl Driver for SlotDriver {
             }
             Step::Switch { to, .. } => {
                 let state = self.observe(unit).await;
+                if let (Some(message), None) = (&state.error, state.live) {
+                    return Err(DriverError::Unreachable { unit: unit.into(), message: message.clone() });
+                }
                 let slot = state.slot(*to).cloned().ok_or_else(|| DriverError::Other {
                     unit: unit.into(),
                     message: format!("slot {to} is empty; deploy a version into it with `rvmctl deploy --version <v>`"),

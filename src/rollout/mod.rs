@@ -77,6 +77,17 @@ pub struct UnitReport {
     pub duration_ms: u128,
 }
 
+impl UnitReport {
+    /// Live on another color than before the run (switched, and not back).
+    pub fn moved(&self) -> bool {
+        self.after.is_some() && self.after != self.before
+    }
+    /// Version live after the run, as far as this run knows.
+    pub fn version_after(&self) -> Option<&str> {
+        if self.moved() { self.version.as_deref() } else { self.version_before.as_deref() }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetReport {
     pub target: String,
@@ -126,6 +137,8 @@ type LockResult = (String, Result<Box<dyn LockGuard>, DriverError>);
 struct UnitRun {
     report: UnitReport,
     switched: bool,
+    /// A switch back was attempted already (it is tried once per run).
+    rollback_tried: bool,
 }
 
 impl Executor<'_> {
@@ -186,7 +199,10 @@ impl Executor<'_> {
                     UnitAction::Unreachable | UnitAction::Blocked => UnitResult::Failed,
                 };
                 let error = (u.action != UnitAction::Deploy && u.action != UnitAction::Noop).then(|| u.reason.clone());
-                (u.unit.clone(), UnitRun { report: new_unit_report(u, result, error), switched: false })
+                (
+                    u.unit.clone(),
+                    UnitRun { report: new_unit_report(u, result, error), switched: false, rollback_tried: false },
+                )
             })
             .collect();
         let total = t.units.len().max(1);
@@ -344,8 +360,11 @@ impl Executor<'_> {
         // 3. Failure: put switched units back when auto_rollback is on.
         let mut runs = std::mem::take(&mut *lock_or_recover(&runs));
         if outcome == ApplyOutcome::Failed && t.auto_rollback {
-            let switched: Vec<&UnitPlan> =
-                deploy.iter().copied().filter(|u| runs.get(&u.unit).is_some_and(|r| r.switched)).collect();
+            let switched: Vec<&UnitPlan> = deploy
+                .iter()
+                .copied()
+                .filter(|u| runs.get(&u.unit).is_some_and(|r| r.switched && !r.rollback_tried))
+                .collect();
             if !switched.is_empty() {
                 self.reporter.message(&format!("{}: rolling back {} switched unit(s)", t.target, switched.len()));
                 for u in switched {
@@ -492,7 +511,7 @@ impl Executor<'_> {
     async fn step(&self, t: &TargetPlan, driver: &dyn Driver, u: &UnitPlan, step: &Step) -> Result<(), DriverError> {
         self.reporter.step(&t.target, &u.unit, step, StepState::Started, "");
         self.journal(driver, u, step, JournalState::Started).await;
-        fault::maybe_kill(step, "before");
+        fault::inject(step, "before");
         let ctx = self.ctx(t, u);
         let r = tokio::select! {
             r = driver.run_step(&u.unit, step, &ctx) => r,
@@ -501,7 +520,7 @@ impl Executor<'_> {
             _ = self.cancel.soft.cancelled(), if matches!(step, Step::Monitor { .. }) => Err(DriverError::Interrupted { unit: u.unit.clone() }),
         };
         self.journal(driver, u, step, if r.is_ok() { JournalState::Done } else { JournalState::Failed }).await;
-        fault::maybe_kill(step, "after");
+        fault::inject(step, "after");
         match &r {
             Ok(out) => self.reporter.step(
                 &t.target,
@@ -595,7 +614,11 @@ impl Executor<'_> {
                             run.report.duration_ms += started.elapsed().as_millis();
                             // Failed before the switch, or unhealthy after it.
                             run.report.result = UnitResult::Failed;
-                            UnitRun { report: run.report.clone(), switched: run.switched }
+                            UnitRun {
+                                report: run.report.clone(),
+                                switched: run.switched,
+                                rollback_tried: run.rollback_tried,
+                            }
                         })
                     };
                     // A monitor failure on a switched unit: switch it back right away.
@@ -633,9 +656,10 @@ impl Executor<'_> {
             run.report.result = UnitResult::Failed;
             return;
         };
-        if !run.switched {
+        if !run.switched || run.rollback_tried {
             return;
         }
+        run.rollback_tried = true;
         let step = Step::Switch { from: Some(to), to: prev };
         match self.step(t, driver, u, &step).await {
             Ok(()) => {

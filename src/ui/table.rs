@@ -223,8 +223,7 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
                 _ => "-".into(),
             };
             let after = match u.after {
-                Some(c) if u.result == UnitResult::Switched => format!("{} ({c})", u.version.as_deref().unwrap_or("?")),
-                Some(c) => format!("{} ({c})", u.version_before.as_deref().unwrap_or("?")),
+                Some(c) => format!("{} ({c})", u.version_after().unwrap_or("?")),
                 None => "-".into(),
             };
             let result = match u.result {
@@ -260,7 +259,16 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
         ApplyOutcome::Success => format!("Done: {} is live in {}.", r.version, r.environment),
         ApplyOutcome::Noop => format!("Nothing to do: {} is already live in {}.", r.version, r.environment),
         ApplyOutcome::Failed => {
-            "FAILED: traffic stayed on the previous color where the new one was not healthy.".into()
+            let stranded =
+                r.targets.iter().flat_map(|t| &t.units).filter(|u| u.result == UnitResult::Failed && u.moved()).count();
+            if stranded == 0 {
+                "FAILED: traffic stayed on the previous color where the new one was not healthy.".into()
+            } else {
+                format!(
+                    "FAILED: {stranded} unit(s) could not be switched back and stay on {} (it passed its health checks before the switch); the rest stayed on the previous color. Once they are reachable, re-run the deploy or `rvmctl rollback -e {}`.",
+                    r.version, r.environment
+                )
+            }
         }
         ApplyOutcome::RolledBack => {
             "ROLLED BACK: the new color failed after the switch; traffic is back on the previous color.".into()

@@ -112,56 +112,28 @@ apps:
 
     /// Where `current` points on a host (blue/green), if anywhere.
     pub fn live(&self, host: &str) -> Option<String> {
-        std::fs::read_link(self.host_dir(host).join("current")).ok().map(|p| p.to_string_lossy().into_owned())
+        super::slots::live(&self.host_dir(host))
     }
 
     pub fn history_lines(&self, host: &str) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(self.host_dir(host).join(".rvmctl/history.jsonl"))
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()
+        super::slots::history_lines(&self.host_dir(host))
     }
 
     pub fn cmd(&self) -> assert_cmd::Command {
         super::rvmctl(self.path())
     }
-    /// The invariants that must hold whenever rvmctl is not running: every host
-    /// that has a live pointer serves a whole, healthy release, and no lock is held.
+    /// The invariants that must hold whenever rvmctl is not running (see
+    /// [`super::slots::assert_host_safe`]), on every host.
     pub fn assert_safe(&self) {
-        for (h, (blue, green)) in self.hosts.iter().zip(&self.ports) {
-            let dir = self.host_dir(h);
-            let free = std::process::Command::new("flock").arg("-n").arg(dir.join(".rvmctl/lock")).arg("true").status();
-            assert!(!dir.join(".rvmctl/lock").exists() || free.is_ok_and(|s| s.success()), "{h}: lock left held");
-            let Some(live) = self.live(h) else { continue };
-            assert!(dir.join(&live).join("VERSION").is_file(), "{h}: live slot {live} is not a whole release");
-            let meta: serde_json::Value = serde_json::from_str(
-                &std::fs::read_to_string(dir.join(format!(".rvmctl/{live}.json"))).unwrap_or_default(),
-            )
-            .unwrap_or_default();
-            assert_eq!(meta["status"], "healthy", "{h}: live slot {live} is {}", meta["status"]);
-            let port = if live == "blue" { *blue } else { *green };
-            let (status, body) =
-                get_health(port).unwrap_or_else(|| panic!("{h}: live color {live} does not answer on {port}"));
-            assert_eq!(status, 200, "{h}: live color unhealthy: {body}");
-            assert!(body.contains(meta["version"].as_str().unwrap_or("?")), "{h}: {body}");
+        for (h, ports) in self.hosts.iter().zip(&self.ports) {
+            super::slots::assert_host_safe(h, &self.host_dir(h), *ports);
         }
     }
 
-    /// History is append-only: revisions unique and increasing on every host;
-    /// with `version`, exactly one successful deploy of it per host.
+    /// [`super::slots::assert_history_consistent`] on every host.
     pub fn assert_history_consistent(&self, version: Option<&str>) {
         for h in &self.hosts {
-            let entries = self.history_lines(h);
-            let revs: Vec<u64> = entries.iter().map(|e| e["revision"].as_u64().unwrap_or(0)).collect();
-            assert!(revs.windows(2).all(|w| w[0] < w[1]), "{h}: revisions not unique and increasing {revs:?}");
-            if let Some(v) = version {
-                let ok = entries
-                    .iter()
-                    .filter(|e| e["version"] == v && e["result"] == "success" && e["action"] == "deploy")
-                    .count();
-                assert_eq!(ok, 1, "{h}: {ok} successful deploys of {v}: {entries:?}");
-            }
+            super::slots::assert_history_consistent(h, &self.host_dir(h), version);
         }
     }
 }
@@ -181,15 +153,4 @@ impl Drop for LocalProject {
             }
         }
     }
-}
-
-/// GET /health on a loopback port: (status, body).
-pub fn get_health(port: u16) -> Option<(u16, String)> {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(s, "GET /health HTTP/1.0\r\nHost: x\r\n\r\n").ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    let status = out.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, out.split("\r\n\r\n").nth(1).unwrap_or_default().to_string()))
 }

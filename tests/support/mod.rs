@@ -3,6 +3,7 @@
 
 pub mod http;
 pub mod local;
+pub mod slots;
 pub mod ssh;
 
 #[allow(unused_imports)]

@@ -101,13 +101,19 @@ impl Fleet {
                 h.port = free_port();
             }
             let cfg = h.dir.join("sshd_config");
+            // `SetEnv SHLVL=1`: bash sources ~/.bashrc for commands sshd runs
+            // only as a top-level shell (SHLVL < 2). The test user is whoever
+            // runs the suite, and their rc files (a `pyenv init` that waits 60 s
+            // on a lock a killed shell left behind was seen here) are not part
+            // of the host we simulate: a Jetson's deploy user has a plain shell.
             std::fs::write(
                 &cfg,
                 format!(
                     "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/hostkey\nPidFile none\n\
                      AuthorizedKeysFile {d}/authorized_keys\nStrictModes no\nPermitRootLogin prohibit-password\n\
                      PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n\
-                     MaxSessions 100\nMaxStartups 100:30:200\nSubsystem sftp internal-sftp\nLogLevel ERROR\n",
+                     MaxSessions 100\nMaxStartups 100:30:200\nSubsystem sftp internal-sftp\nLogLevel ERROR\n\
+                     SetEnv SHLVL=1\n",
                     port = h.port,
                     d = h.dir.display()
                 ),
@@ -290,7 +296,21 @@ environments:
 
     /// Live color of host `i` (the `current` symlink), if any.
     pub fn live(&self, i: usize) -> Option<String> {
-        std::fs::read_link(self.hosts[i].base().join("current")).ok().map(|p| p.display().to_string())
+        super::slots::live(&self.hosts[i].base())
+    }
+
+    /// [`super::slots::assert_host_safe`] on every host.
+    pub fn assert_safe(&self) {
+        for h in &self.hosts {
+            super::slots::assert_host_safe(&h.name, &h.base(), (h.port_blue, h.port_green));
+        }
+    }
+
+    /// [`super::slots::assert_history_consistent`] on every host.
+    pub fn assert_history_consistent(&self, version: Option<&str>) {
+        for h in &self.hosts {
+            super::slots::assert_history_consistent(&h.name, &h.base(), version);
+        }
     }
 
     /// Version in the live slot of host `i`.
