@@ -1,13 +1,13 @@
 # rvmctl — the two commands a newcomer needs:
 #   make demo   build, then a real blue-green deploy on this machine (no cluster, no SSH)
-#   make test   everything CI runs: format, lints, unit + integration tests
+#   make test   everything CI runs: format, lints, unit + integration tests, 60 s of fuzzing per target
 SHELL := /bin/bash
 CARGO ?= cargo
 RVMCTL := target/debug/rvmctl
 DEMO := $(RVMCTL) -f examples/quickstart/deployment-config.yaml
 
 .PHONY: all build demo demo-stop test lint fmt test-deps completions man clean bench-k8s \
-	validate plan deploy-staging deploy-production rollback status bench-fleet bench
+	validate plan deploy-staging deploy-production rollback status bench-fleet bench fuzz
 
 all: build
 
@@ -45,18 +45,23 @@ test: test-deps lint
 	scripts/kube-test-env.sh start $(KUBE_TEST_ENV)
 	@status=0; RVMCTL_KUBE_TEST_ENV=$(KUBE_TEST_ENV) $(CARGO) nextest run --no-fail-fast || status=$$?; \
 	  scripts/kube-test-env.sh stop $(KUBE_TEST_ENV); exit $$status
+	scripts/fuzz.sh
 
-## Startup, config validation and planning at 10…10,000 hosts → docs/benchmarks.md.
-bench:
+## The libFuzzer targets for config and plan-file loading, FUZZ_SECONDS (60) each.
+fuzz:
+	scripts/fuzz.sh
+
+## Every benchmark → docs/benchmarks.md (~15 min): machine, startup, validate/plan at
+## 10…10,000 hosts, fleet deploys over 10/50/100 loopback sshd hosts beside a plain ssh
+## script, the Kubernetes switch beside kubectl.
+bench: test-deps
 	scripts/bench.sh
 
-## Kubernetes switch benchmark (real apiserver); writes docs/benchmarks.md's Kubernetes section.
-bench-k8s: build
-	scripts/bench-k8s.sh
-
-## Fleet rollout benchmark over 50 loopback sshd hosts → docs/benchmarks.md (minutes).
+## One section only.
+bench-k8s: test-deps
+	BENCH_ONLY=k8s scripts/bench.sh
 bench-fleet: test-deps
-	scripts/bench-fleet.sh
+	BENCH_ONLY=fleet scripts/bench.sh
 
 lint:
 	$(CARGO) fmt --check

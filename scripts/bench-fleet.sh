@@ -1,36 +1,53 @@
 #!/usr/bin/env bash
-# bench-fleet.sh [HOSTS] [LEVELS]: deploys the quickstart edge app to HOSTS
-# (default 50) real sshd hosts on loopback with strategy immediate at each
-# max_concurrency in LEVELS (default 5,10,25,50), and writes the table into
-# docs/benchmarks.md. Not a timed test: numbers depend on the machine.
-# Debug build on purpose (shared build machines); rvmctl itself is I/O bound.
+# bench-fleet.sh [SIZES] [LEVELS]: deploys the quickstart edge app to fleets of
+# real sshd hosts on loopback (SIZES, default 10,50,100) with strategy
+# immediate at each max_concurrency in LEVELS (default 5,10,25,50,100, capped
+# at the fleet size), then compares rvmctl with a plain ssh script doing the
+# same slot switch (scripts/bench/ssh-loop-deploy.sh). Writes the "Fleet
+# rollout over ssh" section of docs/benchmarks.md. Not a timed test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-hosts=${1:-50}
-levels=${2:-5,10,25,50}
-bash scripts/install-test-deps.sh
+sizes=${1:-10,50,100}
+levels=${2:-5,10,25,50,100}
+bash scripts/install-test-deps.sh >&2
 out=$(mktemp)
-BENCH_HOSTS=$hosts BENCH_LEVELS=$levels BENCH_OUT=$out \
-  cargo test -q --test bench_fleet -- --ignored --nocapture bench_fleet
-load=$(cut -d' ' -f1-3 /proc/loadavg)
-{
-  echo "# Benchmarks"
-  echo
-  echo "## Fleet rollout over ssh (\`scripts/bench-fleet.sh\`)"
-  echo
-  echo "$hosts real \`sshd\` processes on loopback (one per simulated Jetson host), the quickstart edge app"
-  echo "(stage → pre-deploy check → start service → 3 health checks → switch → 1 s monitor), strategy"
-  echo "\`immediate\`, one multiplexed ssh connection per host. Each row deploys a new version to every host."
-  echo
-  echo "- *wall time*: the whole \`rvmctl deploy\` process (observe, plan, locks, rollout, history)."
-  echo "- *rollout time*: the executor only (\`duration_ms\` of the JSON report)."
-  echo "- *per host*: one host's steps from stage to monitor end (\`units[].duration_ms\`)."
-  echo "- *waves* = ⌈hosts / max_concurrency⌉; *ideal* = slowest host × waves."
-  echo
-  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(uname -m)), debug build, load average at the end: $load"
-  echo "(the machine was shared with other builds and test suites while this ran)."
-  echo
-  cat "$out"
-} > docs/benchmarks.md
-rm -f "$out"
-cat docs/benchmarks.md
+trap 'rm -f "$out"' EXIT
+BENCH_HOSTS=$sizes BENCH_LEVELS=$levels BENCH_OUT=$out \
+  cargo test -q --release --test bench_fleet -- --ignored --nocapture bench_fleet >&2
+full=$(sed '/<!-- compare -->/,$d' "$out")
+cmp=$(sed '1,/<!-- compare -->/d' "$out")
+scripts/bench/put-section.py docs/benchmarks.md "Fleet rollout over ssh" <<MD
+## Fleet rollout over ssh (\`scripts/bench-fleet.sh\`)
+
+Fleets of $sizes real \`sshd\` processes on loopback (one per simulated Jetson host) on this
+machine, release build, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Every host's
+"remote" work (sh, tar, python3, curl) runs on the same cores as rvmctl and sshd.
+
+### rvmctl over the whole fleet
+
+The quickstart edge app (stage → pre-deploy check → start service → 3 health checks → switch →
+1 s monitor), strategy \`immediate\`, one multiplexed ssh connection per host. Each row deploys a
+new version to every host.
+
+- *wall time*: the whole \`rvmctl deploy\` process (observe, plan, locks, rollout, history).
+- *rollout time*: the executor only (\`duration_ms\` of the JSON report).
+- *per host*: one host's steps from stage to monitor end (\`units[].duration_ms\`).
+- *waves* = ⌈hosts / max_concurrency⌉; *ideal* = slowest host × waves.
+
+$full
+
+### Side by side: a plain ssh script doing the same switch
+
+[scripts/bench/ssh-loop-deploy.sh](../scripts/bench/ssh-loop-deploy.sh) is what an operator would
+otherwise write: per host, read the live color, unpack the tarball into the other slot, start it,
+check \`/health\` answers with the version, switch \`current\` by rename; one \`ssh\` per command,
+hosts in parallel with \`xargs -P\` (concurrency 1 is the plain \`for\` loop). *rvmctl, same work*
+runs rvmctl with the same work configured (one http check, no pre-deploy check, no monitor); on
+top it takes a lock per host, verifies the artifact's sha256 before unpacking, journals every step,
+records history and would roll back on failure. *rvmctl, full app* is the row above at the same
+concurrency (two more checks, a pre-deploy check, a 1 s monitor). Ratios below 1 mean rvmctl is
+faster.
+
+$cmp
+MD
+sed -n '/^## Fleet rollout over ssh/,/^## [^F]/p' docs/benchmarks.md

@@ -1,75 +1,187 @@
-//! Fleet benchmark (not a timed test; `scripts/bench-fleet.sh` runs it):
-//! deploys to BENCH_HOSTS loopback sshd hosts at each concurrency in
-//! BENCH_LEVELS and writes a markdown table to BENCH_OUT.
+//! Fleet benchmark (not a timed test; `scripts/bench-fleet.sh` runs it).
+//! For each fleet size in BENCH_HOSTS (real loopback sshd hosts) it deploys
+//! the quickstart app at each max_concurrency in BENCH_LEVELS, then compares
+//! rvmctl with the plain-ssh script an operator would otherwise run
+//! (scripts/bench/ssh-loop-deploy.sh) doing the same work. Writes markdown
+//! tables to BENCH_OUT.
 
 mod support;
 
 use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
 use std::time::Instant;
 
 use support::{Fleet, text};
 
-fn env_or(k: &str, d: &str) -> String {
-    std::env::var(k).unwrap_or_else(|_| d.to_string())
+fn env_list(k: &str, d: &str) -> Vec<usize> {
+    std::env::var(k).unwrap_or_else(|_| d.to_string()).split(',').map(|s| s.trim().parse().expect(k)).collect()
 }
 
-#[test]
-#[ignore = "benchmark: run scripts/bench-fleet.sh"]
-fn bench_fleet() {
-    let hosts: usize = env_or("BENCH_HOSTS", "50").parse().expect("BENCH_HOSTS");
-    let levels: Vec<u32> =
-        env_or("BENCH_LEVELS", "5,10,25,50").split(',').map(|s| s.trim().parse().expect("BENCH_LEVELS")).collect();
-    let out_path = env_or("BENCH_OUT", "bench-fleet.md");
-    let f = Fleet::start(hosts);
-    let deploy = |version: &str, concurrency: u32| {
+/// What the comparison runs configure: the work the ssh loop does too
+/// (stage, start, one http check, switch), no pre-deploy check, no tcp or
+/// command check, no post-switch monitor.
+fn same_work_as_loop(cfg: &str) -> String {
+    let kept: Vec<&str> = cfg
+        .lines()
+        .filter(|l| !l.contains("pre_deploy:") && !l.contains("name: marker"))
+        .filter(|l| !l.contains("kind: tcp") && !l.contains("kind: command"))
+        .collect();
+    let out = kept.join("\n").replace("post_switch_monitor: 1s", "post_switch_monitor: 0s");
+    assert!(out.len() < cfg.len() && out.contains("post_switch_monitor: 0s"), "config template changed: {cfg}");
+    out
+}
+
+struct Bench<'a> {
+    f: &'a Fleet,
+}
+
+impl Bench<'_> {
+    /// One `rvmctl deploy` of `version` to every host; (wall s, rollout s, per-host s, failed units).
+    fn rvmctl(&self, version: &str, concurrency: usize, minimal: bool) -> (f64, f64, Vec<f64>, usize) {
+        let f = self.f;
         f.build_release(version, false);
-        // Generous timeouts: on a small shared machine, 50 hosts' processes compete for
-        // the same cores; a timeout would measure the machine, not the rollout.
+        // Generous timeouts: on a small shared machine the hosts' processes compete for the
+        // same cores; a timeout would measure the machine, not the rollout.
         let cfg = f.write_config(
             &format!(
                 "strategy: immediate\nmax_concurrency: {concurrency}\ntimeout: 300s\nrollback_criteria: {{ max_failure_rate: 100% }}"
             ),
             "",
         );
-        let text_cfg = std::fs::read_to_string(&cfg).expect("config");
-        std::fs::write(&cfg, text_cfg.replace("timeout: 5s", "timeout: 60s").replace("timeout: 10s", "timeout: 60s"))
-            .expect("config");
+        let mut text_cfg = std::fs::read_to_string(&cfg)
+            .expect("config")
+            .replace("timeout: 5s", "timeout: 60s")
+            .replace("timeout: 10s", "timeout: 60s");
+        if minimal {
+            text_cfg = same_work_as_loop(&text_cfg);
+        }
+        std::fs::write(&cfg, text_cfg).expect("config");
         let started = Instant::now();
         let out = f.run(&["deploy", "-e", "field", "--version", version, "--yes", "-o", "json"]);
         let wall = started.elapsed().as_secs_f64();
         let report: serde_json::Value =
             serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
-        let failed = report["targets"][0]["units"]
-            .as_array()
-            .map(|u| u.iter().filter(|u| u["result"] != "switched").count())
-            .unwrap_or(hosts);
-        let per_host: Vec<f64> = report["targets"][0]["units"]
-            .as_array()
-            .expect("units")
-            .iter()
-            .map(|u| u["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0)
-            .collect();
+        let units = report["targets"][0]["units"].as_array().cloned().unwrap_or_default();
+        let failed = units.iter().filter(|u| u["result"] != "switched").count() + f.hosts.len() - units.len();
+        let per_host = units.iter().map(|u| u["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0).collect();
         (wall, report["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0, per_host, failed)
-    };
-    // Warm-up: first deploy everywhere (connections, python, page cache).
-    let (_, _, _, failed) = deploy("0.9.0", 10);
-    assert_eq!(failed, 0, "warm-up deploy failed on {failed} hosts");
-    let mut table = String::from(
+    }
+
+    /// One run of the plain ssh script over every host (its own slots under
+    /// `{host}/loop`, its own ports); wall seconds.
+    fn ssh_loop(&self, version: &str, concurrency: usize, ports: &[(u16, u16)]) -> f64 {
+        let f = self.f;
+        f.build_release(version, false);
+        let tarball = f.path(&format!("dist/edge-{version}.tar.gz"));
+        let st = Command::new("tar")
+            .arg("-czf")
+            .arg(&tarball)
+            .arg("-C")
+            .arg(f.path(&format!("dist/edge-{version}")))
+            .arg(".")
+            .status();
+        assert!(st.is_ok_and(|s| s.success()), "tar");
+        let hosts_file = f.path("loop-hosts");
+        let lines: String = f
+            .hosts
+            .iter()
+            .zip(ports)
+            .map(|(h, (b, g))| format!("{} {} {b} {g}\n", h.name, h.dir.join("loop").display()))
+            .collect();
+        std::fs::write(&hosts_file, lines).expect("hosts file");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench/ssh-loop-deploy.sh");
+        let started = Instant::now();
+        let out = Command::new("bash")
+            .arg(script)
+            .env("SSH_CONFIG", &f.ssh_config)
+            .env("KNOWN_HOSTS", &f.known_hosts)
+            .env("TARBALL", &tarball)
+            .env("VERSION", version)
+            .env("CONCURRENCY", concurrency.to_string())
+            .env("HOSTS_FILE", &hosts_file)
+            .output()
+            .expect("ssh loop");
+        let wall = started.elapsed().as_secs_f64();
+        assert!(out.status.success(), "ssh loop failed: {}", text(&out));
+        for (i, h) in f.hosts.iter().enumerate() {
+            let live = std::fs::read_link(h.dir.join("loop/current")).ok();
+            let got = live.and_then(|c| std::fs::read_to_string(h.dir.join("loop").join(c).join("VERSION")).ok());
+            assert_eq!(got.as_deref().map(str::trim), Some(version), "ssh loop on host {i}");
+        }
+        wall
+    }
+
+    /// Stops the apps the ssh loop started.
+    fn stop_loop_apps(&self) {
+        for h in &self.f.hosts {
+            for e in std::fs::read_dir(h.dir.join("loop/run")).into_iter().flatten().flatten() {
+                if e.path().extension().is_some_and(|x| x == "pid") {
+                    if let Ok(pid) = std::fs::read_to_string(e.path()) {
+                        let _ = Command::new("kill").args(["-KILL", pid.trim()]).status();
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore = "benchmark: run scripts/bench-fleet.sh"]
+fn bench_fleet() {
+    let sizes = env_list("BENCH_HOSTS", "10,50,100");
+    let levels = env_list("BENCH_LEVELS", "5,10,25,50,100");
+    let out_path = std::env::var("BENCH_OUT").unwrap_or_else(|_| "bench-fleet.md".into());
+    let mut full = String::from(
         "| hosts | max_concurrency | waves | wall time (s) | rollout time (s) | mean per host (s) | slowest host (s) | ideal = slowest × waves (s) | wall / ideal | failed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
-    for (i, c) in levels.iter().enumerate() {
-        let version = format!("1.{i}.0");
-        let (wall, rollout, per_host, failed) = deploy(&version, *c);
-        let waves = hosts.div_ceil(*c as usize) as f64;
-        let slowest = per_host.iter().cloned().fold(0.0, f64::max);
-        let mean = per_host.iter().sum::<f64>() / per_host.len().max(1) as f64;
-        let ideal = slowest * waves;
-        let _ = writeln!(
-            table,
-            "| {hosts} | {c} | {waves} | {wall:.1} | {rollout:.1} | {mean:.2} | {slowest:.2} | {ideal:.1} | {:.2} | {failed} |",
-            wall / ideal
-        );
-        eprintln!("concurrency {c}: wall {wall:.1}s, slowest host {slowest:.2}s, ideal {ideal:.1}s");
+    let mut cmp = String::from(
+        "| hosts | concurrency | plain ssh loop (s) | rvmctl, same work (s) | rvmctl / loop | rvmctl, full app (s) | full / loop |\n|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let mut run = 0;
+    let mut next_version = || {
+        run += 1;
+        format!("1.{run}.0")
+    };
+    for (si, &n) in sizes.iter().enumerate() {
+        let f = Fleet::start(n);
+        let b = Bench { f: &f };
+        // Warm-up: first deploy everywhere (connections, python, page cache).
+        let (_, _, _, failed) = b.rvmctl(&next_version(), 10, false);
+        assert_eq!(failed, 0, "warm-up deploy failed on {failed} hosts");
+        let mut full_at = std::collections::HashMap::new();
+        for &c in levels.iter().filter(|&&c| c <= n) {
+            let (wall, rollout, per_host, failed) = b.rvmctl(&next_version(), c, false);
+            let waves = n.div_ceil(c) as f64;
+            let slowest = per_host.iter().cloned().fold(0.0, f64::max);
+            let mean = per_host.iter().sum::<f64>() / per_host.len().max(1) as f64;
+            let ideal = slowest * waves;
+            full_at.insert(c, wall);
+            let _ = writeln!(
+                full,
+                "| {n} | {c} | {waves} | {wall:.1} | {rollout:.1} | {mean:.2} | {slowest:.2} | {ideal:.1} | {:.2} | {failed} |",
+                wall / ideal
+            );
+            eprintln!("{n} hosts, concurrency {c}: wall {wall:.1}s, slowest host {slowest:.2}s, ideal {ideal:.1}s");
+        }
+        // Side by side with the plain ssh script: the literal for loop on the smallest
+        // fleet, and 10 hosts at a time everywhere.
+        let loop_ports: Vec<(u16, u16)> =
+            f.hosts.iter().map(|_| (support::free_port(), support::free_port())).collect();
+        b.ssh_loop(&next_version(), 10, &loop_ports);
+        let compare: Vec<usize> = if si == 0 { vec![1, 10.min(n)] } else { vec![10.min(n)] };
+        for c in compare {
+            let lp = b.ssh_loop(&next_version(), c, &loop_ports);
+            let (rv, _, _, failed) = b.rvmctl(&next_version(), c, true);
+            assert_eq!(failed, 0, "rvmctl (same work) failed on {failed} hosts");
+            let full_cell = match full_at.get(&c) {
+                Some(w) => format!("{w:.1} | {:.2}", w / lp),
+                None => "- | -".into(),
+            };
+            let _ = writeln!(cmp, "| {n} | {c} | {lp:.1} | {rv:.1} | {:.2} | {full_cell} |", rv / lp);
+            eprintln!("{n} hosts, concurrency {c}: ssh loop {lp:.1}s, rvmctl {rv:.1}s");
+        }
+        b.stop_loop_apps();
     }
-    std::fs::write(&out_path, table).expect("write table");
+    std::fs::write(&out_path, format!("{full}\n<!-- compare -->\n{cmp}")).expect("write tables");
 }

@@ -19,7 +19,7 @@ fn keys(schema: &serde_json::Value, out: &mut BTreeSet<String>) {
 #[test]
 fn corpus_covers_every_config_key() {
     let mut all = BTreeSet::new();
-    keys(&rvmctl::config::schema::json_schema(), &mut all);
+    keys(rvmctl::config::schema::json_schema(), &mut all);
     assert!(all.len() > 60, "schema walk found only {} keys", all.len());
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/config_load");
     let corpus: String = std::fs::read_dir(&dir)

@@ -538,64 +538,76 @@ async fn k8s_a_canary_that_fails_under_traffic_puts_the_service_back() {
     assert_eq!(blue.spec.and_then(|s| s.replicas), Some(2), "the live color back at full size");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn k8s_a_killed_deploy_never_half_switches_and_resume_converges() {
-    for point in ["after:stage", "before:switch", "after:switch"] {
-        let fx = Fx::new("kill").await;
-        assert_code(&fx.deploy("1.0.0").await, 0);
-        let dir = fx.dir.path().to_path_buf();
-        let kubeconfig = k::env().kubeconfig.clone();
-        let o = tokio::task::spawn_blocking(move || {
-            std::process::Command::new(env!("CARGO_BIN_EXE_rvmctl"))
-                .current_dir(dir)
-                .args(["--context", "admin", "deploy", "-e", "dev", "--version", "1.1.0", "--yes"])
-                .env("KUBECONFIG", kubeconfig)
-                .env("CI", "true")
-                .env("RVMCTL_FAULT", point)
-                .output()
-                .unwrap()
-        })
-        .await
-        .unwrap();
-        assert_eq!(o.status.code(), None, "{point}: killed\n{}", text(&o));
-
-        // The Service selects exactly one color, and that color has ready pods.
-        let selector = fx.selector("api").await;
-        let live = selector.iter().find(|(k, _)| k == "color").map(|(_, v)| v.clone()).expect("a color is selected");
-        let d = fx.deployments().get(&format!("api-{live}")).await.unwrap();
-        assert!(
-            d.status.and_then(|s| s.ready_replicas).unwrap_or(0) > 0,
-            "{point}: live color {live} has no ready pods"
-        );
-
-        let o = fx.run(&["status", "-e", "dev", "--no-health", "-o", "json"]).await;
-        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-        assert!(
-            !v["targets"][0]["units"][0]["lock"].is_null() || !v["targets"][0]["units"][0]["interrupted"].is_null(),
-            "{point}: {v}"
-        );
-
-        // The dead run's Lease still protects the app until it expires or is released.
-        assert_code(&fx.run(&["resume", "-e", "dev", "--yes"]).await, 5);
-        assert_code(&fx.run(&["lock", "release", "-e", "dev", "--force", "--yes"]).await, 0);
-        let o = fx.run(&["status", "-e", "dev", "--no-health", "-o", "json"]).await;
-        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-        let j = &v["targets"][0]["units"][0]["interrupted"];
-        assert_eq!(j["version"], "1.1.0", "{point}: the journal says what was interrupted: {v}");
-
-        let o = fx.run(&["resume", "-e", "dev", "--yes"]).await;
-        assert_code(&o, 0);
-        assert_eq!(fx.selector("api").await, sel("green"), "{point}");
-        let o = fx.run(&["history", "-e", "dev", "-o", "json"]).await;
-        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-        let ok = v["entries"]
-            .as_array()
+/// rvmctl SIGKILLed at `point` of a deploy: the Service never selects a color
+/// without ready pods, the dead run's Lease protects the app until released,
+/// the journal says what was interrupted, resume converges, history once.
+async fn k8s_kill_at(point: &'static str) {
+    let fx = Fx::new("kill").await;
+    // A monitor step too, so every step of a Kubernetes deploy can be a kill point.
+    fx.config("  timeout: 20s\n  post_switch_monitor: 1s\n", "");
+    assert_code(&fx.deploy("1.0.0").await, 0);
+    let dir = fx.dir.path().to_path_buf();
+    let kubeconfig = k::env().kubeconfig.clone();
+    let o = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rvmctl"))
+            .current_dir(dir)
+            .args(["--context", "admin", "deploy", "-e", "dev", "--version", "1.1.0", "--yes"])
+            .env("KUBECONFIG", kubeconfig)
+            .env("CI", "true")
+            .env("RVMCTL_FAULT", point)
+            .output()
             .unwrap()
-            .iter()
-            .filter(|e| e["version"] == "1.1.0" && e["result"] == "success")
-            .count();
-        assert_eq!(ok, 1, "{point}: recorded once: {v}");
-        let o = fx.run(&["status", "-e", "dev", "--no-health", "-o", "json"]).await;
-        assert!(!String::from_utf8_lossy(&o.stdout).contains("\"interrupted\""), "{point}: journal cleared");
-    }
+    })
+    .await
+    .unwrap();
+    assert_eq!(o.status.code(), None, "{point}: killed\n{}", text(&o));
+
+    // The Service selects exactly one color, and that color has ready pods.
+    let selector = fx.selector("api").await;
+    let live = selector.iter().find(|(k, _)| k == "color").map(|(_, v)| v.clone()).expect("a color is selected");
+    let d = fx.deployments().get(&format!("api-{live}")).await.unwrap();
+    assert!(d.status.and_then(|s| s.ready_replicas).unwrap_or(0) > 0, "{point}: live color {live} has no ready pods");
+
+    let o = fx.run(&["status", "-e", "dev", "--no-health", "-o", "json"]).await;
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        !v["targets"][0]["units"][0]["lock"].is_null() || !v["targets"][0]["units"][0]["interrupted"].is_null(),
+        "{point}: {v}"
+    );
+
+    // The dead run's Lease still protects the app until it expires or is released.
+    assert_code(&fx.run(&["resume", "-e", "dev", "--yes"]).await, 5);
+    assert_code(&fx.run(&["lock", "release", "-e", "dev", "--force", "--yes"]).await, 0);
+    let o = fx.run(&["status", "-e", "dev", "--no-health", "-o", "json"]).await;
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let j = &v["targets"][0]["units"][0]["interrupted"];
+    assert_eq!(j["version"], "1.1.0", "{point}: the journal says what was interrupted: {v}");
+
+    let o = fx.run(&["resume", "-e", "dev", "--yes"]).await;
+    assert_code(&o, 0);
+    assert_eq!(fx.selector("api").await, sel("green"), "{point}");
+    let o = fx.run(&["history", "-e", "dev", "-o", "json"]).await;
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ok =
+        v["entries"].as_array().unwrap().iter().filter(|e| e["version"] == "1.1.0" && e["result"] == "success").count();
+    assert_eq!(ok, 1, "{point}: recorded once: {v}");
+    let o = fx.run(&["status", "-e", "dev", "--no-health", "-o", "json"]).await;
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("\"interrupted\""), "{point}: journal cleared");
+}
+
+macro_rules! k8s_fault_matrix {
+    ($($name:ident => $point:literal,)*) => {
+        $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { k8s_kill_at($point).await; } )*
+    };
+}
+
+k8s_fault_matrix! {
+    k8s_kill_before_stage => "before:stage",
+    k8s_kill_after_stage => "after:stage",
+    k8s_kill_before_wait_ready => "before:wait_ready",
+    k8s_kill_after_wait_ready => "after:wait_ready",
+    k8s_kill_before_switch => "before:switch",
+    k8s_kill_after_switch => "after:switch",
+    k8s_kill_before_monitor => "before:monitor",
+    k8s_kill_after_monitor => "after:monitor",
 }

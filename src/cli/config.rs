@@ -63,7 +63,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, c: ConfigCommand) -> CliResult {
         }
         ConfigCommand::Schema => {
             let p2 = Printer { format: OutputFormat::Json, ..p.clone() };
-            p2.emit(&crate::config::schema::json_schema(), |_| String::new())?;
+            p2.emit(crate::config::schema::json_schema(), |_| String::new())?;
             Ok(Exit::Ok)
         }
     }

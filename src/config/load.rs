@@ -60,11 +60,13 @@ fn parse_checked<T: serde::de::DeserializeOwned>(
 }
 
 pub fn load_str(path: &Path, name: &str, text: &str) -> Result<Config, ConfigError> {
-    let (raw, root): (ConfigFile, Node) = parse_checked(name, text, &json_schema())?;
+    let (raw, root): (ConfigFile, Node) = parse_checked(name, text, json_schema())?;
     let mut cfg = Config { file: path.to_path_buf(), raw, inventories: IndexMap::new() };
 
     // Inventory files are part of the config: their errors point into them.
-    let inv_schema = serde_json::to_value(schemars::schema_for!(Inventory)).unwrap_or_default();
+    static INVENTORY_SCHEMA: std::sync::LazyLock<serde_json::Value> =
+        std::sync::LazyLock::new(|| serde_json::to_value(schemars::schema_for!(Inventory)).unwrap_or_default());
+    let inv_schema = &*INVENTORY_SCHEMA;
     let mut other_errors: Vec<ConfigError> = Vec::new();
     let mut inv_issues = Issues::new(name, &root);
     for (env_name, env) in &cfg.raw.environments {
@@ -84,7 +86,7 @@ pub fn load_str(path: &Path, name: &str, text: &str) -> Result<Config, ConfigErr
                     format!("cannot read inventory {}: {e}", inv_path.display()),
                     Some("fix the path (relative to the config file)".into()),
                 ),
-                Ok(inv_text) => match parse_checked::<Inventory>(inv, &inv_text, &inv_schema) {
+                Ok(inv_text) => match parse_checked::<Inventory>(inv, &inv_text, inv_schema) {
                     Ok((inv, _)) => {
                         cfg.inventories
                             .insert((env_name.clone(), t.name.clone()), inv.hosts.iter().map(|h| h.spec()).collect());

@@ -504,9 +504,12 @@ impl HealthCheck {
     }
 }
 
-/// The JSON Schema of the config file.
-pub fn json_schema() -> serde_json::Value {
-    let schema =
-        schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<ConfigFile>();
-    serde_json::to_value(schema).unwrap_or(serde_json::Value::Null)
+/// The JSON Schema of the config file (generated once per process).
+pub fn json_schema() -> &'static serde_json::Value {
+    static SCHEMA: std::sync::LazyLock<serde_json::Value> = std::sync::LazyLock::new(|| {
+        let schema =
+            schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<ConfigFile>();
+        serde_json::to_value(schema).unwrap_or(serde_json::Value::Null)
+    });
+    &SCHEMA
 }
