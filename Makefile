@@ -66,6 +66,7 @@ bench-fleet: test-deps
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --lib --no-default-features -- -D warnings
 
 fmt:
 	$(CARGO) fmt

@@ -4,15 +4,20 @@
 //! act on targets, `gates` decide whether to proceed, `rollout` executes a
 //! plan over a fleet, `ui` renders, `cli` wires commands together.
 
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
 pub mod drivers;
 pub mod exit;
 pub mod gates;
+#[cfg(feature = "cli")]
 pub mod github;
+#[cfg(feature = "cli")]
 pub mod notify;
 pub mod plan;
+#[cfg(feature = "cli")]
 pub mod rollout;
+#[cfg(feature = "cli")]
 pub mod ui;
 pub mod views;
 

@@ -138,6 +138,7 @@ pub struct HistoryView {
 }
 
 /// `rvmctl adopt`: what was planned and what was done.
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Serialize)]
 pub struct AdoptView {
     pub app: String,

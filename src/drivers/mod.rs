@@ -3,22 +3,33 @@
 //! plan step, read its history. Strategies in `rollout` only talk to this
 //! trait, so each strategy is tested against every driver.
 
+#[cfg(feature = "cli")]
 pub mod artifact;
+#[cfg(feature = "cli")]
 pub mod kubernetes;
+#[cfg(feature = "cli")]
 pub mod local;
+#[cfg(feature = "cli")]
 pub mod slots;
+#[cfg(feature = "cli")]
 pub mod ssh;
+#[cfg(feature = "cli")]
 pub mod transport;
 
 use std::fmt;
+#[cfg(feature = "cli")]
 use std::sync::Arc;
 
+#[cfg(feature = "cli")]
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "cli")]
 use crate::config::ResolvedTarget;
+#[cfg(feature = "cli")]
 use crate::config::schema::TargetKind;
+#[cfg(feature = "cli")]
 use crate::plan::Step;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -253,12 +264,14 @@ impl DriverError {
     }
 }
 
+#[cfg(feature = "cli")]
 /// A held lock; dropping it releases the lock too (best effort).
 #[async_trait]
 pub trait LockGuard: Send + Sync {
     async fn release(self: Box<Self>) -> Result<(), DriverError>;
 }
 
+#[cfg(feature = "cli")]
 /// What a step needs to know beyond the step itself.
 #[derive(Debug, Clone)]
 pub struct StepContext {
@@ -268,6 +281,7 @@ pub struct StepContext {
     pub health_check_failures: u32,
 }
 
+#[cfg(feature = "cli")]
 /// What a step produced (shown with -v; the tail is shown on failure).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct StepOutput {
@@ -275,6 +289,7 @@ pub struct StepOutput {
     pub skipped: bool,
 }
 
+#[cfg(feature = "cli")]
 #[async_trait]
 pub trait Driver: Send + Sync {
     fn kind(&self) -> TargetKind;
@@ -316,6 +331,7 @@ pub struct PlanDetails {
     pub guard: Option<String>,
 }
 
+#[cfg(feature = "cli")]
 /// The post-switch monitor every driver runs: `probe` until `duration` is
 /// over, failing after `max_failures` consecutive failed probes. The interval
 /// is the shortest `interval` of the app's health checks (default 1 s).
@@ -415,11 +431,13 @@ pub fn validate_version(v: &str) -> Result<(), String> {
     }
 }
 
+#[cfg(feature = "cli")]
 /// Builds the driver for a resolved target.
 pub fn for_target(cfg: &crate::config::Config, env: &str, target: &ResolvedTarget) -> anyhow::Result<Arc<dyn Driver>> {
     for_target_with(cfg, env, target, &kubernetes::KubeOptions::default())
 }
 
+#[cfg(feature = "cli")]
 /// [`for_target`] with command-line overrides for Kubernetes targets.
 pub fn for_target_with(
     cfg: &crate::config::Config,

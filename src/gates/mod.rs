@@ -1,6 +1,7 @@
 //! Gates between a plan and its execution: approvals, deployment windows,
 //! health checks. Decisions are pure functions of config and an instant.
 
+#[cfg(feature = "cli")]
 pub mod health;
 pub mod window;
 
