@@ -49,5 +49,20 @@ concurrency (two more checks, a pre-deploy check, a 1 s monitor). Ratios below 1
 faster.
 
 $cmp
+
+Reading it:
+
+- *wall / ideal* stays near 1 up to 50 hosts at a time. Above 1, the difference is what precedes
+  the rollout: observing every host (one ssh master connection each, all at once) and taking the
+  locks; at 100 hosts at once that is 100 handshakes on 2 cores. Below 1, the slowest host was an
+  outlier (\`immediate\` starts the next host as soon as one finishes rather than per wave).
+- Per-host time grows with concurrency because every "host" shares this machine's 2 cores (each
+  step forks sh, python3, curl "on the host"); on real Jetsons each host brings its own CPU.
+- Against the plain ssh script, at 10 hosts at a time rvmctl is faster (one multiplexed connection
+  per host instead of a new handshake per command) even though it does more. One host at a time
+  (the literal \`for\` loop) it is slower: rvmctl makes about 16 round trips per host, half of them
+  journal writes before and after each step (what lets \`resume\` and \`abort\` work after a kill),
+  where the script makes 5. Folding the journal write into each step's own command would halve
+  that; not done yet.
 MD
 sed -n '/^## Fleet rollout over ssh/,/^## [^F]/p' docs/benchmarks.md

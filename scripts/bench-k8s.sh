@@ -105,7 +105,8 @@ for i in range(int(os.environ["RUNS"]) + 1):
     ready_end = calls[ready][0] + calls[ready][1]
     switch_end = calls[sw][0] + calls[sw][1]
     if i > 0:  # the first deploy creates the Service: not a switch
-        rows.append({"ms": (switch_end - ready_end) / 1000, "calls": sw - ready, "total_calls": len(calls),
+        rows.append({"ms": (switch_end - ready_end) / 1000, "calls": sw - ready,
+                     "writes": sum(1 for c in calls[ready + 1:sw + 1] if c[2] not in ("get", "list", "watch")), "total_calls": len(calls),
                      "total_s": total, "seq": [f"{c[2]} {c[3]}/{c[4]}" for c in calls[ready + 1:sw + 1]], "slow": max((c[1], f"{c[2]} {c[3]}/{c[4]}") for c in calls[ready + 1:sw + 1])})
 
 # Side by side: the switch alone. rvmctl rollback flips the Service back to the previous color
@@ -165,7 +166,7 @@ section = f"""## Kubernetes switch
 
 Measured by `scripts/bench-k8s.sh` ({len(rows)} switches, {time.strftime('%Y-%m-%d')}) through the rvmctl binary
 against a real kube-apiserver v1.20.2 + etcd on loopback (scripts/kube-test-env.sh), on this
-{os.cpu_count()}-core {platform.machine()} machine shared with other builds. App: 3 replicas, a preview Service, no
+{os.cpu_count()}-core {platform.machine()} machine (see Machine). App: 3 replicas, a preview Service, no
 health checks, `post_switch_monitor: 0s`. A stand-in kubelet patches Deployment status.
 
 From "new color ready" (end of the readiness poll that saw it ready) to "selector switched"
@@ -175,9 +176,11 @@ From "new color ready" (end of the readiness poll that saw it ready) to "selecto
 |---|---|---|---|
 | wall time | {statistics.median(ms):.1f} ms | {q(ms, .9):.1f} ms | {max(ms):.1f} ms |
 | API calls | {statistics.median([r['calls'] for r in rows]):.0f} | {q([r['calls'] for r in rows], .9)} | {max(r['calls'] for r in rows)} |
+| of them writes | {statistics.median([r['writes'] for r in rows]):.0f} | {q([r['writes'] for r in rows], .9)} | {max(r['writes'] for r in rows)} |
 
 The calls in that window, in order: {', '.join(rows[-1]['seq'])}.
-Exactly one of them writes the live Service. Whole deploy (lock, apply, wait, switch, history,
+Exactly one of them writes the live Service; the two ConfigMap patches are the journal (the end of
+the preview step, the start of the switch) that `resume`/`abort` read after a kill. Whole deploy (lock, apply, wait, switch, history,
 release; process start included): median {statistics.median([r['total_s'] for r in rows]):.2f} s and
 {statistics.median([r['total_calls'] for r in rows]):.0f} API calls; most of that is the readiness poll (every 250 ms).
 """

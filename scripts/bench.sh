@@ -9,11 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 only=${BENCH_ONLY:-all}
 cargo build --release --bins --benches >&2
-put() { scripts/bench/put-section.py docs/benchmarks.md "$1"; }
+put() { scripts/bench/put-section.py docs/benchmarks.md "$@"; }
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
-put "Machine" <<MD
+put "Machine" --first <<MD
 ## Machine
 
 Written by \`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC') for rvmctl $(target/release/rvmctl --version | cut -d' ' -f2)

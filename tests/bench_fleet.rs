@@ -64,6 +64,9 @@ impl Bench<'_> {
             serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
         let units = report["targets"][0]["units"].as_array().cloned().unwrap_or_default();
         let failed = units.iter().filter(|u| u["result"] != "switched").count() + f.hosts.len() - units.len();
+        if failed > 0 {
+            eprintln!("deploy of {version} failed on {failed} host(s):\n{}", text(&out));
+        }
         let per_host = units.iter().map(|u| u["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0).collect();
         (wall, report["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0, per_host, failed)
     }

@@ -28,9 +28,20 @@ pub fn rvmctl(dir: &Path) -> Command {
     cmd
 }
 
-/// A free TCP port on loopback (bind to :0, read, release).
+/// A free TCP port on loopback (bind to :0, read, release), never one this
+/// process handed out before: with hundreds of hosts × colors the kernel
+/// does offer a released port again.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0)
+    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|p| p.into_inner());
+    loop {
+        let port =
+            std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0);
+        if given.insert(port) {
+            return port;
+        }
+    }
 }
 
 /// Output of a finished command as (exit code, stdout, stderr).
