@@ -367,11 +367,21 @@ impl Executor<'_> {
                 .collect();
             if !switched.is_empty() {
                 self.reporter.message(&format!("{}: rolling back {} switched unit(s)", t.target, switched.len()));
-                for u in switched {
-                    if let Some(run) = runs.get_mut(&u.unit) {
-                        self.switch_back(t, driver.as_ref(), u, run).await;
+                // All at once (a switch back is one atomic write per unit): the failed
+                // release must not stay live on the last unit while the first go back.
+                let back: Vec<(&UnitPlan, UnitRun)> =
+                    switched.into_iter().filter_map(|u| runs.remove(&u.unit).map(|r| (u, r))).collect();
+                let done: Vec<(String, UnitRun)> = futures::stream::iter(back.into_iter().map(|(u, mut run)| {
+                    let d = driver.clone();
+                    async move {
+                        self.switch_back(t, d.as_ref(), u, &mut run).await;
+                        (u.unit.clone(), run)
                     }
-                }
+                }))
+                .buffer_unordered(bookkeeping_concurrency(t))
+                .collect()
+                .await;
+                runs.extend(done);
             }
             if runs.values().any(|r| r.report.result == UnitResult::RolledBack) {
                 outcome = ApplyOutcome::RolledBack;
@@ -676,8 +686,9 @@ impl Executor<'_> {
     }
 }
 
-/// Taking locks and recording history are cheap, short commands: they need
-/// not wait in line behind `max_concurrency`, which bounds the deploy work.
+/// Taking locks, switching back and recording history are cheap, short
+/// commands: they need not wait in line behind `max_concurrency`, which
+/// bounds the deploy work.
 fn bookkeeping_concurrency(t: &TargetPlan) -> usize {
     (t.max_concurrency.max(1) as usize).max(64)
 }

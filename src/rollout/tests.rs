@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 
@@ -19,6 +20,9 @@ struct Fake {
     locked: HashSet<String>,
     live: Mutex<HashMap<String, Color>>,
     log: Mutex<Vec<String>>,
+    /// Switches back to blue in flight now, and the most seen at once.
+    backs: AtomicUsize,
+    max_backs: AtomicUsize,
 }
 
 struct NoLock;
@@ -72,6 +76,15 @@ impl Driver for Fake {
         match step {
             Step::HealthCheck { .. } if self.fail_health.contains(unit) => fail("health"),
             Step::Monitor { .. } if self.fail_monitor.contains(unit) => fail("monitor"),
+            Step::Switch { to: Color::Blue, .. } => {
+                // A switch back takes a moment, long enough to see whether they overlap.
+                let now = self.backs.fetch_add(1, Ordering::SeqCst) + 1;
+                self.max_backs.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                self.backs.fetch_sub(1, Ordering::SeqCst);
+                self.live.lock().unwrap().insert(unit.into(), Color::Blue);
+                Ok(StepOutput::default())
+            }
             Step::Switch { to, .. } => {
                 self.live.lock().unwrap().insert(unit.into(), *to);
                 Ok(StepOutput::default())
@@ -223,6 +236,19 @@ async fn canary_stops_and_rolls_back_switched_units() {
     assert_eq!(res[4], UnitResult::Skipped, "the last wave never started");
     let log = f.log.lock().unwrap().clone();
     assert!(!log.iter().any(|l| l.starts_with("u4:") && l.contains("stage")), "{log:?}");
+}
+
+#[tokio::test]
+async fn switched_units_are_rolled_back_together_not_one_by_one() {
+    let mut f = fake(5);
+    f.fail_health.insert("u4".into());
+    let f = Arc::new(f);
+    let r = execute(&plan(5, Strategy::Rolling, vec![vec![0, 1, 2, 3], vec![4]], true, 0.0), f.clone()).await;
+    assert_eq!(r.outcome, ApplyOutcome::RolledBack);
+    assert!(f.live.lock().unwrap().values().all(|c| *c == Color::Blue));
+    // Traffic goes back everywhere at once: a bad release is not left live on
+    // the last host while the first ones are switched back.
+    assert_eq!(f.max_backs.load(Ordering::SeqCst), 4, "all four switched units at once");
 }
 
 #[tokio::test]
