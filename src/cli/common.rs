@@ -451,6 +451,17 @@ fn github_version(plan: &Plan) -> String {
     }
 }
 
+/// Which units a rollback, resume or abort acts on, and its gates.
+#[derive(Debug, Args, Clone)]
+pub struct ScopeArgs {
+    #[command(flatten)]
+    pub env: EnvArg,
+    #[command(flatten)]
+    pub hosts: HostsArg,
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
 #[derive(Debug, Args, Clone, Default)]
 pub struct HostsArg {
     /// Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)

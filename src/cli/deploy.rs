@@ -34,11 +34,23 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
     let mut env = common::pick_env(&cfg, &a.env)?;
     common::only_hosts(&mut env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, a.dry_run.server())?;
-    let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
+    deploy(p, &cfg, &env, &drivers, &a).await
+}
+
+/// Observe, plan, confirm, apply and report `a.version` over drivers the
+/// caller built (resume reuses its own: no second config load or connection).
+pub async fn deploy(
+    p: &Printer,
+    cfg: &crate::config::Config,
+    env: &crate::config::ResolvedEnv,
+    drivers: &common::Drivers,
+    a: &DeployArgs,
+) -> CliResult {
+    let observed = common::observe(env, drivers, Some(&a.version)).await?;
     let user = crate::whoami();
     let plan = crate::plan::compute(&crate::plan::PlanRequest {
         project: cfg.project(),
-        env: &env,
+        env,
         version: &a.version,
         observed: &observed,
         now: common::now()?,
@@ -47,7 +59,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
     if !p.quiet {
         eprint!("{}", crate::ui::table::plan(p, &plan));
     }
-    let run = common::Run { p, cfg: &cfg, env: &env, drivers: &drivers, command: "deploy", version: a.version.clone() };
+    let run = common::Run { p, cfg, env, drivers, command: "deploy", version: a.version.clone() };
     if plan.is_noop() {
         let report = run.execute(&plan, Default::default()).await;
         if a.dry_run.server() {

@@ -95,11 +95,14 @@ pub enum Command {
     /// Continue a canary rollout paused at a step (`pause: manual`)
     Promote(promote::PromoteArgs),
     /// Switch back to the previous color instantly (no restaging)
-    Rollback(rollback::RollbackArgs),
+    #[command(after_help = rollback::AFTER_HELP)]
+    Rollback(common::ScopeArgs),
     /// Continue an interrupted deploy (from the journal on the targets)
-    Resume(resume::ResumeArgs),
+    #[command(after_help = resume::RESUME_HELP)]
+    Resume(common::ScopeArgs),
     /// Return units an interrupted run switched to their pre-run color
-    Abort(resume::AbortArgs),
+    #[command(after_help = resume::ABORT_HELP)]
+    Abort(common::ScopeArgs),
     /// List or break locks
     #[command(subcommand)]
     Lock(lock::LockCommand),

@@ -1,49 +1,31 @@
-use clap::Args;
-
 use super::GlobalArgs;
-use super::common::{self, EnvArg, GateArgs, HostsArg};
+use super::common::{self, ScopeArgs};
 use super::deploy::DeployArgs;
 use super::rollback::switch_back;
 use crate::exit::{CliError, CliResult, Exit};
 use crate::plan::PlanKind;
 use crate::ui::Printer;
 
-#[derive(Debug, Args)]
-#[command(after_help = "Examples:
+/// `rvmctl resume --help`, after the options.
+pub const RESUME_HELP: &str = "Examples:
   rvmctl status -e production          # shows \"interrupted at <step>\" per unit
   rvmctl resume -e production --yes    # continue the interrupted deploy
   rvmctl abort -e production --yes     # or: put every touched unit back where it was
 
 resume re-plans the interrupted deploy's version against what is live now:
 units already live on it are skipped, staged slots are reused, and the
-rest continues from where it stopped. Re-running the same deploy does the same.")]
-pub struct ResumeArgs {
-    #[command(flatten)]
-    pub env: EnvArg,
-    #[command(flatten)]
-    pub hosts: HostsArg,
-    #[command(flatten)]
-    pub gate: GateArgs,
-}
+rest continues from where it stopped. Re-running the same deploy does the same.";
 
-#[derive(Debug, Args)]
-#[command(after_help = "Examples:
+/// `rvmctl abort --help`, after the options.
+pub const ABORT_HELP: &str = "Examples:
   rvmctl abort -e production
   rvmctl abort -e staging --yes -o json
 
 Every unit an interrupted run switched goes back to the color it had before
 that run (recorded in its journal), after a health check of that color;
-units it never switched are left alone and their journal is cleared.")]
-pub struct AbortArgs {
-    #[command(flatten)]
-    pub env: EnvArg,
-    #[command(flatten)]
-    pub hosts: HostsArg,
-    #[command(flatten)]
-    pub gate: GateArgs,
-}
+units it never switched are left alone and their journal is cleared.";
 
-pub async fn resume(g: &GlobalArgs, p: &Printer, a: ResumeArgs) -> CliResult {
+pub async fn resume(g: &GlobalArgs, p: &Printer, a: ScopeArgs) -> CliResult {
     let cfg = common::load(g, p)?;
     let mut env = common::pick_env(&cfg, &a.env)?;
     common::only_hosts(&mut env, &a.hosts)?;
@@ -78,9 +60,9 @@ pub async fn resume(g: &GlobalArgs, p: &Printer, a: ResumeArgs) -> CliResult {
     };
     p.status(&format!("resuming the interrupted deploy of {version} in {}", env.name));
     let args = DeployArgs { env: a.env, hosts: a.hosts, version, gate: a.gate, dry_run: Default::default() };
-    super::deploy::run(g, p, args).await
+    super::deploy::deploy(p, &cfg, &env, &drivers, &args).await
 }
 
-pub async fn abort(g: &GlobalArgs, p: &Printer, a: AbortArgs) -> CliResult {
-    switch_back(g, p, &a.env, &a.hosts, &a.gate, PlanKind::Abort).await
+pub async fn abort(g: &GlobalArgs, p: &Printer, a: ScopeArgs) -> CliResult {
+    switch_back(g, p, &a, PlanKind::Abort).await
 }

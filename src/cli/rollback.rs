@@ -1,44 +1,27 @@
-use clap::Args;
-
 use super::GlobalArgs;
-use super::common::{self, EnvArg, GateArgs, HostsArg};
+use super::common::{self, ScopeArgs};
 use crate::exit::{CliError, CliResult, Exit};
 use crate::plan::{PlanKind, UnitAction};
 use crate::ui::Printer;
 
-#[derive(Debug, Args)]
-#[command(after_help = "Examples:
+/// `rvmctl rollback --help`, after the options.
+pub const AFTER_HELP: &str = "Examples:
   rvmctl rollback -e production
   rvmctl rollback -e staging --yes -o json
 
 Rollback switches each unit's live pointer back to its other color when that
 color still holds a good release: no restaging, no download. When it does not,
-rvmctl says so; redeploy the version you want with `rvmctl deploy`.")]
-pub struct RollbackArgs {
-    #[command(flatten)]
-    pub env: EnvArg,
-    #[command(flatten)]
-    pub hosts: HostsArg,
-    #[command(flatten)]
-    pub gate: GateArgs,
-}
+rvmctl says so; redeploy the version you want with `rvmctl deploy`.";
 
-pub async fn run(g: &GlobalArgs, p: &Printer, a: RollbackArgs) -> CliResult {
-    switch_back(g, p, &a.env, &a.hosts, &a.gate, PlanKind::Rollback).await
+pub async fn run(g: &GlobalArgs, p: &Printer, a: ScopeArgs) -> CliResult {
+    switch_back(g, p, &a, PlanKind::Rollback).await
 }
 
 /// Rollback and abort: plan a switch back per unit, gate it, run it.
-pub async fn switch_back(
-    g: &GlobalArgs,
-    p: &Printer,
-    env: &EnvArg,
-    hosts: &HostsArg,
-    gate: &GateArgs,
-    kind: PlanKind,
-) -> CliResult {
+pub async fn switch_back(g: &GlobalArgs, p: &Printer, a: &ScopeArgs, kind: PlanKind) -> CliResult {
     let cfg = common::load(g, p)?;
-    let mut env = common::pick_env(&cfg, env)?;
-    common::only_hosts(&mut env, hosts)?;
+    let mut env = common::pick_env(&cfg, &a.env)?;
+    common::only_hosts(&mut env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, None).await?;
     let user = crate::whoami();
@@ -79,7 +62,7 @@ pub async fn switch_back(
         return Err(CliError::new(Exit::Error, anyhow::anyhow!("nothing to {command}:\n  {}", why.join("\n  "))));
     }
     let run = common::Run { p, cfg: &cfg, env: &env, drivers: &drivers, command, version: "previous".into() };
-    let gates = run.gate(&plan, gate, &format!("{command} {} ({switching} unit(s))?", env.name))?;
+    let gates = run.gate(&plan, &a.gate, &format!("{command} {} ({switching} unit(s))?", env.name))?;
     let report = run.execute(&plan, gates.clone()).await;
     run.finish(&plan, &report, &gates)
 }
