@@ -102,9 +102,16 @@ fn observed(env: &crate::config::ResolvedEnv, f: impl Fn(&str) -> UnitState) -> 
         .collect()
 }
 
+fn request<'a>(env: &'a ResolvedEnv, obs: &'a [ObservedTarget], version: &'a str, now: &str) -> PlanRequest<'a> {
+    PlanRequest { project: "myrvm", env, version, observed: obs, now: at(now), user: "tester" }
+}
+
 fn plan_for(obs: &[ObservedTarget], version: &str, now: &str) -> Plan {
-    let env = env();
-    compute(&PlanRequest { project: "myrvm", env: &env, version, observed: obs, now: at(now), user: "tester" })
+    compute(&request(&env(), obs, version, now))
+}
+
+fn rollback_for(env: &ResolvedEnv, obs: &[ObservedTarget]) -> Plan {
+    rollback(&request(env, obs, "previous", NIGHT_IN_JAKARTA))
 }
 
 const NIGHT_IN_JAKARTA: &str = "2026-11-23T20:00:00Z"; // 03:00 WIB
@@ -251,14 +258,7 @@ fn rollback_switches_back_only_to_a_good_previous_color() {
         "h03" => UnitState { live: Some(Color::Blue), blue: Some(slot("1.4.2", SlotStatus::Healthy)), ..fresh(u) },
         _ => fresh(u),
     });
-    let plan = rollback(&PlanRequest {
-        project: "myrvm",
-        env: &e,
-        version: "previous",
-        observed: &obs,
-        now: at(NIGHT_IN_JAKARTA),
-        user: "t",
-    });
+    let plan = rollback_for(&e, &obs);
     let units = &plan.targets[0].units;
     assert_eq!(units[0].action, UnitAction::Deploy);
     assert_eq!(units[0].to, Some(Color::Blue));
@@ -276,14 +276,7 @@ fn rollback_switches_back_only_to_a_good_previous_color() {
         blue: Some(slot("1", SlotStatus::Healthy)),
         ..fresh(u)
     });
-    let plan = rollback(&PlanRequest {
-        project: "myrvm",
-        env: &e,
-        version: "previous",
-        observed: &obs,
-        now: at(NIGHT_IN_JAKARTA),
-        user: "t",
-    });
+    let plan = rollback_for(&e, &obs);
     assert!(plan.targets[1].units[0].steps.iter().any(|s| matches!(s, Step::StartService { .. })));
 }
 

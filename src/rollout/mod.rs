@@ -134,10 +134,11 @@ pub struct Executor<'a> {
 
 type LockResult = (String, Result<Box<dyn LockGuard>, DriverError>);
 
+#[derive(Clone)]
 struct UnitRun {
     report: UnitReport,
     switched: bool,
-    /// A switch back was attempted already (it is tried once per run).
+    /// A switch back was attempted already: the target-wide rollback skips it.
     rollback_tried: bool,
 }
 
@@ -624,11 +625,7 @@ impl Executor<'_> {
                             run.report.duration_ms += started.elapsed().as_millis();
                             // Failed before the switch, or unhealthy after it.
                             run.report.result = UnitResult::Failed;
-                            UnitRun {
-                                report: run.report.clone(),
-                                switched: run.switched,
-                                rollback_tried: run.rollback_tried,
-                            }
+                            run.clone()
                         })
                     };
                     // A monitor failure on a switched unit: switch it back right away.
@@ -666,7 +663,7 @@ impl Executor<'_> {
             run.report.result = UnitResult::Failed;
             return;
         };
-        if !run.switched || run.rollback_tried {
+        if !run.switched {
             return;
         }
         run.rollback_tried = true;

@@ -18,12 +18,17 @@ pub fn live(base: &Path) -> Option<String> {
     std::fs::read_link(base.join("current")).ok().map(|p| p.to_string_lossy().into_owned())
 }
 
+/// Whether some process holds the host's deploy lock (its flock).
+pub fn lock_held(base: &Path) -> bool {
+    let lock = base.join(".rvmctl/lock");
+    lock.exists()
+        && !std::process::Command::new("flock").arg("-n").arg(&lock).arg("true").status().is_ok_and(|s| s.success())
+}
+
 /// No lock held; a live pointer (if any) names a whole release whose slot
 /// passed its checks, and that color's app answers /health with its version.
 pub fn assert_host_safe(name: &str, base: &Path, (blue, green): (u16, u16)) {
-    let lock = base.join(".rvmctl/lock");
-    let free = std::process::Command::new("flock").arg("-n").arg(&lock).arg("true").status();
-    assert!(!lock.exists() || free.is_ok_and(|s| s.success()), "{name}: lock left held");
+    assert!(!lock_held(base), "{name}: lock left held");
     let Some(live) = live(base) else { return };
     assert!(base.join(&live).join("VERSION").is_file(), "{name}: live slot {live} is not a whole release");
     let meta: serde_json::Value =
