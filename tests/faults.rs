@@ -120,6 +120,7 @@ fn lock_list_and_forced_release() {
     assert!(out.contains("edge-sim/sim-01: stuck-run@"), "{out}");
     let (code, _, err) = run(p.cmd().args(["lock", "release", "-e", "development"]));
     assert_eq!(code, 2, "needs --force: {err}");
+    assert!(err.contains("rvmctl lock list -e development") && err.contains("--force"), "says what to do: {err}");
     let (code, _, err) = run(p.cmd().args(["lock", "release", "-e", "development", "--force", "--yes"]));
     assert_eq!(code, 0, "{err}");
     let (_, out, _) = run(p.cmd().args(["lock", "list", "-e", "development"]));

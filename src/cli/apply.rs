@@ -54,7 +54,11 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
     if plan.project != cfg.project() {
         return Err(CliError::new(
             Exit::StalePlan,
-            anyhow::anyhow!("this plan is for project '{}', the config is for '{}'", plan.project, cfg.project()),
+            anyhow::anyhow!(
+                "this plan is for project '{}', the config is for '{}': pass the plan's config with -f, or make a new plan with `rvmctl plan --out`",
+                plan.project,
+                cfg.project()
+            ),
         ));
     }
     let mut env = cfg.environment(&plan.environment).map_err(|e| CliError::new(Exit::StalePlan, e))?;

@@ -47,7 +47,9 @@ pub fn pick_env(cfg: &Config, arg: &EnvArg) -> CliResult<ResolvedEnv> {
                 .items(&names)
                 .default(0)
                 .interact()
-                .map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!("no environment chosen: {e}")))?;
+                .map_err(|e| {
+                    CliError::new(Exit::Usage, anyhow::anyhow!("no environment chosen ({e}); pass -e <environment>"))
+                })?;
             names[i].clone()
         }
         None => {

@@ -87,7 +87,11 @@ pub async fn run(g: &GlobalArgs, p: &Printer, c: LockCommand) -> CliResult {
     if !force {
         return Err(CliError::new(
             Exit::Usage,
-            anyhow::anyhow!("{} lock(s) held; breaking them needs --force", held.len()),
+            anyhow::anyhow!(
+                "{n} lock(s) held; check with `rvmctl lock list -e {e}` that the run holding them is gone, then `rvmctl lock release -e {e} --force`",
+                n = held.len(),
+                e = env.name
+            ),
         ));
     }
     common::gate_confirm(gate, &format!("Break {} lock(s) in {}?", held.len(), env.name))?;

@@ -44,7 +44,10 @@ pub async fn resume(g: &GlobalArgs, p: &Printer, a: ScopeArgs) -> CliResult {
         [] => {
             return Err(CliError::new(
                 Exit::Error,
-                anyhow::anyhow!("nothing to resume in {}: no unit has an interrupted deploy", env.name),
+                anyhow::anyhow!(
+                    "nothing to resume in {e}: no unit has an interrupted deploy (`rvmctl status -e {e}` shows each unit; `rvmctl deploy -e {e} --version <v>` starts a new one)",
+                    e = env.name
+                ),
             ));
         }
         [v] => v.clone(),
