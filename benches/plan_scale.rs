@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use rvmctl::drivers::{Color, SlotState, SlotStatus, UnitState};
-use rvmctl::plan::{ObservedTarget, PlanRequest, compute};
+use rvmctl::model::{Color, ObservedTarget, SlotState, SlotStatus, UnitState};
+use rvmctl::plan::{PlanRequest, compute};
 
 fn config(hosts: usize) -> String {
     let mut s = String::from(

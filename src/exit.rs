@@ -1,4 +1,5 @@
-//! Exit codes, decided in one place (see docs/exit-codes.md).
+//! Exit codes, decided in one place (see docs/exit-codes.md), and the
+//! errors that carry them to the edge.
 
 use std::fmt;
 
@@ -57,4 +58,19 @@ impl<T, E: Into<anyhow::Error>> WithExit<T> for Result<T, E> {
     fn exit(self, code: Exit) -> CliResult<T> {
         self.map_err(|e| CliError::new(code, e))
     }
+}
+
+/// "error: cause: cause" for errors whose Display hides the cause.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        let m = c.to_string();
+        if !s.contains(&m) {
+            s.push_str(": ");
+            s.push_str(&m);
+        }
+        src = c.source();
+    }
+    s
 }

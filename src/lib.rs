@@ -1,17 +1,22 @@
 //! rvmctl: blue-green deployments for reverse vending machine fleets.
 //!
-//! `config` reads and validates the file, `plan` decides (pure), `drivers`
-//! act on targets, `gates` decide whether to proceed, `rollout` executes a
-//! plan over a fleet, `ui` renders, `cli` wires commands together.
+//! Layers, bottom up (docs/architecture.md; held by tests/layering.rs):
+//! `model` is the plain data every layer speaks; `config` reads and validates
+//! the file; `gates` decide whether to proceed; `plan` decides what to do
+//! (pure); `drivers` act on targets; `rollout` executes a plan over a fleet;
+//! `views` shape data for output; `ui` renders it; `cli` wires commands.
 
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod config;
+#[cfg(feature = "cli")]
 pub mod drivers;
 pub mod exit;
 pub mod gates;
 #[cfg(feature = "cli")]
 pub mod github;
+pub mod identity;
+pub mod model;
 #[cfg(feature = "cli")]
 pub mod notify;
 pub mod plan;
@@ -20,24 +25,3 @@ pub mod rollout;
 #[cfg(feature = "cli")]
 pub mod ui;
 pub mod views;
-
-/// Who is running rvmctl: `RVMCTL_USER`, then `GITHUB_ACTOR`, then the OS user.
-pub fn whoami() -> String {
-    ["RVMCTL_USER", "GITHUB_ACTOR", "USER", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .or_else(os_user)
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// The login name of the current uid (when USER is not set, e.g. in cron or containers).
-fn os_user() -> Option<String> {
-    // SAFETY: getpwuid returns a pointer into static storage or null; we copy the name out at once.
-    unsafe {
-        let pw = libc::getpwuid(libc::getuid());
-        if pw.is_null() || (*pw).pw_name.is_null() {
-            return None;
-        }
-        std::ffi::CStr::from_ptr((*pw).pw_name).to_str().ok().map(str::to_string)
-    }
-}

@@ -5,16 +5,7 @@
 use serde::Serialize;
 
 use crate::config::schema::TargetKind;
-use crate::drivers::{Color, HistoryEntry, JournalEntry, LockInfo, SlotState, UnitState};
-
-/// The word a value is serialized as (`rolled_back`, `deploy`, …), so tables,
-/// summaries, notifications and the journal say what `-o json` says.
-pub fn wire_name<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
+use crate::model::{AdoptPlan, Color, HistoryEntry, JournalEntry, LockInfo, SlotState, UnitState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -138,18 +129,17 @@ pub struct HistoryView {
 }
 
 /// `rvmctl adopt`: what was planned and what was done.
-#[cfg(feature = "cli")]
 #[derive(Debug, Clone, Serialize)]
 pub struct AdoptView {
     pub app: String,
-    pub plan: crate::drivers::kubernetes::AdoptPlan,
+    pub plan: AdoptPlan,
     pub done: Vec<String>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drivers::{HistoryAction, Outcome};
+    use crate::model::{HistoryAction, Outcome, wire_name};
     use crate::rollout::ApplyOutcome;
 
     #[test]

@@ -278,12 +278,12 @@ fn json_and_yaml_output_are_machine_readable() {
     let (code, out, _) = run(p.cmd().args(["plan", "-e", "development", "--version", "1.0.0", "-o", "json"]));
     assert_eq!(code, 0);
     let plan = json(&out);
-    assert_eq!(plan["schema_version"], 1);
+    assert_eq!(plan["schema_version"], 2);
     assert_eq!(plan["targets"][0]["units"][0]["action"], "deploy");
     assert_eq!(plan["targets"][0]["units"][0]["steps"][0]["step"], "acquire_lock");
     let (code, out, _) = run(p.cmd().args(["plan", "-e", "development", "--version", "1.0.0", "-o", "yaml"]));
     assert_eq!(code, 0);
-    assert!(out.contains("schema_version: 1"), "{out}");
+    assert!(out.contains("schema_version: 2"), "{out}");
 }
 
 #[test]

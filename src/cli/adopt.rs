@@ -1,11 +1,12 @@
 use clap::Args;
 
-use super::GlobalArgs;
 use super::common::{self, EnvArg, GateArgs};
+use super::global::GlobalArgs;
 use crate::config::schema::TargetKind;
+use crate::drivers::Driver;
 use crate::drivers::kubernetes::{self, KubeOptions};
-use crate::drivers::{Color, Driver, HistoryAction, HistoryEntry, LockInfo, Outcome};
 use crate::exit::{CliError, CliResult, Exit, WithExit};
+use crate::model::{Color, HistoryAction, HistoryEntry, Outcome};
 use crate::ui::Printer;
 
 #[derive(Debug, Args)]
@@ -66,7 +67,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: AdoptArgs) -> CliResult {
         eprint!("{}", crate::ui::table::adopt(&target.app_name, &plan));
     }
     common::gate_confirm(&a.gate, &format!("Adopt {}/{existing} as {}-blue?", plan.namespace, target.app_name))?;
-    let info = LockInfo::new("adopt", None);
+    let info = crate::drivers::lock_info("adopt", None);
     let lock = driver.lock(&target.app_name, &info).await.map_err(|e| {
         let code = if matches!(e, crate::drivers::DriverError::Locked { .. }) { Exit::LockHeld } else { Exit::Error };
         CliError::new(code, e)
@@ -75,7 +76,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: AdoptArgs) -> CliResult {
     let entry = HistoryEntry {
         revision: 1,
         at: jiff::Timestamp::now(),
-        user: crate::whoami(),
+        user: crate::identity::whoami(),
         action: HistoryAction::Deploy,
         version: plan.version.clone(),
         from: None,

@@ -2,8 +2,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::GlobalArgs;
 use super::common::{self, GateArgs};
+use super::global::GlobalArgs;
 use crate::exit::{CliError, CliResult, Exit};
 use crate::plan::Plan;
 use crate::ui::Printer;
@@ -89,7 +89,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
         &format!(
             "Apply plan {} ({} {} to {})?",
             plan.short_hash(),
-            crate::views::wire_name(&plan.kind),
+            crate::model::wire_name(&plan.kind),
             plan.version,
             plan.environment
         ),

@@ -6,14 +6,15 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use super::GlobalArgs;
+use super::global::GlobalArgs;
 use crate::config::schema::NotifyEvent;
 use crate::config::{Config, LoadError, ResolvedEnv};
 use crate::drivers::{self, Driver};
 use crate::exit::{CliError, CliResult, Exit, WithExit};
 use crate::gates::{GateKind, GateRecord, GateStatus};
+use crate::model::ObservedTarget;
 use crate::notify::{self, audit::AuditEntry};
-use crate::plan::{ObservedTarget, Plan};
+use crate::plan::Plan;
 use crate::rollout::{ApplyOutcome, ApplyReport, Cancel, Executor};
 use crate::ui::{Printer, gha, progress::Progress, prompt};
 
@@ -97,7 +98,7 @@ pub async fn observe(env: &ResolvedEnv, drivers: &Drivers, version: Option<&str>
         let mut units = Vec::new();
         let mut details = std::collections::BTreeMap::new();
         for (state, d) in observed {
-            if d != drivers::PlanDetails::default() {
+            if d != crate::model::PlanDetails::default() {
                 details.insert(state.unit.clone(), d);
             }
             units.push(state);
@@ -128,7 +129,7 @@ pub fn now() -> CliResult<jiff::Timestamp> {
 }
 
 pub fn validate_version(v: &str) -> CliResult<()> {
-    drivers::validate_version(v).map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!(e)))
+    crate::model::validate_version(v).map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!(e)))
 }
 
 /// `--dry-run=server`: every write to a Kubernetes target is a server-side dry run.
@@ -191,8 +192,8 @@ impl Run<'_> {
     ) {
         let entry = AuditEntry {
             at: jiff::Timestamp::now(),
-            user: crate::whoami(),
-            machine: drivers::machine_name(),
+            user: crate::identity::whoami(),
+            machine: crate::identity::machine_name(),
             command: self.command.to_string(),
             project: self.cfg.project().to_string(),
             environment: self.env.name.clone(),
@@ -236,7 +237,7 @@ impl Run<'_> {
             environment: self.env.name.clone(),
             version: self.version.clone(),
             result: result.to_string(),
-            user: crate::whoami(),
+            user: crate::identity::whoami(),
             duration_ms,
         };
         if !plan.is_noop() {
@@ -254,13 +255,7 @@ impl Run<'_> {
             drivers: self.drivers.clone(),
             reporter: progress.clone(),
             cancel,
-            user: crate::whoami(),
-            health_check_failures: self
-                .env
-                .targets
-                .iter()
-                .map(|t| (t.name.clone(), t.settings.health_check_failures))
-                .collect(),
+            user: crate::identity::whoami(),
             gates: gates.clone(),
         };
         let report = exec.run().await;
@@ -276,7 +271,7 @@ impl Run<'_> {
             ApplyOutcome::Noop | ApplyOutcome::Paused => None,
         };
         if let Some(e) = end {
-            let result = crate::views::wire_name(&report.outcome);
+            let result = crate::model::wire_name(&report.outcome);
             for w in notify::send(notifications, &event(e, &result, report.duration_ms)).await {
                 self.p.warn(&w);
             }
@@ -291,7 +286,7 @@ impl Run<'_> {
         if plan.is_noop() {
             return None;
         }
-        let (user, version) = (crate::whoami(), github_version(plan));
+        let (user, version) = (crate::identity::whoami(), github_version(plan));
         let info = DeployInfo {
             project: &plan.project,
             environment: &plan.environment,
@@ -338,11 +333,11 @@ impl Run<'_> {
             gha::emit(&gha::error_annotation(None, &format!("rvmctl {} {}", self.command, self.env.name), e));
         }
         let revision = plan.targets.iter().flat_map(|t| &t.units).map(|u| u.next_revision).max().unwrap_or(0);
-        if let Err(e) = gha::publish(report, &crate::whoami(), revision) {
+        if let Err(e) = gha::publish(report, &crate::identity::whoami(), revision) {
             self.p.warn(&e);
         }
         let exit = exit_for(report);
-        let result = crate::views::wire_name(&report.outcome);
+        let result = crate::model::wire_name(&report.outcome);
         self.audit(
             Some(&report.plan_hash),
             &result,
@@ -370,7 +365,7 @@ fn gate(p: &Printer, plan: &Plan, env: &ResolvedEnv, args: &GateArgs, what: &str
                 _ => return Err(refuse(format!("{}; deploy then, or pass --ignore-window \"<reason>\"", g.detail))),
             },
             (GateKind::Approval, GateStatus::Required) => {
-                let who = args.approver.clone().unwrap_or_else(crate::whoami);
+                let who = args.approver.clone().unwrap_or_else(crate::identity::whoami);
                 if args.approve {
                     crate::gates::may_approve(env, &who).map_err(refuse)?;
                 } else if prompt::interactive() {

@@ -1,4 +1,4 @@
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 
 use crate::exit::{CliResult, Exit};
@@ -14,8 +14,8 @@ pub struct CompletionArgs {
     pub shell: Shell,
 }
 
-pub fn run(a: CompletionArgs) -> CliResult {
-    let mut cmd = super::Cli::command();
+/// `cmd`: the whole command tree (`Cli::command()`).
+pub fn run(a: CompletionArgs, mut cmd: clap::Command) -> CliResult {
     clap_complete::generate(a.shell, &mut cmd, "rvmctl", &mut std::io::stdout());
     Ok(Exit::Ok)
 }

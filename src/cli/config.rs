@@ -1,8 +1,8 @@
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::GlobalArgs;
 use super::common::{self, EnvArg};
+use super::global::GlobalArgs;
 use crate::config::LoadError;
 use crate::exit::{CliError, CliResult, Exit};
 use crate::ui::{OutputFormat, Printer};

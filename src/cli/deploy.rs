@@ -1,7 +1,7 @@
 use clap::Args;
 
-use super::GlobalArgs;
 use super::common::{self, EnvArg, GateArgs, HostsArg};
+use super::global::GlobalArgs;
 use crate::exit::{CliResult, Exit};
 use crate::ui::Printer;
 
@@ -47,7 +47,7 @@ pub async fn deploy(
     a: &DeployArgs,
 ) -> CliResult {
     let observed = common::observe(env, drivers, Some(&a.version)).await?;
-    let user = crate::whoami();
+    let user = crate::identity::whoami();
     let plan = crate::plan::compute(&crate::plan::PlanRequest {
         project: cfg.project(),
         env,

@@ -1,7 +1,7 @@
 use clap::Args;
 
-use super::GlobalArgs;
 use super::common::{self, EnvArg};
+use super::global::GlobalArgs;
 use crate::exit::{CliResult, Exit};
 use crate::ui::Printer;
 use crate::views::{HistoryRow, HistoryView};

@@ -1,10 +1,10 @@
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::GlobalArgs;
 use super::common::{self, EnvArg, GateArgs};
-use crate::drivers::LockInfo;
+use super::global::GlobalArgs;
 use crate::exit::{CliError, CliResult, Exit};
+use crate::model::LockInfo;
 use crate::ui::Printer;
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory};
+use clap::Args;
 
 use crate::exit::{CliError, CliResult, Exit};
 
@@ -11,12 +11,12 @@ pub struct ManArgs {
 }
 
 /// Writes man pages for rvmctl and every subcommand (`make man`).
-pub fn run(a: ManArgs) -> CliResult {
+/// `cmd`: the whole command tree (`Cli::command()`).
+pub fn run(a: ManArgs, cmd: clap::Command) -> CliResult {
     let io = |e: std::io::Error| {
         CliError::new(Exit::Error, anyhow::anyhow!("writing man pages to {}: {e}", a.dir.display()))
     };
     std::fs::create_dir_all(&a.dir).map_err(io)?;
-    let cmd = super::Cli::command();
     let mut pages = vec![("rvmctl".to_string(), cmd.clone())];
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         pages.push((format!("rvmctl-{}", sub.get_name()), sub.clone().name(format!("rvmctl-{}", sub.get_name()))));

@@ -7,6 +7,7 @@ mod common;
 mod completion;
 mod config;
 mod deploy;
+mod global;
 mod history;
 mod lock;
 mod man;
@@ -18,12 +19,12 @@ mod rollback;
 mod status;
 mod update;
 
-use std::path::PathBuf;
+use clap::{CommandFactory, Parser, Subcommand};
 
-use clap::{Args, Parser, Subcommand};
+use global::GlobalArgs;
 
 use crate::exit::{CliResult, Exit};
-use crate::ui::{OutputFormat, Printer};
+use crate::ui::Printer;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -49,37 +50,6 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(Debug, Args, Clone)]
-pub struct GlobalArgs {
-    /// Config file
-    #[arg(
-        short = 'f',
-        long = "config",
-        env = "RVMCTL_CONFIG",
-        global = true,
-        default_value = "deployment-config.yaml"
-    )]
-    pub config: PathBuf,
-    /// Output format for data on stdout
-    #[arg(short, long, global = true, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
-    /// Never use colors (NO_COLOR is honoured too)
-    #[arg(long, global = true)]
-    pub no_color: bool,
-    /// More detail (-v: step output; -vv: debug logs)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-    /// Only errors on stderr
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
-    /// Kubernetes targets: kubeconfig context to use (overrides the target's `context:`)
-    #[arg(long, global = true, env = "RVMCTL_CONTEXT")]
-    pub context: Option<String>,
-    /// Kubernetes targets: namespace (overrides the target's `namespace:`)
-    #[arg(short = 'n', long, global = true)]
-    pub namespace: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,8 +169,8 @@ async fn run(cli: Cli, printer: &Printer) -> CliResult {
         Command::Lock(c) => lock::run(g, printer, c).await,
         Command::Adopt(a) => adopt::run(g, printer, a).await,
         Command::Config(c) => config::run(g, printer, c).await,
-        Command::Completion(a) => completion::run(a),
-        Command::Man(a) => man::run(a),
+        Command::Completion(a) => completion::run(a, Cli::command()),
+        Command::Man(a) => man::run(a, Cli::command()),
         Command::Releases(a) => releases::run(g, printer, a).await,
         Command::Update(c) => update::run(g, printer, c).await,
     }

@@ -2,8 +2,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::GlobalArgs;
 use super::common::{self, EnvArg, HostsArg};
+use super::global::GlobalArgs;
 use crate::exit::{CliResult, Exit, WithExit};
 use crate::ui::Printer;
 
@@ -33,7 +33,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: PlanArgs) -> CliResult {
     common::only_hosts(&mut env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
-    let user = crate::whoami();
+    let user = crate::identity::whoami();
     let plan = crate::plan::compute(&crate::plan::PlanRequest {
         project: cfg.project(),
         env: &env,

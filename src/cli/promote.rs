@@ -1,9 +1,9 @@
 use clap::Args;
 
-use super::GlobalArgs;
 use super::common::{self, EnvArg, GateArgs, HostsArg};
-use crate::drivers::{HistoryAction, Outcome};
+use super::global::GlobalArgs;
 use crate::exit::{CliError, CliResult, Exit};
+use crate::model::{HistoryAction, Outcome};
 use crate::plan::UnitAction;
 use crate::ui::Printer;
 
@@ -71,7 +71,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: PromoteArgs) -> CliResult {
             ),
         ));
     }
-    let user = crate::whoami();
+    let user = crate::identity::whoami();
     let mut plan = crate::plan::compute(&crate::plan::PlanRequest {
         project: cfg.project(),
         env: &env,

@@ -2,8 +2,8 @@
 
 use clap::Args;
 
-use super::GlobalArgs;
 use super::common;
+use super::global::GlobalArgs;
 use crate::config::schema::GithubConfig;
 use crate::exit::{CliError, CliResult, Exit};
 use crate::github::GithubError;

@@ -1,6 +1,6 @@
-use super::GlobalArgs;
 use super::common::{self, ScopeArgs};
 use super::deploy::DeployArgs;
+use super::global::GlobalArgs;
 use super::rollback::switch_back;
 use crate::exit::{CliError, CliResult, Exit};
 use crate::plan::PlanKind;

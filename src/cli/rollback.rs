@@ -1,5 +1,5 @@
-use super::GlobalArgs;
 use super::common::{self, ScopeArgs};
+use super::global::GlobalArgs;
 use crate::exit::{CliError, CliResult, Exit};
 use crate::plan::{PlanKind, UnitAction};
 use crate::ui::Printer;
@@ -24,7 +24,7 @@ pub async fn switch_back(g: &GlobalArgs, p: &Printer, a: &ScopeArgs, kind: PlanK
     common::only_hosts(&mut env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, None).await?;
-    let user = crate::whoami();
+    let user = crate::identity::whoami();
     let req = crate::plan::PlanRequest {
         project: cfg.project(),
         env: &env,

@@ -2,8 +2,8 @@
 
 use clap::{Args, Subcommand};
 
-use super::GlobalArgs;
 use super::common::{self, EnvArg};
+use super::global::GlobalArgs;
 use crate::exit::{CliResult, Exit};
 use crate::ui::Printer;
 

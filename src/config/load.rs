@@ -132,10 +132,10 @@ pub fn load_str(path: &Path, name: &str, text: &str) -> Result<Config, ConfigErr
                 if raw_t.inventory.is_some() {
                     let mut seen = BTreeSet::new();
                     for h in &t.hosts {
-                        let problems = crate::drivers::validate_host_name(&h.name)
+                        let problems = crate::model::validate_host_name(&h.name)
                             .err()
                             .into_iter()
-                            .chain(crate::drivers::validate_host_values(h));
+                            .chain(super::validate::validate_host_values(h));
                         for problem in problems {
                             issues.at(&at("inventory"), format!("in the inventory: {problem}"), None);
                         }

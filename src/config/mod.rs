@@ -5,6 +5,7 @@ pub mod diagnostic;
 pub mod load;
 pub mod resolve;
 pub mod schema;
+pub mod topo;
 pub mod types;
 pub mod validate;
 pub mod yaml;

@@ -415,6 +415,16 @@ pub struct App {
     pub health_checks: Vec<HealthCheck>,
 }
 
+impl App {
+    /// Service names in start order: each after the services it names in
+    /// `after` (validation rejects cycles; declaration order regardless).
+    pub fn service_order(&self) -> Vec<String> {
+        let deps: Vec<(String, Vec<String>)> =
+            self.services.iter().map(|s| (s.name.clone(), s.after.clone())).collect();
+        super::topo::order(&deps).unwrap_or_else(|_| deps.into_iter().map(|(n, _)| n).collect())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Artifact {

@@ -5,10 +5,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::diagnostic::{Issues, did_you_mean};
-use super::schema::{API_VERSION, App, ConfigFile, HealthKind, TargetKind};
+use super::schema::{API_VERSION, App, ConfigFile, HealthKind, HostSpec, TargetKind};
+use super::topo;
 use super::types::{TEMPLATE_VARS, Template};
 use super::yaml::PathSeg;
-use crate::plan::topo;
 
 fn k(s: &str) -> PathSeg {
     PathSeg::Key(s.to_string())
@@ -118,10 +118,10 @@ pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<String>, issues: &mut Iss
                         Some("host names must be unique within a target".into()),
                     );
                 }
-                if let Err(e) = crate::drivers::validate_host_name(&name) {
+                if let Err(e) = crate::model::validate_host_name(&name) {
                     issues.at(&[&tp[..], &[k("hosts"), i(hi)]].concat(), e, None);
                 }
-                for problem in crate::drivers::validate_host_values(&h.spec()) {
+                for problem in validate_host_values(&h.spec()) {
                     issues.at(&[&tp[..], &[k("hosts"), i(hi)]].concat(), problem, None);
                 }
             }
@@ -203,7 +203,7 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<String>, issues: &mu
         match needed {
             None => issues.at(
                 &hp,
-                format!("a health check of kind {} needs `{field}`", crate::views::wire_name(&h.kind)),
+                format!("a health check of kind {} needs `{field}`", crate::model::wire_name(&h.kind)),
                 None,
             ),
             Some(t) => templates.push(([&hp[..], &[k(field)]].concat(), t)),
@@ -253,4 +253,29 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<String>, issues: &mu
             }
         }
     }
+}
+
+/// Host `vars` are substituted into host commands and `labels` select hosts:
+/// neither may carry shell syntax (`$(...)`, quotes, `;`, spaces).
+pub fn validate_host_values(h: &HostSpec) -> Vec<String> {
+    let safe = |v: &str| {
+        v.len() <= 256
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '/' | '@' | '+' | '=' | ',' | '-'))
+    };
+    let mut problems = Vec::new();
+    for (kind, map) in [
+        ("var", h.vars.iter().map(|(k, v)| (k, v.0.as_str())).collect::<Vec<_>>()),
+        ("label", h.labels.iter().map(|(k, v)| (k, v.as_str())).collect()),
+    ] {
+        for (k, v) in map {
+            if !safe(k) || !safe(v) {
+                problems.push(format!(
+                    "host '{}': {kind} {k}={v:?} contains characters a shell would interpret; use letters, digits and . _ : / @ + = , - only",
+                    h.name
+                ));
+            }
+        }
+    }
+    problems
 }

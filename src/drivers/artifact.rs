@@ -6,9 +6,21 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::slots::PreparedArtifact;
 use crate::config::Config;
 use crate::config::schema::Artifact;
+
+/// The artifact to stage, prepared on the operator's side.
+#[derive(Debug, Clone)]
+pub struct PreparedArtifact {
+    /// A .tar.gz on this machine, uploaded to the host.
+    pub local_file: Option<PathBuf>,
+    /// Or fetched on the host.
+    pub url: Option<String>,
+    pub sha256: Option<String>,
+}
+
+/// Resolves the artifact of a version (operator-side I/O, memoized).
+pub type ArtifactFn = std::sync::Arc<dyn Fn(&str) -> Result<PreparedArtifact, String> + Send + Sync>;
 
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut f = std::fs::File::open(path)?;
@@ -94,9 +106,7 @@ pub fn prepare(cfg: &Config, app_name: &str, artifact: &Artifact, version: &str)
 }
 
 /// Prepares each version once per run (packing a folder is not free).
-pub fn memoize(
-    f: impl Fn(&str) -> Result<PreparedArtifact, String> + Send + Sync + 'static,
-) -> super::slots::ArtifactFn {
+pub fn memoize(f: impl Fn(&str) -> Result<PreparedArtifact, String> + Send + Sync + 'static) -> ArtifactFn {
     let cache: std::sync::Mutex<std::collections::HashMap<String, PreparedArtifact>> = Default::default();
     std::sync::Arc::new(move |version: &str| {
         let mut guard = cache.lock().map_err(|_| "artifact cache poisoned".to_string())?;

@@ -124,7 +124,7 @@ impl SshTransport {
                 return Err(TransportError::Connect(format!(
                     "ssh to {} did not finish connecting within {}; check the address and that sshd answers",
                     self.settings.destination,
-                    crate::config::types::Duration(limit)
+                    crate::model::Duration(limit)
                 )));
             }
         };
@@ -138,7 +138,7 @@ impl SshTransport {
     }
 
     fn connect_error(&self, e: &openssh::Error) -> String {
-        let detail = super::transport::error_chain(e).replace("\r\n", "\n");
+        let detail = crate::exit::error_chain(e).replace("\r\n", "\n");
         let detail = detail.trim();
         let dest = &self.settings.destination;
         let hint = if detail.contains("Host key verification failed")
@@ -178,10 +178,10 @@ impl SshTransport {
                     "the ssh connection to {} ({}) was lost during {what}: {}",
                     self.host,
                     self.settings.destination,
-                    super::transport::error_chain(&e)
+                    crate::exit::error_chain(&e)
                 ))
             }
-            other => TransportError::Io(format!("{what} on {}: {}", self.host, super::transport::error_chain(&other))),
+            other => TransportError::Io(format!("{what} on {}: {}", self.host, crate::exit::error_chain(&other))),
         }
     }
 
@@ -434,7 +434,7 @@ pub fn new(cfg: &Config, env: &str, target: &ResolvedTarget) -> anyhow::Result<S
     let app_name = target.app_name.clone();
     let mut bases = std::collections::HashMap::new();
     for h in &target.hosts {
-        super::validate_host_name(&h.name).map_err(anyhow::Error::msg)?;
+        crate::model::validate_host_name(&h.name).map_err(anyhow::Error::msg)?;
         let base = match &base_t {
             Some(t) => t
                 .render(&|n: &str| match n {

@@ -11,6 +11,8 @@ use async_trait::async_trait;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 
+use crate::gates::health::Vantage;
+
 #[derive(Debug, Clone, Default)]
 pub struct ExecOutput {
     /// None when killed by a signal.
@@ -38,7 +40,7 @@ impl ExecOutput {
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
-    #[error("timed out after {}", crate::config::types::Duration(*.0))]
+    #[error("timed out after {}", crate::model::Duration(*.0))]
     Timeout(Duration),
     #[error("{0}")]
     Connect(String),
@@ -223,7 +225,7 @@ impl Transport for LocalTransport {
             if e.is_timeout() {
                 TransportError::Timeout(timeout)
             } else {
-                TransportError::Connect(format!("GET {url}: {}", error_chain(&e)))
+                TransportError::Connect(format!("GET {url}: {}", crate::exit::error_chain(&e)))
             }
         })?;
         let status = resp.status().as_u16();
@@ -240,17 +242,18 @@ impl Transport for LocalTransport {
     }
 }
 
-/// "error: cause: cause" for errors whose Display hides the cause.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(c) = src {
-        let m = c.to_string();
-        if !s.contains(&m) {
-            s.push_str(": ");
-            s.push_str(&m);
-        }
-        src = c.source();
+/// Health checks run where the transport runs: on the host itself for ssh,
+/// on this machine for local targets and Kubernetes apps.
+#[async_trait]
+impl<T: Transport + ?Sized> Vantage for T {
+    async fn http_get(&self, url: &str, timeout: Duration) -> Result<(u16, String), String> {
+        Transport::http_get(self, url, timeout).await.map_err(|e| e.to_string())
     }
-    s
+    async fn tcp_connect(&self, addr: &str, timeout: Duration) -> Result<(), String> {
+        Transport::tcp_connect(self, addr, timeout).await.map_err(|e| e.to_string())
+    }
+    async fn exec(&self, script: &str, timeout: Duration) -> Result<(Option<i32>, String), String> {
+        let out = Transport::exec(self, script, timeout).await.map_err(|e| e.to_string())?;
+        Ok((out.code, out.combined()))
+    }
 }

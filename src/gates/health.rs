@@ -1,10 +1,25 @@
 //! Health checks (http, tcp, command), run from the unit's own point of view
-//! through its transport, with retries and an interval between attempts.
+//! (a [`Vantage`]: the host itself for slot apps, the operator's machine for
+//! Kubernetes apps), with retries and an interval between attempts.
 
 use std::time::Duration;
 
+use async_trait::async_trait;
+
 use crate::config::schema::{HealthCheck, HealthKind};
-use crate::drivers::transport::Transport;
+
+/// Where a check runs from. Drivers provide it (a host's transport runs
+/// `curl` on the host; the operator's machine probes directly), so a check of
+/// `http://127.0.0.1:8003/health` means the unit's own loopback.
+#[async_trait]
+pub trait Vantage: Send + Sync {
+    /// GET `url`: (status, body).
+    async fn http_get(&self, url: &str, timeout: Duration) -> Result<(u16, String), String>;
+    async fn tcp_connect(&self, addr: &str, timeout: Duration) -> Result<(), String>;
+    /// Runs a shell command: its exit code (None: killed by a signal) and its
+    /// stdout and stderr together.
+    async fn exec(&self, script: &str, timeout: Duration) -> Result<(Option<i32>, String), String>;
+}
 
 /// A health check with its templates filled in for one host and color.
 #[derive(Debug, Clone)]
@@ -46,10 +61,10 @@ impl RenderedCheck {
 }
 
 /// One attempt. `command_prelude` is prepended to command checks (env, cwd).
-pub async fn attempt(t: &dyn Transport, c: &RenderedCheck, command_prelude: &str) -> Result<String, String> {
+pub async fn attempt<V: Vantage + ?Sized>(t: &V, c: &RenderedCheck, command_prelude: &str) -> Result<String, String> {
     match c.kind {
         HealthKind::Http => {
-            let (status, body) = t.http_get(&c.target, c.timeout).await.map_err(|e| e.to_string())?;
+            let (status, body) = t.http_get(&c.target, c.timeout).await?;
             if status != c.expect_status {
                 return Err(format!(
                     "GET {} returned {status}, expected {}; body: {}",
@@ -65,21 +80,17 @@ pub async fn attempt(t: &dyn Transport, c: &RenderedCheck, command_prelude: &str
             }
             Ok(format!("GET {} → {status}", c.target))
         }
-        HealthKind::Tcp => t
-            .tcp_connect(&c.target, c.timeout)
-            .await
-            .map(|_| format!("connected to {}", c.target))
-            .map_err(|e| e.to_string()),
+        HealthKind::Tcp => t.tcp_connect(&c.target, c.timeout).await.map(|_| format!("connected to {}", c.target)),
         HealthKind::Command => {
-            let out = t.exec(&format!("{command_prelude}{}", c.target), c.timeout).await.map_err(|e| e.to_string())?;
-            if out.success() {
+            let (code, output) = t.exec(&format!("{command_prelude}{}", c.target), c.timeout).await?;
+            if code == Some(0) {
                 Ok(format!("`{}` exited 0", c.target))
             } else {
                 Err(format!(
                     "`{}` exited {}: {}",
                     c.target,
-                    out.code.map_or("by signal".into(), |c| c.to_string()),
-                    snippet(&out.combined())
+                    code.map_or("by signal".into(), |c| c.to_string()),
+                    snippet(&output)
                 ))
             }
         }
@@ -87,8 +98,8 @@ pub async fn attempt(t: &dyn Transport, c: &RenderedCheck, command_prelude: &str
 }
 
 /// One attempt of every check in order; the first failure as (check name, why).
-pub async fn probe_all(
-    t: &dyn Transport,
+pub async fn probe_all<V: Vantage + ?Sized>(
+    t: &V,
     checks: &[RenderedCheck],
     command_prelude: &str,
 ) -> Result<(), (String, String)> {
@@ -99,7 +110,7 @@ pub async fn probe_all(
 }
 
 /// Attempts until success or `attempts` are used up; the error is the last failure.
-pub async fn run(t: &dyn Transport, c: &RenderedCheck, command_prelude: &str) -> Result<String, String> {
+pub async fn run<V: Vantage + ?Sized>(t: &V, c: &RenderedCheck, command_prelude: &str) -> Result<String, String> {
     let mut last = String::new();
     for i in 0..c.attempts.max(1) {
         if i > 0 {

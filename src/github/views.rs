@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::{Release, ReleaseList, parse_tag};
-use crate::plan::ObservedTarget;
+use crate::model::ObservedTarget;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReleaseRow {

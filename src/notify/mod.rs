@@ -106,7 +106,7 @@ pub async fn send(notifications: &[Notification], event: &Event) -> Vec<String> 
         if let Err(e) = send_one(&client, n, event).await {
             warnings.push(format!(
                 "{} notification failed (the deploy is not affected): {e}",
-                crate::views::wire_name(&n.kind)
+                crate::model::wire_name(&n.kind)
             ));
         }
     }
@@ -131,7 +131,7 @@ async fn send_one(client: &reqwest::Client, n: &Notification, event: &Event) -> 
         req = req.header(header, value);
     }
     // Errors must not carry the URL: it is often the secret itself.
-    let resp = req.send().await.map_err(|e| crate::drivers::transport::error_chain(&e.without_url()))?;
+    let resp = req.send().await.map_err(|e| crate::exit::error_chain(&e.without_url()))?;
     if !resp.status().is_success() {
         return Err(format!("the endpoint answered {}", resp.status()));
     }

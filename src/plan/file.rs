@@ -38,10 +38,10 @@ pub fn parse(text: &str) -> Result<Plan, PlanFileError> {
             }))
         }));
     for v in versions.filter(|v| *v != "previous") {
-        crate::drivers::validate_version(v).map_err(PlanFileError::Value)?;
+        crate::model::validate_version(v).map_err(PlanFileError::Value)?;
     }
     for u in plan.targets.iter().flat_map(|t| &t.units) {
-        crate::drivers::validate_host_name(&u.unit).map_err(PlanFileError::Value)?;
+        crate::model::validate_host_name(&u.unit).map_err(PlanFileError::Value)?;
     }
     if plan.compute_hash() != plan.hash {
         return Err(PlanFileError::Tampered);
@@ -58,6 +58,9 @@ mod tests {
         for text in ["", "null", "[]", "{}", "{\"schema_version\": 1}", "{\"schema_version\": 99}", "\u{0}"] {
             assert!(parse(text).is_err(), "{text:?}");
         }
-        assert!(matches!(parse("{\"schema_version\": 2}"), Err(PlanFileError::SchemaVersion { found: Some(2) })));
+        // Plans of another schema (older: version 1 had no `max_failures` on
+        // monitor steps) are refused with "make the plan again".
+        assert!(matches!(parse("{\"schema_version\": 1}"), Err(PlanFileError::SchemaVersion { found: Some(1) })));
+        assert!(matches!(parse("{\"schema_version\": 3}"), Err(PlanFileError::SchemaVersion { found: Some(3) })));
     }
 }

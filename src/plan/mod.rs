@@ -3,103 +3,19 @@
 //! I/O, the clock is a parameter, so every decision is unit-testable.
 
 pub mod file;
-pub mod topo;
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::config::schema::{Pause, Strategy, TargetKind};
-use crate::config::types::Duration;
 use crate::config::{ResolvedEnv, ResolvedTarget};
-use crate::drivers::{Color, SlotStatus, UnitState};
 use crate::gates::{GateDecision, evaluate_gates};
+use crate::model::{Color, ObservedTarget, SlotStatus, Step, UnitState, digest};
 
-pub const PLAN_SCHEMA_VERSION: u32 = 1;
-
-/// One side-effecting step on one unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "step", rename_all = "snake_case")]
-pub enum Step {
-    AcquireLock,
-    /// Put the release into the inactive slot (skipped when already there).
-    Stage {
-        color: Color,
-        version: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        sha256: Option<String>,
-        reuse: bool,
-    },
-    /// kubernetes: wait until the new color's Deployment is really ready.
-    WaitReady {
-        color: Color,
-    },
-    /// A quality gate run in the new color's slot before its services start.
-    PreDeploy {
-        name: String,
-        color: Color,
-    },
-    StartService {
-        name: String,
-        color: Color,
-    },
-    HealthCheck {
-        name: String,
-        index: usize,
-        color: Color,
-    },
-    /// kubernetes canary: replica counts set the traffic share of `color`
-    /// while the Service selects both colors (replica-weighted, not request-exact).
-    Canary {
-        color: Color,
-        percent: f64,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pause: Option<String>,
-    },
-    /// The atomic switch of the live pointer / Service selector.
-    Switch {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        from: Option<Color>,
-        to: Color,
-    },
-    Monitor {
-        duration: Duration,
-        color: Color,
-    },
-    StopPrevious {
-        color: Color,
-    },
-    ReleaseLock,
-}
-
-impl Step {
-    pub fn label(&self) -> String {
-        match self {
-            Step::AcquireLock => "acquire lock".into(),
-            Step::Stage { color, version, reuse: true, .. } => {
-                format!("stage {version} into {color} (already staged, reuse)")
-            }
-            Step::Stage { color, version, .. } => format!("stage {version} into {color}"),
-            Step::WaitReady { color } => format!("wait until {color} is ready"),
-            Step::PreDeploy { name, color } => format!("pre-deploy check {name} ({color})"),
-            Step::StartService { name, color } => format!("start {name} ({color})"),
-            Step::HealthCheck { name, color, .. } => format!("health check {name} ({color})"),
-            Step::Canary { color, percent, .. } => format!("canary: {percent}% of replicas on {color}"),
-            Step::Switch { from: Some(f), to } => format!("switch live {f} → {to}"),
-            Step::Switch { from: None, to } => format!("switch live → {to}"),
-            Step::Monitor { duration, color } => format!("monitor {color} for {duration}"),
-            Step::StopPrevious { color } => format!("stop {color}"),
-            Step::ReleaseLock => "release lock".into(),
-        }
-    }
-
-    /// Steps up to and including this one run before traffic moves.
-    pub fn is_switch(&self) -> bool {
-        matches!(self, Step::Switch { .. })
-    }
-}
+/// 2: monitor steps carry `max_failures` (the target's `health_check_failures`).
+pub const PLAN_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -200,21 +116,6 @@ impl Plan {
     pub fn short_hash(&self) -> &str {
         &self.hash[..self.hash.len().min(12)]
     }
-}
-
-pub fn digest(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// What was observed for one target.
-#[derive(Debug, Clone)]
-pub struct ObservedTarget {
-    pub target: String,
-    pub units: Vec<UnitState>,
-    /// sha256 of the artifact that would be staged (slot drivers).
-    pub artifact_sha256: Option<String>,
-    /// Per unit: driver-specific plan data (kubernetes: changes and the Service's resourceVersion).
-    pub details: BTreeMap<String, crate::drivers::PlanDetails>,
 }
 
 /// Digest of the parts of the observed state a plan depends on.
@@ -440,10 +341,7 @@ fn unit_steps(
         steps.push(Step::WaitReady { color: to });
     }
     steps.extend(t.app.pre_deploy.iter().map(|p| Step::PreDeploy { name: p.name.clone(), color: to }));
-    let deps: Vec<(String, Vec<String>)> = t.app.services.iter().map(|s| (s.name.clone(), s.after.clone())).collect();
-    // Validation rejects cycles; fall back to declaration order regardless.
-    let order = topo::order(&deps).unwrap_or_else(|_| deps.iter().map(|(n, _)| n.clone()).collect());
-    steps.extend(order.into_iter().map(|name| Step::StartService { name, color: to }));
+    steps.extend(t.app.service_order().into_iter().map(|name| Step::StartService { name, color: to }));
     steps.extend(t.app.health_checks.iter().enumerate().map(|(index, h)| Step::HealthCheck {
         name: h.display_name(),
         index,
@@ -463,7 +361,7 @@ fn unit_steps(
     }
     steps.push(Step::Switch { from, to });
     if s.post_switch_monitor.get() > std::time::Duration::ZERO {
-        steps.push(Step::Monitor { duration: s.post_switch_monitor, color: to });
+        steps.push(Step::Monitor { duration: s.post_switch_monitor, color: to, max_failures: s.health_check_failures });
     }
     if let (false, Some(prev)) = (s.keep_previous, from) {
         steps.push(Step::StopPrevious { color: prev });
@@ -612,10 +510,7 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
             p.reason = format!("switch back {live} → {prev} ({})", slot.version);
             let mut steps = vec![Step::AcquireLock];
             if !t.settings.keep_previous {
-                let deps: Vec<(String, Vec<String>)> =
-                    t.app.services.iter().map(|s| (s.name.clone(), s.after.clone())).collect();
-                let order = topo::order(&deps).unwrap_or_else(|_| deps.iter().map(|(n, _)| n.clone()).collect());
-                steps.extend(order.into_iter().map(|name| Step::StartService { name, color: prev }));
+                steps.extend(t.app.service_order().into_iter().map(|name| Step::StartService { name, color: prev }));
             }
             if t.kind == TargetKind::Kubernetes {
                 steps.push(Step::WaitReady { color: prev });
@@ -633,7 +528,7 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
             p.reason = format!(
                 "previous color {prev} holds {} but it is {}; redeploy a good version with `rvmctl deploy --version <v>`",
                 slot.version,
-                crate::views::wire_name(&slot.status)
+                crate::model::wire_name(&slot.status)
             );
         }
         None => {

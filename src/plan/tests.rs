@@ -4,7 +4,7 @@ use jiff::Timestamp;
 
 use super::*;
 use crate::config::load_str;
-use crate::drivers::{HistoryAction, HistoryEntry, LockInfo, Outcome, SlotState};
+use crate::model::{HistoryAction, HistoryEntry, LockInfo, Outcome, SlotState};
 use crate::ui::{OutputFormat, Printer};
 
 const CONFIG: &str = r#"

@@ -8,20 +8,14 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::plan::Step;
-
-/// The step kind as written in plan JSON (`stage`, `switch`, …).
-pub fn step_kind(step: &Step) -> String {
-    // Steps serialize as {"step": "<kind>", …}; the kind is the tag.
-    serde_json::to_value(step).ok().and_then(|v| v.get("step").map(crate::views::wire_name)).unwrap_or_default()
-}
+use crate::model::Step;
 
 static FIRED: AtomicBool = AtomicBool::new(false);
 
 pub fn inject(step: &Step, when: &str) {
     let Ok(spec) = std::env::var("RVMCTL_FAULT") else { return };
     let Some((at, kind)) = spec.split_once(':') else { return };
-    if at != when || kind != step_kind(step) {
+    if at != when || kind != step.kind() {
         return;
     }
     let stop = std::env::var("RVMCTL_FAULT_ACTION").is_ok_and(|a| a == "stop");

@@ -13,11 +13,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::drivers::{
-    Color, Driver, DriverError, HistoryAction, HistoryEntry, JournalEntry, JournalState, LockGuard, LockInfo, Outcome,
-    StepContext,
-};
-use crate::plan::{Plan, PlanKind, Step, TargetPlan, UnitAction, UnitPlan};
+use crate::drivers::{Driver, DriverError, LockGuard, StepContext};
+use crate::model::Step;
+use crate::model::{Color, HistoryAction, HistoryEntry, JournalEntry, JournalState, Outcome};
+use crate::plan::{Plan, PlanKind, TargetPlan, UnitAction, UnitPlan};
 
 /// How far a step got, for progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +127,6 @@ pub struct Executor<'a> {
     pub reporter: Arc<dyn Reporter>,
     pub cancel: Cancel,
     pub user: String,
-    pub health_check_failures: HashMap<String, u32>,
     pub gates: crate::gates::GateRecord,
 }
 
@@ -213,8 +211,8 @@ impl Executor<'_> {
         };
 
         // 1. Every lock first: a second deploy is refused before anything changes.
-        let info = LockInfo::new(
-            &format!("{} {}", crate::views::wire_name(&self.plan.kind), self.plan.version),
+        let info = crate::drivers::lock_info(
+            &format!("{} {}", crate::model::wire_name(&self.plan.kind), self.plan.version),
             Some(self.plan.hash.clone()),
         );
         let mut locks: HashMap<String, Box<dyn LockGuard>> = HashMap::new();
@@ -348,7 +346,7 @@ impl Executor<'_> {
                     ));
                     outcome = ApplyOutcome::Paused;
                     break;
-                } else if let Ok(d) = p.parse::<crate::config::types::Duration>() {
+                } else if let Ok(d) = p.parse::<crate::model::Duration>() {
                     self.reporter.message(&format!("{}: pausing {d} before the next wave", t.target));
                     tokio::select! {
                         _ = tokio::time::sleep(d.get()) => {}
@@ -491,11 +489,10 @@ impl Executor<'_> {
         .await
     }
 
-    fn ctx(&self, t: &TargetPlan, u: &UnitPlan) -> StepContext {
+    fn ctx(&self, u: &UnitPlan) -> StepContext {
         StepContext {
             version: u.version.clone().unwrap_or_else(|| self.plan.version.clone()),
             environment: self.plan.environment.clone(),
-            health_check_failures: self.health_check_failures.get(&t.target).copied().unwrap_or(3),
         }
     }
 
@@ -504,7 +501,7 @@ impl Executor<'_> {
     async fn journal(&self, driver: &dyn Driver, u: &UnitPlan, step: &Step, state: JournalState) {
         let entry = JournalEntry {
             plan_hash: self.plan.hash.clone(),
-            kind: crate::views::wire_name(&self.plan.kind),
+            kind: crate::model::wire_name(&self.plan.kind),
             version: u.version.clone().unwrap_or_else(|| self.plan.version.clone()),
             from: u.live,
             to: u.to.unwrap_or(Color::Blue),
@@ -523,7 +520,7 @@ impl Executor<'_> {
         self.reporter.step(&t.target, &u.unit, step, StepState::Started, "");
         self.journal(driver, u, step, JournalState::Started).await;
         fault::inject(step, "before");
-        let ctx = self.ctx(t, u);
+        let ctx = self.ctx(u);
         let r = tokio::select! {
             r = driver.run_step(&u.unit, step, &ctx) => r,
             _ = self.cancel.hard.cancelled(), if !step.is_switch() => Err(DriverError::Interrupted { unit: u.unit.clone() }),

@@ -10,7 +10,8 @@ use async_trait::async_trait;
 
 use super::*;
 use crate::config::schema::TargetKind;
-use crate::drivers::{SlotState, SlotStatus, StepOutput, UnitState};
+use crate::drivers::StepOutput;
+use crate::model::{LockInfo, SlotState, SlotStatus, UnitState};
 
 #[derive(Default)]
 struct Fake {
@@ -59,7 +60,7 @@ impl Driver for Fake {
     }
     async fn lock(&self, unit: &str, _: &LockInfo) -> Result<Box<dyn LockGuard>, DriverError> {
         if self.locked.contains(unit) {
-            return Err(DriverError::Locked { unit: unit.into(), info: LockInfo::new("deploy", None) });
+            return Err(DriverError::Locked { unit: unit.into(), info: crate::drivers::lock_info("deploy", None) });
         }
         Ok(Box::new(NoLock))
     }
@@ -122,7 +123,7 @@ fn unit_plan(name: &str) -> UnitPlan {
             Step::Stage { color: Color::Green, version: "2".into(), sha256: None, reuse: false },
             Step::HealthCheck { name: "h".into(), index: 0, color: Color::Green },
             Step::Switch { from: Some(Color::Blue), to: Color::Green },
-            Step::Monitor { duration: crate::config::types::Duration::from_secs(1), color: Color::Green },
+            Step::Monitor { duration: crate::model::Duration::from_secs(1), color: Color::Green, max_failures: 3 },
             Step::ReleaseLock,
         ],
         locked_by: None,
@@ -185,7 +186,6 @@ async fn execute(plan: &Plan, driver: Arc<Fake>) -> ApplyReport {
         reporter: Arc::new(Silent),
         cancel: Cancel::default(),
         user: "t".into(),
-        health_check_failures: HashMap::new(),
         gates: Default::default(),
     };
     exec.run().await
@@ -284,7 +284,6 @@ async fn a_cancelled_run_stops_before_the_next_wave() {
         reporter: Arc::new(Silent),
         cancel,
         user: "t".into(),
-        health_check_failures: HashMap::new(),
         gates: Default::default(),
     };
     let r = exec.run().await;

@@ -85,7 +85,7 @@ pub fn summary_markdown(r: &ApplyReport, user: &str) -> String {
                 (_, Some(c)) => format!("{} ({c})", u.version_before.as_deref().unwrap_or("?")),
                 _ => "–".into(),
             };
-            let result = crate::views::wire_name(&u.result);
+            let result = crate::model::wire_name(&u.result);
             md.push_str(&format!("| {} | {} | {before} | {after} | {result} |\n", t.target, u.unit));
         }
     }

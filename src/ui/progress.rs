@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Printer;
-use crate::plan::Step;
+use crate::model::Step;
 use crate::rollout::{Reporter, StepState};
 
 pub struct Progress {

@@ -4,11 +4,12 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, Color as TColor, ContentArrangement, Table};
 
 use super::{Printer, paint};
-use crate::drivers::{Color, SlotState, SlotStatus};
 use crate::gates::GateStatus;
+use crate::model::wire_name;
+use crate::model::{Color, SlotState, SlotStatus};
 use crate::plan::{Plan, PlanKind, UnitAction};
 use crate::rollout::{ApplyOutcome, ApplyReport, UnitResult};
-use crate::views::{Health, HistoryView, StatusView, wire_name};
+use crate::views::{Health, HistoryView, StatusView};
 
 fn table(headers: &[&str]) -> Table {
     let mut t = Table::new();
@@ -192,7 +193,7 @@ pub fn history(p: &Printer, v: &HistoryView) -> String {
         let e = &r.entry;
         let result = wire_name(&e.result);
         let result = match e.result {
-            crate::drivers::Outcome::Success => paint(p, &result, TColor::Green),
+            crate::model::Outcome::Success => paint(p, &result, TColor::Green),
             _ => paint(p, &result, TColor::Red),
         };
         tab.add_row(vec![
@@ -290,7 +291,7 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
 }
 
 /// What `rvmctl adopt` will do (stderr, before asking).
-pub fn adopt(app: &str, plan: &crate::drivers::kubernetes::AdoptPlan) -> String {
+pub fn adopt(app: &str, plan: &crate::model::AdoptPlan) -> String {
     let mut out = format!(
         "Adopt Deployment {}/{} into rvmctl's blue/green model for app {app} (version {}):\n",
         plan.namespace, plan.existing, plan.version

@@ -1,0 +1,163 @@
+//! The contract every target kind implements: observe a unit (a host, or a
+//! Kubernetes app), hold its lock, run one plan step, probe its health, keep
+//! its history and journal. Strategies in `rollout` only talk to [`Driver`],
+//! so each strategy is tested against every driver.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::config::schema::TargetKind;
+use crate::model::{Color, HistoryEntry, JournalEntry, LockInfo, PlanDetails, Step, UnitState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    #[error("{unit}: locked by {} since {} ({})", .info.holder, .info.since.strftime("%Y-%m-%d %H:%M:%S UTC"), .info.operation)]
+    Locked { unit: String, info: LockInfo },
+    #[error("{unit}: {step} failed: {message}{}", tail_suffix(.output))]
+    StepFailed { unit: String, step: String, message: String, output: String },
+    #[error("{unit}: unreachable: {message}")]
+    Unreachable { unit: String, message: String },
+    #[error("{unit}: interrupted")]
+    Interrupted { unit: String },
+    #[error("{unit}: {message}")]
+    Other { unit: String, message: String },
+}
+
+fn tail_suffix(output: &str) -> String {
+    let lines: Vec<&str> = output.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let start = lines.len().saturating_sub(10);
+    format!("\n    last output:\n      {}", lines[start..].join("\n      "))
+}
+
+impl DriverError {
+    pub fn unit(&self) -> &str {
+        match self {
+            DriverError::Locked { unit, .. }
+            | DriverError::StepFailed { unit, .. }
+            | DriverError::Unreachable { unit, .. }
+            | DriverError::Interrupted { unit }
+            | DriverError::Other { unit, .. } => unit,
+        }
+    }
+}
+
+/// A held lock; dropping it releases the lock too (best effort).
+#[async_trait]
+pub trait LockGuard: Send + Sync {
+    async fn release(self: Box<Self>) -> Result<(), DriverError>;
+}
+
+/// What a step needs to know beyond the step itself.
+#[derive(Debug, Clone)]
+pub struct StepContext {
+    pub version: String,
+    pub environment: String,
+}
+
+/// What a step produced (shown with -v; the tail is shown on failure).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StepOutput {
+    pub detail: String,
+    pub skipped: bool,
+}
+
+#[async_trait]
+pub trait Driver: Send + Sync {
+    fn kind(&self) -> TargetKind;
+    /// The units this driver deploys to (host names, or the app name).
+    fn units(&self) -> Vec<String>;
+    async fn observe(&self, unit: &str) -> UnitState;
+    /// Resolves the artifact of `version` on the operator's side; its sha256
+    /// when it has one (a plan records it, apply verifies it).
+    async fn prepare(&self, version: &str) -> Result<Option<String>, String>;
+    async fn lock(&self, unit: &str, info: &LockInfo) -> Result<Box<dyn LockGuard>, DriverError>;
+    /// Runs one side-effecting step of a plan on one unit.
+    async fn run_step(&self, unit: &str, step: &Step, ctx: &StepContext) -> Result<StepOutput, DriverError>;
+    /// Runs the app's health checks against `color` once (no retries).
+    async fn probe(&self, unit: &str, color: Color, version: &str) -> Result<(), DriverError>;
+    async fn append_history(&self, unit: &str, entry: &HistoryEntry) -> Result<(), DriverError>;
+    async fn history(&self, unit: &str) -> Result<Vec<HistoryEntry>, DriverError>;
+    /// Forcibly clears a lock left by a dead run.
+    async fn break_lock(&self, unit: &str) -> Result<(), DriverError>;
+    /// Records progress on the unit (`None`: the run finished; clear it).
+    /// Drivers without a journal keep the default, which records nothing.
+    async fn journal(&self, unit: &str, entry: Option<&JournalEntry>) -> Result<(), DriverError> {
+        let _ = (unit, entry);
+        Ok(())
+    }
+    /// Called after [`Driver::observe`]: the exact changes a deploy of
+    /// `version` would make (shown by `plan`), and a token of observed state
+    /// the plan's fingerprint covers. Default: nothing to add.
+    async fn plan_details(&self, _unit: &str, _version: Option<&str>) -> PlanDetails {
+        PlanDetails::default()
+    }
+}
+
+/// The post-switch monitor every driver runs: `probe` until `duration` is
+/// over, failing after `max_failures` consecutive failed probes. The interval
+/// is the shortest `interval` of the app's health checks (default 1 s).
+pub async fn watch_health<F, Fut>(
+    unit: &str,
+    app: &crate::config::schema::App,
+    duration: std::time::Duration,
+    max_failures: u32,
+    probe: F,
+) -> Result<StepOutput, DriverError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<(), DriverError>>,
+{
+    let deadline = tokio::time::Instant::now() + duration;
+    let interval = app
+        .health_checks
+        .iter()
+        .filter_map(|c| c.interval)
+        .map(|d| d.get())
+        .min()
+        .unwrap_or(std::time::Duration::from_secs(1));
+    let (mut consecutive, mut probes) = (0u32, 0u32);
+    loop {
+        probes += 1;
+        match probe().await {
+            Ok(()) => consecutive = 0,
+            Err(e) => {
+                consecutive += 1;
+                if consecutive >= max_failures.max(1) {
+                    return Err(DriverError::StepFailed {
+                        unit: unit.to_string(),
+                        step: "post-switch monitor".into(),
+                        message: format!("{consecutive} consecutive health-check failures: {e}"),
+                        output: String::new(),
+                    });
+                }
+            }
+        }
+        if tokio::time::Instant::now() + interval >= deadline {
+            break;
+        }
+        tokio::time::sleep(interval).await;
+    }
+    Ok(StepOutput {
+        detail: format!("healthy for {} ({probes} probes)", crate::model::Duration(duration)),
+        skipped: false,
+    })
+}
+
+/// The lock record of this process: `user@machine (pid N)`, now, what it does.
+pub fn lock_info(operation: &str, plan_hash: Option<String>) -> LockInfo {
+    LockInfo {
+        holder: format!(
+            "{}@{} (pid {})",
+            crate::identity::whoami(),
+            crate::identity::machine_name(),
+            std::process::id()
+        ),
+        since: Timestamp::now(),
+        operation: operation.to_string(),
+        plan_hash,
+    }
+}

@@ -1,0 +1,55 @@
+//! The replica-weighted canary: a share of the replicas on the new color
+//! while the Service selects both colors; on failure the Service goes back
+//! to the live color only.
+
+use super::KubeDriver;
+use crate::drivers::driver::{Driver, DriverError, StepOutput};
+use crate::model::Color;
+
+impl KubeDriver {
+    /// One canary step: `percent` of the replicas on `to`, the rest on the
+    /// live color, the Service selecting both; health-checked, then paused.
+    /// On failure the Service goes back to the live color only.
+    pub(super) async fn canary(
+        &self,
+        to: Color,
+        percent: f64,
+        pause: Option<&str>,
+        version: &str,
+    ) -> Result<StepOutput, DriverError> {
+        let step = "canary";
+        let total = self.app.replicas.unwrap_or(1).max(1) as i32;
+        let new_n = ((total as f64 * percent / 100.0).ceil() as i32).clamp(1, total);
+        let old = to.other();
+        let attempt = async {
+            self.scale(to, new_n, step).await?;
+            if percent < 100.0 {
+                self.scale(old, (total - new_n).max(1), step).await?;
+            }
+            if !self.dry_run {
+                self.wait_ready(to).await?;
+            }
+            self.select(None, step).await?;
+            if !self.dry_run {
+                self.probe(&self.app_name, to, version).await?;
+                if let Some(d) = pause.and_then(|p| p.parse::<crate::model::Duration>().ok()) {
+                    tokio::time::sleep(d.get()).await;
+                    self.probe(&self.app_name, to, version).await?;
+                }
+            }
+            Ok::<(), DriverError>(())
+        };
+        match attempt.await {
+            Ok(()) => Ok(StepOutput {
+                detail: format!("{new_n}/{total} replicas on {to}, Service selects both colors (replica-weighted)"),
+                skipped: false,
+            }),
+            Err(e) => {
+                // Traffic back to the live color only, before reporting.
+                let _ = self.select(Some(old), "canary restore").await;
+                let _ = self.scale(old, total, "canary restore").await;
+                Err(e)
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Health checks of Kubernetes apps run from the operator's side (the
+//! machine running rvmctl), like `kubectl port-forward` checks would.
+
+use std::time::Duration;
+
+use super::KubeDriver;
+use crate::config::types::Template;
+use crate::drivers::driver::{Driver, DriverError, StepOutput, watch_health};
+use crate::gates::health::RenderedCheck;
+use crate::model::Color;
+
+impl KubeDriver {
+    pub(super) fn checks(&self, color: Color, version: &str) -> Result<Vec<RenderedCheck>, DriverError> {
+        let image = self.image(version).unwrap_or_default();
+        let lookup = self.lookup(color, version, &image);
+        let render = |t: &Template| t.render(&lookup);
+        self.app
+            .health_checks
+            .iter()
+            .map(|c| RenderedCheck::new(c, &render, self.settings.timeout.get()))
+            .collect::<Result<_, _>>()
+            .map_err(|m| self.unit_err(m))
+    }
+
+    pub(super) async fn monitor(
+        &self,
+        color: Color,
+        version: &str,
+        d: Duration,
+        max: u32,
+    ) -> Result<StepOutput, DriverError> {
+        if self.dry_run {
+            return Ok(StepOutput { detail: "dry run: not monitoring".into(), skipped: true });
+        }
+        watch_health(&self.app_name, &self.app, d, max, || self.probe(&self.app_name, color, version)).await
+    }
+}

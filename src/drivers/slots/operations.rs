@@ -1,0 +1,256 @@
+//! The [`Driver`] contract on slot hosts: observe, lock, run a plan step,
+//! probe, history, journal.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+
+use super::scripts::{BREAK_LOCK, HOLD_LOCK, OBSERVE, SWITCH, parse_observation};
+use super::{HostCommand, SlotDriver, stale_plan};
+use crate::config::schema::TargetKind;
+use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput};
+use crate::drivers::transport::Held;
+use crate::gates::health;
+use crate::model::{Color, HistoryEntry, JournalEntry, LockInfo, SlotState, SlotStatus, Step, UnitState};
+
+struct SlotLock {
+    held: Box<dyn Held>,
+    unit: String,
+}
+
+#[async_trait]
+impl LockGuard for SlotLock {
+    async fn release(self: Box<Self>) -> Result<(), DriverError> {
+        let unit = self.unit.clone();
+        self.held.release().await.map_err(|e| DriverError::Other { unit, message: format!("releasing the lock: {e}") })
+    }
+}
+
+#[async_trait]
+impl Driver for SlotDriver {
+    fn kind(&self) -> TargetKind {
+        self.kind
+    }
+
+    fn units(&self) -> Vec<String> {
+        self.hosts.iter().map(|h| h.spec.name.clone()).collect()
+    }
+
+    async fn observe(&self, unit: &str) -> UnitState {
+        let h = match self.host(unit) {
+            Ok(h) => h,
+            Err(e) => return UnitState::unreachable(unit, e.to_string()),
+        };
+        let script = format!("{}{OBSERVE}", self.prelude(h, None, None, &[]));
+        match h.transport.exec(&script, self.timeout().min(Duration::from_secs(60))).await {
+            Ok(out) if out.success() => parse_observation(unit, &out.stdout),
+            Ok(out) => UnitState::unreachable(unit, format!("observing the host failed: {}", out.combined().trim())),
+            Err(e) => UnitState::unreachable(unit, e.to_string()),
+        }
+    }
+
+    async fn prepare(&self, version: &str) -> Result<Option<String>, String> {
+        let f = self.artifact.clone();
+        let v = version.to_string();
+        tokio::task::spawn_blocking(move || f(&v)).await.map_err(|e| e.to_string())?.map(|a| a.sha256)
+    }
+
+    async fn lock(&self, unit: &str, info: &LockInfo) -> Result<Box<dyn LockGuard>, DriverError> {
+        let h = self.host(unit)?;
+        let json = serde_json::to_string(info).unwrap_or_default();
+        let script = format!("{}{HOLD_LOCK}", self.prelude(h, None, None, &[("RVM_LOCK", json)]));
+        let (held, first) = h.transport.hold(&script, Duration::from_secs(30)).await.map_err(|e| {
+            DriverError::Unreachable { unit: unit.into(), message: format!("cannot take the lock: {e}") }
+        })?;
+        if first.trim() == "LOCKED" {
+            return Ok(Box::new(SlotLock { held, unit: unit.into() }));
+        }
+        let _ = held.release().await;
+        let info =
+            first.strip_prefix("HELD ").and_then(|j| serde_json::from_str::<LockInfo>(j).ok()).unwrap_or_else(|| {
+                LockInfo {
+                    holder: "another process".into(),
+                    since: Timestamp::now(),
+                    operation: "unknown".into(),
+                    plan_hash: None,
+                }
+            });
+        Err(DriverError::Locked { unit: unit.into(), info })
+    }
+
+    async fn run_step(&self, unit: &str, step: &Step, ctx: &StepContext) -> Result<StepOutput, DriverError> {
+        let h = self.host(unit)?;
+        let v = ctx.version.as_str();
+        let result = match step {
+            Step::AcquireLock | Step::ReleaseLock | Step::WaitReady { .. } | Step::Canary { .. } => {
+                Ok(StepOutput::default())
+            }
+            Step::Stage { color, version, reuse, sha256 } => {
+                self.stage(h, *color, version, *reuse, sha256.as_deref()).await
+            }
+            Step::PreDeploy { name, color } => match self.app.pre_deploy.iter().find(|p| &p.name == name) {
+                Some(p) => {
+                    let color = *color;
+                    let t = p.timeout.map(|d| d.get()).unwrap_or(self.timeout());
+                    self.run_command(
+                        h,
+                        color,
+                        v,
+                        HostCommand {
+                            template: &p.run,
+                            timeout: t,
+                            attempts: 1,
+                            step: format!("pre-deploy check {name}"),
+                        },
+                    )
+                    .await
+                }
+                None => Err(stale_plan(unit, "pre-deploy check", name)),
+            },
+            Step::StartService { name, color } => match self.app.services.iter().find(|s| &s.name == name) {
+                Some(s) => {
+                    let t = s.timeout.map(|d| d.get()).unwrap_or(self.timeout());
+                    let attempts = s.retries.unwrap_or(self.settings.retry_attempts.saturating_sub(1)) + 1;
+                    self.run_command(
+                        h,
+                        *color,
+                        v,
+                        HostCommand { template: &s.start, timeout: t, attempts, step: format!("start {name}") },
+                    )
+                    .await
+                }
+                None => Err(stale_plan(unit, "service", name)),
+            },
+            Step::HealthCheck { index, color, name } => {
+                let checks = self.checks(h, *color, v)?;
+                let c = checks.get(*index).ok_or_else(|| stale_plan(unit, "health check", name))?;
+                health::run(h.transport.as_ref(), c, &self.check_prelude(h, *color, v))
+                    .await
+                    .map(|detail| StepOutput { detail, skipped: false })
+                    .map_err(|message| DriverError::StepFailed {
+                        unit: unit.into(),
+                        step: format!("health check {name}"),
+                        message,
+                        output: String::new(),
+                    })
+            }
+            Step::Switch { to, .. } => {
+                let state = self.observe(unit).await;
+                if let (Some(message), None) = (&state.error, state.live) {
+                    return Err(DriverError::Unreachable { unit: unit.into(), message: message.clone() });
+                }
+                let slot = state.slot(*to).cloned().ok_or_else(|| DriverError::Other {
+                    unit: unit.into(),
+                    message: format!("slot {to} is empty; deploy a version into it with `rvmctl deploy --version <v>`"),
+                })?;
+                if matches!(slot.status, SlotStatus::Staging) {
+                    return Err(DriverError::Other {
+                        unit: unit.into(),
+                        message: format!(
+                            "slot {to} is only half staged (an interrupted unpack); refusing to switch. Run the deploy again: it restages the slot"
+                        ),
+                    });
+                }
+                let meta = serde_json::to_string(&SlotState {
+                    status: SlotStatus::Healthy,
+                    updated_at: Timestamp::now(),
+                    ..slot
+                })
+                .unwrap_or_default();
+                let script = format!("{}{SWITCH}", self.prelude(h, Some(*to), Some(v), &[("RVM_META", meta)]));
+                self.exec_ok(h, script, self.timeout(), "switch")
+                    .await
+                    .map(|_| StepOutput { detail: format!("live → {to}"), skipped: false })
+            }
+            Step::Monitor { duration, color, max_failures } => {
+                self.monitor(h, *color, v, duration.get(), *max_failures).await
+            }
+            Step::StopPrevious { color } => {
+                let state = self.observe(unit).await;
+                let version = state.slot(*color).map(|s| s.version.clone()).unwrap_or_default();
+                let mut detail = String::new();
+                for s in self.app.services.iter().rev() {
+                    if let Some(stop) = &s.stop {
+                        let out = self
+                            .run_command(
+                                h,
+                                *color,
+                                &version,
+                                HostCommand {
+                                    template: stop,
+                                    timeout: self.timeout(),
+                                    attempts: 1,
+                                    step: format!("stop {}", s.name),
+                                },
+                            )
+                            .await?;
+                        detail.push_str(&out.detail);
+                    }
+                }
+                Ok(StepOutput { detail, skipped: false })
+            }
+        };
+        // A slot whose gate, service or check failed must never be switched to.
+        if let (
+            Err(DriverError::StepFailed { .. }),
+            Step::PreDeploy { color, .. } | Step::StartService { color, .. } | Step::HealthCheck { color, .. },
+        ) = (&result, step)
+        {
+            self.mark_failed(h, *color).await;
+        }
+        result
+    }
+
+    async fn probe(&self, unit: &str, color: Color, version: &str) -> Result<(), DriverError> {
+        let h = self.host(unit)?;
+        let checks = self.checks(h, color, version)?;
+        health::probe_all(h.transport.as_ref(), &checks, &self.check_prelude(h, color, version)).await.map_err(
+            |(name, message)| DriverError::StepFailed {
+                unit: unit.into(),
+                step: format!("health check {name}"),
+                message,
+                output: String::new(),
+            },
+        )
+    }
+
+    async fn append_history(&self, unit: &str, entry: &HistoryEntry) -> Result<(), DriverError> {
+        let h = self.host(unit)?;
+        let line = serde_json::to_string(entry).unwrap_or_default();
+        let script = format!(
+            "{}mkdir -p \"$RVM_BASE/.rvmctl\" && printf '%s\\n' \"$RVM_ENTRY\" >> \"$RVM_BASE/.rvmctl/history.jsonl\"",
+            self.prelude(h, None, None, &[("RVM_ENTRY", line)])
+        );
+        self.exec_ok(h, script, self.timeout(), "record history").await.map(drop)
+    }
+
+    async fn history(&self, unit: &str) -> Result<Vec<HistoryEntry>, DriverError> {
+        let h = self.host(unit)?;
+        let script =
+            format!("{}cat \"$RVM_BASE/.rvmctl/history.jsonl\" 2>/dev/null; true", self.prelude(h, None, None, &[]));
+        let out = self.exec_ok(h, script, self.timeout(), "read history").await?;
+        Ok(out.stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+    }
+
+    async fn journal(&self, unit: &str, entry: Option<&JournalEntry>) -> Result<(), DriverError> {
+        let h = self.host(unit)?;
+        let script = match entry {
+            Some(e) => {
+                let json = serde_json::to_string(e).unwrap_or_default();
+                format!(
+                    "{}S=\"$RVM_BASE/.rvmctl\"; mkdir -p \"$S\" && printf '%s\\n' \"$RVM_JOURNAL\" > \"$S/journal.json.tmp\" && mv -f \"$S/journal.json.tmp\" \"$S/journal.json\"",
+                    self.prelude(h, None, None, &[("RVM_JOURNAL", json)])
+                )
+            }
+            None => format!("{}rm -f \"$RVM_BASE/.rvmctl/journal.json\"", self.prelude(h, None, None, &[])),
+        };
+        self.exec_ok(h, script, self.timeout(), "journal").await.map(drop)
+    }
+
+    async fn break_lock(&self, unit: &str) -> Result<(), DriverError> {
+        let h = self.host(unit)?;
+        let script = format!("{}{BREAK_LOCK}", self.prelude(h, None, None, &[]));
+        self.exec_ok(h, script, self.timeout(), "break lock").await.map(drop)
+    }
+}

@@ -1,0 +1,97 @@
+//! The shell scripts the slot model runs on a host, and the parser of what
+//! `OBSERVE` prints. Values reach them only as single-quoted `export`s.
+
+use crate::model::{Color, UnitState};
+
+pub(super) const OBSERVE: &str = r#"
+S="$RVM_BASE/.rvmctl"
+live=$(readlink "$RVM_BASE/current" 2>/dev/null || true)
+echo "live=$live"
+for c in blue green; do
+  if [ -f "$S/$c.json" ]; then printf 'slot_%s=' "$c"; tr -d '\n' < "$S/$c.json"; echo; fi
+done
+if [ -f "$S/lock.json" ] && [ -f "$S/lock" ] && ! flock -n "$S/lock" true; then
+  printf 'lock='; tr -d '\n' < "$S/lock.json"; echo
+fi
+if [ -f "$S/history.jsonl" ]; then printf 'last='; tail -n 1 "$S/history.jsonl"; fi
+if [ -f "$S/journal.json" ]; then printf 'journal='; tr -d '\n' < "$S/journal.json"; echo; fi
+true
+"#;
+
+pub(super) const HOLD_LOCK: &str = r#"
+S="$RVM_BASE/.rvmctl"
+mkdir -p "$S" || exit 1
+exec 9>>"$S/lock"
+if ! flock -n 9; then printf 'HELD '; tr -d '\n' < "$S/lock.json" 2>/dev/null; echo; exit 75; fi
+printf '%s\n' "$RVM_LOCK" > "$S/lock.json"
+echo $$ > "$S/lock.pid"
+echo LOCKED
+cat >/dev/null
+rm -f "$S/lock.json" "$S/lock.pid"
+"#;
+
+pub(super) const BREAK_LOCK: &str = r#"
+S="$RVM_BASE/.rvmctl"
+if [ -f "$S/lock.pid" ]; then pid=$(cat "$S/lock.pid"); pkill -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; fi
+rm -f "$S/lock.json" "$S/lock.pid"
+"#;
+
+pub(super) const WRITE_META: &str = r#"
+S="$RVM_BASE/.rvmctl"; mkdir -p "$S"
+printf '%s\n' "$RVM_META" > "$S/$RVM_COLOR.json.tmp" && mv -f "$S/$RVM_COLOR.json.tmp" "$S/$RVM_COLOR.json"
+"#;
+
+/// Checks an uploaded/fetched artifact, then unpacks it into the inactive
+/// slot through a temporary folder, so a slot is either whole or absent.
+pub(super) const STAGE: &str = r#"
+set -eu
+S="$RVM_BASE/.rvmctl"; B="$RVM_BASE"; C="$RVM_COLOR"
+live=$(readlink "$B/current" 2>/dev/null || true)
+if [ "$live" = "$C" ]; then echo "refusing to stage into the live slot $C" >&2; exit 3; fi
+sum=$(sha256sum "$RVM_ARTIFACT" | cut -d' ' -f1)
+if [ "$sum" != "$RVM_SHA256" ]; then
+  echo "checksum mismatch for $RVM_ARTIFACT: expected $RVM_SHA256, got $sum; the slot was not touched" >&2
+  rm -f "$RVM_ARTIFACT"; exit 4
+fi
+printf '%s\n' "$RVM_META_STAGING" > "$S/$C.json.tmp" && mv -f "$S/$C.json.tmp" "$S/$C.json"
+rm -rf "$B/.$C.new" "$B/.$C.old"
+mkdir -p "$B/.$C.new"
+tar -xzf "$RVM_ARTIFACT" -C "$B/.$C.new"
+if [ -e "$B/$C" ]; then mv "$B/$C" "$B/.$C.old"; fi
+mv "$B/.$C.new" "$B/$C"
+rm -rf "$B/.$C.old"
+printf '%s\n' "$RVM_META" > "$S/$C.json.tmp" && mv -f "$S/$C.json.tmp" "$S/$C.json"
+# keep only artifacts a slot still refers to
+for f in "$S"/artifacts/*.tar.gz; do
+  [ -e "$f" ] || continue
+  h=$(basename "$f" .tar.gz)
+  grep -qs "$h" "$S/blue.json" "$S/green.json" || rm -f "$f"
+done
+"#;
+
+/// The atomic switch: a new symlink renamed over the old one.
+pub(super) const SWITCH: &str = r#"
+set -eu
+B="$RVM_BASE"; C="$RVM_COLOR"; S="$RVM_BASE/.rvmctl"
+[ -d "$B/$C" ] || { echo "slot $C does not exist on this host" >&2; exit 3; }
+printf '%s\n' "$RVM_META" > "$S/$C.json.tmp" && mv -f "$S/$C.json.tmp" "$S/$C.json"
+ln -sfn "$C" "$B/.current.tmp.$$"
+mv -Tf "$B/.current.tmp.$$" "$B/current"
+"#;
+
+pub(super) fn parse_observation(unit: &str, out: &str) -> UnitState {
+    let mut st = UnitState::empty(unit);
+    for line in out.lines() {
+        let Some((k, v)) = line.split_once('=') else { continue };
+        match k {
+            "live" => st.live = Color::parse(v),
+            "slot_blue" => st.blue = serde_json::from_str(v).ok(),
+            "slot_green" => st.green = serde_json::from_str(v).ok(),
+            "lock" => st.lock = serde_json::from_str(v).ok(),
+            "last" => st.last = serde_json::from_str(v).ok(),
+            "journal" => st.journal = serde_json::from_str(v).ok(),
+            _ => {}
+        }
+    }
+    st
+}

@@ -1,0 +1,27 @@
+//! Who is running rvmctl and where: recorded in locks, history and the audit log.
+
+/// Who is running rvmctl: `RVMCTL_USER`, then `GITHUB_ACTOR`, then the OS user.
+pub fn whoami() -> String {
+    ["RVMCTL_USER", "GITHUB_ACTOR", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .or_else(os_user)
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The login name of the current uid (when USER is not set, e.g. in cron or containers).
+fn os_user() -> Option<String> {
+    // SAFETY: getpwuid returns a pointer into static storage or null; we copy the name out at once.
+    unsafe {
+        let pw = libc::getpwuid(libc::getuid());
+        if pw.is_null() || (*pw).pw_name.is_null() {
+            return None;
+        }
+        std::ffi::CStr::from_ptr((*pw).pw_name).to_str().ok().map(str::to_string)
+    }
+}
+
+/// This machine's host name.
+pub fn machine_name() -> String {
+    gethostname::gethostname().to_string_lossy().into_owned()
+}

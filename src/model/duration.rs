@@ -1,0 +1,108 @@
+//! Durations as operators write them (`30s`, `10m`, `1h30m`): config
+//! settings and plan steps (`monitor green for 30s`) speak the same type.
+
+use std::fmt;
+
+/// JSON Schema (`type: string` with a `format`), Serialize (Display) and
+/// Deserialize (FromStr) for a value type written as a string.
+macro_rules! string_format_schema {
+    ($ty:ty, $name:literal, $format:literal, $desc:literal) => {
+        impl ::schemars::JsonSchema for $ty {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed($name)
+            }
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({ "type": "string", "format": $format, "description": $desc })
+            }
+        }
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as ::serde::Deserialize>::deserialize(d)?;
+                s.parse().map_err(::serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+pub(crate) use string_format_schema;
+
+/// A duration written as `300s`, `10m`, `1h30m`, `500ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Duration(pub std::time::Duration);
+
+impl Duration {
+    pub fn from_secs(s: u64) -> Self {
+        Duration(std::time::Duration::from_secs(s))
+    }
+    pub fn get(self) -> std::time::Duration {
+        self.0
+    }
+}
+
+impl std::str::FromStr for Duration {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let hint = || format!("'{s}' is not a duration; write a number with a unit, e.g. 500ms, 30s, 10m, 1h30m");
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(hint());
+        }
+        let mut total = std::time::Duration::ZERO;
+        let mut rest = s;
+        while !rest.is_empty() {
+            let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            if digits == 0 {
+                return Err(hint());
+            }
+            let n: u64 = rest[..digits].parse().map_err(|_| hint())?;
+            rest = &rest[digits..];
+            let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+            let unit = &rest[..unit_len];
+            rest = &rest[unit_len..];
+            let d = match unit {
+                "ms" => std::time::Duration::from_millis(n),
+                "s" => std::time::Duration::from_secs(n),
+                "m" => std::time::Duration::from_secs(n * 60),
+                "h" => std::time::Duration::from_secs(n * 3600),
+                "d" => std::time::Duration::from_secs(n * 86400),
+                _ => return Err(hint()),
+            };
+            total += d;
+        }
+        Ok(Duration(total))
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0.as_millis();
+        if ms == 0 {
+            return f.write_str("0s");
+        }
+        if ms % 1000 != 0 {
+            return write!(f, "{ms}ms");
+        }
+        let mut secs = self.0.as_secs();
+        let h = secs / 3600;
+        secs %= 3600;
+        let m = secs / 60;
+        secs %= 60;
+        if h > 0 {
+            write!(f, "{h}h")?;
+        }
+        if m > 0 {
+            write!(f, "{m}m")?;
+        }
+        if secs > 0 {
+            write!(f, "{secs}s")?;
+        }
+        Ok(())
+    }
+}
+
+string_format_schema!(Duration, "Duration", "duration", "e.g. 500ms, 30s, 10m, 1h30m");

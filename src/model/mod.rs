@@ -1,0 +1,26 @@
+//! The domain model: the plain data every layer speaks. A unit (a host, or a
+//! Kubernetes app) has two colors; each color's slot holds a release; one
+//! color is live; a run takes the unit's lock, journals its progress and
+//! appends to its history; a plan is a list of [`Step`]s per unit.
+//!
+//! No I/O and no imports from the rest of the crate: `config`, `plan`,
+//! `drivers`, `rollout`, `views` and `ui` all stand on this module and never
+//! on each other's types (docs/architecture.md).
+
+mod adopt;
+mod color;
+pub mod duration;
+mod history;
+mod names;
+mod step;
+mod unit;
+mod wire;
+
+pub use adopt::AdoptPlan;
+pub use color::Color;
+pub use duration::Duration;
+pub use history::{HistoryAction, HistoryEntry, JournalEntry, JournalState, Outcome};
+pub use names::{validate_host_name, validate_version};
+pub use step::Step;
+pub use unit::{LockInfo, ObservedTarget, PlanDetails, SlotState, SlotStatus, UnitState};
+pub use wire::{digest, wire_name};

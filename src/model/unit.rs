@@ -1,0 +1,111 @@
+//! What a unit looks like when observed: its two slots, the live color, who
+//! holds its lock, its last history entry and an unfinished run's journal.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::color::Color;
+use super::history::{HistoryEntry, JournalEntry};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlotStatus {
+    /// Unpacking in progress (or interrupted while unpacking): never switch to it.
+    Staging,
+    Staged,
+    Healthy,
+    Failed,
+}
+
+/// What one release slot (one color) holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlotState {
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    pub status: SlotStatus,
+    pub updated_at: Timestamp,
+    /// kubernetes: ready/desired replicas
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready: Option<String>,
+}
+
+/// Who holds a unit's lock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LockInfo {
+    /// `user@machine (pid N)`
+    pub holder: String,
+    pub since: Timestamp,
+    pub operation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_hash: Option<String>,
+}
+
+/// The observed state of one unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitState {
+    pub unit: String,
+    /// None when the unit could not be observed; `error` says why.
+    pub live: Option<Color>,
+    pub blue: Option<SlotState>,
+    pub green: Option<SlotState>,
+    pub lock: Option<LockInfo>,
+    pub last: Option<HistoryEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Progress of the last run that touched this unit, when it did not finish.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<JournalEntry>,
+}
+
+impl UnitState {
+    /// A unit nothing is known about yet (never deployed).
+    pub fn empty(unit: &str) -> Self {
+        UnitState {
+            unit: unit.to_string(),
+            live: None,
+            blue: None,
+            green: None,
+            lock: None,
+            last: None,
+            error: None,
+            journal: None,
+        }
+    }
+    pub fn unreachable(unit: &str, error: String) -> Self {
+        UnitState { error: Some(error), ..UnitState::empty(unit) }
+    }
+    pub fn slot(&self, c: Color) -> Option<&SlotState> {
+        match c {
+            Color::Blue => self.blue.as_ref(),
+            Color::Green => self.green.as_ref(),
+        }
+    }
+    pub fn live_version(&self) -> Option<&str> {
+        self.live.and_then(|c| self.slot(c)).map(|s| s.version.as_str())
+    }
+}
+
+/// Target-kind-specific plan data for one unit: the exact changes a deploy
+/// would make (shown by `plan`), and a token of observed state the plan's
+/// fingerprint covers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanDetails {
+    /// Readable lines: objects created or patched, field by field.
+    pub changes: Vec<String>,
+    /// e.g. the live Service's resourceVersion: a plan made before it changed is stale.
+    pub guard: Option<String>,
+}
+
+/// What was observed for one target: the input of planning.
+#[derive(Debug, Clone)]
+pub struct ObservedTarget {
+    pub target: String,
+    pub units: Vec<UnitState>,
+    /// sha256 of the artifact that would be staged (slot drivers).
+    pub artifact_sha256: Option<String>,
+    /// Per unit: driver-specific plan data (kubernetes: changes and the Service's resourceVersion).
+    pub details: BTreeMap<String, PlanDetails>,
+}
