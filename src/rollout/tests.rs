@@ -10,8 +10,9 @@ use async_trait::async_trait;
 
 use super::*;
 use crate::config::schema::TargetKind;
-use crate::drivers::StepOutput;
-use crate::model::{LockInfo, SlotState, SlotStatus, UnitState};
+use crate::drivers::{DriverError, StepContext, StepOutput};
+use crate::model::{Color, HistoryEntry, LockInfo, SlotState, SlotStatus, UnitState};
+use crate::plan::{PlanKind, UnitAction, UnitPlan};
 
 #[derive(Default)]
 struct Fake {

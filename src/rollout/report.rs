@@ -1,0 +1,111 @@
+//! What a run did, per unit and per target: the data `ui` renders as the
+//! report table, `-o json`, the GitHub step summary and outputs.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::model::Color;
+use crate::plan::{PlanKind, TargetPlan, UnitAction, UnitPlan};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitResult {
+    /// Now live on the requested version.
+    Switched,
+    /// Nothing to do.
+    Unchanged,
+    /// Failed before the switch: live color untouched.
+    Failed,
+    /// Switched, then switched back.
+    RolledBack,
+    /// Not attempted (budget exceeded, interrupted, earlier failure).
+    Skipped,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitReport {
+    pub unit: String,
+    pub before: Option<Color>,
+    pub after: Option<Color>,
+    pub version_before: Option<String>,
+    pub version: Option<String>,
+    pub result: UnitResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub duration_ms: u128,
+}
+
+impl UnitReport {
+    /// Live on another color than before the run (switched, and not back).
+    pub fn moved(&self) -> bool {
+        self.after.is_some() && self.after != self.before
+    }
+    /// Version live after the run, as far as this run knows.
+    pub fn version_after(&self) -> Option<&str> {
+        if self.moved() { self.version.as_deref() } else { self.version_before.as_deref() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetReport {
+    pub target: String,
+    pub units: Vec<UnitReport>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplyOutcome {
+    Success,
+    Noop,
+    /// Failed; traffic stayed on or went back to the previous color.
+    Failed,
+    RolledBack,
+    Interrupted,
+    LockHeld,
+    /// Stopped at a canary step with `pause: manual`; `rvmctl promote` continues.
+    Paused,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplyReport {
+    pub environment: String,
+    pub version: String,
+    pub kind: PlanKind,
+    pub plan_hash: String,
+    pub outcome: ApplyOutcome,
+    pub started_at: Timestamp,
+    pub duration_ms: u128,
+    pub targets: Vec<TargetReport>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+}
+
+pub(super) fn new_unit_report(u: &UnitPlan, result: UnitResult, error: Option<String>) -> UnitReport {
+    UnitReport {
+        unit: u.unit.clone(),
+        before: u.live,
+        after: u.live,
+        version_before: u.live_version.clone(),
+        version: u.version.clone(),
+        result,
+        error,
+        duration_ms: 0,
+    }
+}
+
+pub(super) fn skipped_target(t: &TargetPlan, why: &str) -> TargetReport {
+    TargetReport {
+        target: t.target.clone(),
+        units: t
+            .units
+            .iter()
+            .map(|u| {
+                new_unit_report(
+                    u,
+                    if u.action == UnitAction::Noop { UnitResult::Unchanged } else { UnitResult::Skipped },
+                    Some(why.to_string()),
+                )
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,370 @@
+//! One target of a plan, in four phases: every lock first, the waves (with
+//! the failure budget and canary pauses), the switch back of switched units
+//! when the run failed, and history on every touched unit before the locks go.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use futures::StreamExt;
+use jiff::Timestamp;
+
+use super::report::{ApplyOutcome, TargetReport, UnitResult, new_unit_report};
+use super::{Executor, StepState, UnitRun, bookkeeping_concurrency, exceeds, lock_or_recover, release_all};
+use crate::drivers::{Driver, DriverError, LockGuard};
+use crate::model::{Color, HistoryAction, HistoryEntry, Outcome, Step};
+use crate::plan::{PlanKind, TargetPlan, UnitAction, UnitPlan};
+
+type Locks = HashMap<String, Box<dyn LockGuard>>;
+type LockResult = (String, Result<Box<dyn LockGuard>, DriverError>);
+type Runs = Arc<Mutex<HashMap<String, UnitRun>>>;
+
+impl Executor<'_> {
+    pub(super) async fn run_target(
+        &self,
+        t: &TargetPlan,
+        driver: Arc<dyn Driver>,
+    ) -> (TargetReport, ApplyOutcome, Vec<String>) {
+        let mut errors = Vec::new();
+        let deploy: Vec<&UnitPlan> = t.units.iter().filter(|u| u.action == UnitAction::Deploy).collect();
+        let mut runs: HashMap<String, UnitRun> = t
+            .units
+            .iter()
+            .map(|u| {
+                let result = match u.action {
+                    UnitAction::Deploy => UnitResult::Skipped,
+                    UnitAction::Noop => UnitResult::Unchanged,
+                    UnitAction::Unreachable | UnitAction::Blocked => UnitResult::Failed,
+                };
+                let error = (u.action != UnitAction::Deploy && u.action != UnitAction::Noop).then(|| u.reason.clone());
+                (
+                    u.unit.clone(),
+                    UnitRun { report: new_unit_report(u, result, error), switched: false, rollback_tried: false },
+                )
+            })
+            .collect();
+
+        // 1. Every lock first: a second deploy is refused before anything changes.
+        let (locks, held_elsewhere) = self.lock_all(t, &driver, &deploy, &mut runs, &mut errors).await;
+        if !held_elsewhere.is_empty() {
+            release_all(locks).await;
+            return (target_report(t, runs), ApplyOutcome::LockHeld, held_elsewhere);
+        }
+
+        // 2. The waves.
+        let runs: Runs = Arc::new(Mutex::new(runs));
+        let mut outcome = self.run_waves(t, &driver, &deploy, &locks, &runs, &mut errors).await;
+
+        // 3. Failure: put switched units back when auto_rollback is on.
+        let mut runs = std::mem::take(&mut *lock_or_recover(&runs));
+        if outcome == ApplyOutcome::Failed && t.auto_rollback {
+            self.roll_back_switched(t, &driver, &deploy, &mut runs).await;
+            if runs.values().any(|r| r.report.result == UnitResult::RolledBack) {
+                outcome = ApplyOutcome::RolledBack;
+            }
+        }
+        if matches!(outcome, ApplyOutcome::Success | ApplyOutcome::Paused)
+            && runs.values().any(|r| r.report.result == UnitResult::Failed)
+        {
+            outcome = ApplyOutcome::Failed;
+        }
+
+        // 4. History on every touched unit, then the locks.
+        errors.extend(self.record_history(t, &driver, &deploy, &runs, &locks, outcome).await);
+        release_all(locks).await;
+        let tr = target_report(t, runs);
+        for u in &tr.units {
+            if let (Some(e), UnitResult::Failed | UnitResult::RolledBack) = (&u.error, u.result) {
+                if !errors.iter().any(|x| x == e) {
+                    errors.push(e.clone());
+                }
+            }
+        }
+        (tr, outcome, errors)
+    }
+
+    /// Takes every unit's lock (concurrently). Units whose lock could not be
+    /// taken for another reason than a holder are failed; the second list says
+    /// who holds the others.
+    async fn lock_all(
+        &self,
+        t: &TargetPlan,
+        driver: &Arc<dyn Driver>,
+        deploy: &[&UnitPlan],
+        runs: &mut HashMap<String, UnitRun>,
+        errors: &mut Vec<String>,
+    ) -> (Locks, Vec<String>) {
+        let info = crate::drivers::lock_info(
+            &format!("{} {}", crate::model::wire_name(&self.plan.kind), self.plan.version),
+            Some(self.plan.hash.clone()),
+        );
+        let results: Vec<LockResult> = futures::stream::iter(deploy.iter().map(|u| {
+            let (d, info, unit) = (driver.clone(), info.clone(), u.unit.clone());
+            async move {
+                self.reporter.step(&t.target, &unit, &Step::AcquireLock, StepState::Started, "");
+                let r = d.lock(&unit, &info).await;
+                let state = if r.is_ok() { StepState::Done } else { StepState::Failed };
+                let detail = r.as_ref().err().map(ToString::to_string).unwrap_or_default();
+                self.reporter.step(&t.target, &unit, &Step::AcquireLock, state, &detail);
+                (unit, r)
+            }
+        }))
+        .buffer_unordered(bookkeeping_concurrency(t))
+        .collect()
+        .await;
+        let mut locks = Locks::new();
+        let mut held_elsewhere = Vec::new();
+        for (unit, r) in results {
+            match r {
+                Ok(g) => {
+                    locks.insert(unit, g);
+                }
+                Err(e @ DriverError::Locked { .. }) => held_elsewhere.push(e.to_string()),
+                Err(e) => {
+                    if let Some(run) = runs.get_mut(&unit) {
+                        run.report.result = UnitResult::Failed;
+                        run.report.error = Some(e.to_string());
+                    }
+                    errors.push(e.to_string());
+                }
+            }
+        }
+        (locks, held_elsewhere)
+    }
+
+    /// Runs the waves in order until one fails the budget, a canary pauses
+    /// for `promote`, or a signal asks to stop.
+    async fn run_waves(
+        &self,
+        t: &TargetPlan,
+        driver: &Arc<dyn Driver>,
+        deploy: &[&UnitPlan],
+        locks: &Locks,
+        runs: &Runs,
+        errors: &mut Vec<String>,
+    ) -> ApplyOutcome {
+        let total = t.units.len().max(1);
+        let budget = t.max_failure_rate;
+        let failed_count = || {
+            lock_or_recover(runs)
+                .values()
+                .filter(|r| matches!(r.report.result, UnitResult::Failed | UnitResult::RolledBack))
+                .count()
+        };
+        for (wi, wave) in t.waves.iter().enumerate() {
+            if self.cancel.soft.is_cancelled() {
+                return ApplyOutcome::Interrupted;
+            }
+            let units: Vec<&UnitPlan> = wave
+                .units
+                .iter()
+                .filter_map(|n| deploy.iter().copied().find(|u| &u.unit == n))
+                .filter(|u| locks.contains_key(&u.unit))
+                .collect();
+            if t.waves.len() > 1 {
+                self.reporter.message(&format!(
+                    "{}: wave {}/{} ({} unit{})",
+                    t.target,
+                    wi + 1,
+                    t.waves.len(),
+                    units.len(),
+                    if units.len() == 1 { "" } else { "s" }
+                ));
+            }
+            if wave.switch_together {
+                // Stage and verify the whole wave, then switch it only if the budget holds.
+                let ok = self.for_each(&units, t, |u| self.pre_switch(t, driver.clone(), u, runs.clone())).await;
+                let failed = failed_count();
+                if self.cancel.soft.is_cancelled() {
+                    return ApplyOutcome::Interrupted;
+                }
+                if exceeds(failed, total, budget) {
+                    errors.push(format!(
+                        "{}: {failed} of {total} units failed before the switch (budget {:.0}%); nothing in this wave was switched",
+                        t.target,
+                        budget * 100.0
+                    ));
+                    return ApplyOutcome::Failed;
+                }
+                let ready: Vec<&UnitPlan> = units.iter().copied().filter(|u| ok.contains(&u.unit)).collect();
+                self.for_each(&ready, t, |u| self.switch_and_monitor(t, driver.clone(), u, runs.clone())).await;
+            } else {
+                self.for_each(&units, t, |u| {
+                    let d = driver.clone();
+                    let runs = runs.clone();
+                    async move {
+                        if self.pre_switch(t, d.clone(), u, runs.clone()).await {
+                            self.switch_and_monitor(t, d, u, runs).await
+                        } else {
+                            false
+                        }
+                    }
+                })
+                .await;
+            }
+            let failed = failed_count();
+            if self.cancel.soft.is_cancelled() {
+                return ApplyOutcome::Interrupted;
+            }
+            if exceeds(failed, total, budget) {
+                errors.push(format!("{}: {failed} of {total} units failed (budget {:.0}%)", t.target, budget * 100.0));
+                return ApplyOutcome::Failed;
+            }
+            if let Some(p) = &wave.pause_after {
+                if p == "manual" {
+                    self.reporter.message(&format!(
+                        "{}: paused after wave {}/{} (canary pause: manual); `rvmctl promote -e {}` continues",
+                        t.target,
+                        wi + 1,
+                        t.waves.len(),
+                        self.plan.environment
+                    ));
+                    return ApplyOutcome::Paused;
+                } else if let Ok(d) = p.parse::<crate::model::Duration>() {
+                    self.reporter.message(&format!("{}: pausing {d} before the next wave", t.target));
+                    tokio::select! {
+                        _ = tokio::time::sleep(d.get()) => {}
+                        _ = self.cancel.soft.cancelled() => return ApplyOutcome::Interrupted,
+                    }
+                }
+            }
+        }
+        ApplyOutcome::Success
+    }
+
+    /// Switches every switched unit back, all at once (a switch back is one
+    /// atomic write per unit): the failed release must not stay live on the
+    /// last unit while the first go back. Units whose own monitor already
+    /// switched them back are skipped.
+    async fn roll_back_switched(
+        &self,
+        t: &TargetPlan,
+        driver: &Arc<dyn Driver>,
+        deploy: &[&UnitPlan],
+        runs: &mut HashMap<String, UnitRun>,
+    ) {
+        let switched: Vec<&UnitPlan> = deploy
+            .iter()
+            .copied()
+            .filter(|u| runs.get(&u.unit).is_some_and(|r| r.switched && !r.rollback_tried))
+            .collect();
+        if switched.is_empty() {
+            return;
+        }
+        self.reporter.message(&format!("{}: rolling back {} switched unit(s)", t.target, switched.len()));
+        let back: Vec<(&UnitPlan, UnitRun)> =
+            switched.into_iter().filter_map(|u| runs.remove(&u.unit).map(|r| (u, r))).collect();
+        let done: Vec<(String, UnitRun)> = futures::stream::iter(back.into_iter().map(|(u, mut run)| {
+            let d = driver.clone();
+            async move {
+                self.switch_back(t, d.as_ref(), u, &mut run).await;
+                (u.unit.clone(), run)
+            }
+        }))
+        .buffer_unordered(bookkeeping_concurrency(t))
+        .collect()
+        .await;
+        runs.extend(done);
+    }
+
+    /// Appends a history entry on every unit this run touched (concurrently:
+    /// pure bookkeeping) and clears the journal of units that finished.
+    /// Returns the units whose history could not be written.
+    async fn record_history(
+        &self,
+        t: &TargetPlan,
+        driver: &Arc<dyn Driver>,
+        deploy: &[&UnitPlan],
+        runs: &HashMap<String, UnitRun>,
+        locks: &Locks,
+        outcome: ApplyOutcome,
+    ) -> Vec<String> {
+        let entries: Vec<(String, HistoryEntry)> = deploy
+            .iter()
+            .filter_map(|u| {
+                let run = runs.get(&u.unit)?;
+                let untouched = run.report.result == UnitResult::Skipped && outcome != ApplyOutcome::Interrupted;
+                (locks.contains_key(&u.unit) && !untouched)
+                    .then(|| (u.unit.clone(), self.history_entry(u, run, outcome)))
+            })
+            .collect();
+        futures::stream::iter(entries.into_iter().map(|(unit, entry)| {
+            let d = driver.clone();
+            async move {
+                match d.append_history(&unit, &entry).await {
+                    Err(e) => Some(format!("{unit}: could not record history: {e}")),
+                    Ok(()) => {
+                        // Finished, either way: nothing left here to resume or abort.
+                        if entry.result != Outcome::Interrupted {
+                            let _ = d.journal(&unit, None).await;
+                        }
+                        None
+                    }
+                }
+            }
+        }))
+        .buffer_unordered(bookkeeping_concurrency(t))
+        .filter_map(|e| async move { e })
+        .collect()
+        .await
+    }
+
+    fn history_entry(&self, u: &UnitPlan, run: &UnitRun, outcome: ApplyOutcome) -> HistoryEntry {
+        let result = match (run.report.result, outcome) {
+            // Switched, but the monitor was cut short by a signal.
+            (UnitResult::Switched, ApplyOutcome::Interrupted) if run.report.error.is_some() => Outcome::Interrupted,
+            (UnitResult::Switched, _) => Outcome::Success,
+            (UnitResult::RolledBack, _) => Outcome::RolledBack,
+            (_, ApplyOutcome::Interrupted) => Outcome::Interrupted,
+            _ => Outcome::Failed,
+        };
+        HistoryEntry {
+            revision: u.next_revision,
+            at: Timestamp::now(),
+            user: self.user.clone(),
+            action: match self.plan.kind {
+                PlanKind::Deploy => HistoryAction::Deploy,
+                PlanKind::Rollback => HistoryAction::Rollback,
+                PlanKind::Abort => HistoryAction::Abort,
+            },
+            version: u.version.clone().unwrap_or_else(|| self.plan.version.clone()),
+            from: u.live,
+            to: u.to.unwrap_or(Color::Blue),
+            result,
+            plan_hash: Some(self.plan.hash.clone()),
+            message: run.report.error.clone(),
+            approved_by: self.gates.approved_by.clone(),
+            window_override: self.gates.window_override.clone(),
+        }
+    }
+
+    /// Runs `f` over units with the target's concurrency; returns the units
+    /// for which it returned true.
+    pub(super) async fn for_each<'u, F, Fut>(&self, units: &[&'u UnitPlan], t: &TargetPlan, f: F) -> Vec<String>
+    where
+        F: Fn(&'u UnitPlan) -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        futures::stream::iter(units.iter().map(|u| {
+            let fut = f(u);
+            async move { (u.unit.clone(), fut.await) }
+        }))
+        .buffer_unordered(t.max_concurrency.max(1) as usize)
+        .filter_map(|(u, ok)| async move { ok.then_some(u) })
+        .collect()
+        .await
+    }
+}
+
+/// The target's report: every unit in plan order, as far as this run got.
+fn target_report(t: &TargetPlan, mut runs: HashMap<String, UnitRun>) -> TargetReport {
+    TargetReport {
+        target: t.target.clone(),
+        units: t
+            .units
+            .iter()
+            .map(|u| {
+                runs.remove(&u.unit).map(|r| r.report).unwrap_or_else(|| new_unit_report(u, UnitResult::Skipped, None))
+            })
+            .collect(),
+    }
+}
