@@ -709,7 +709,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__deploy)
-            opts="-e -y -f -o -v -q -n -h --env --hosts --version --yes --approve --approver --ignore-window --dry-run --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -y -f -o -v -q -n -h --env --hosts --yes --approve --approver --ignore-window --version --dry-run --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -727,15 +727,15 @@ _rvmctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --version)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --approver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --ignore-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

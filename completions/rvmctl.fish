@@ -86,9 +86,9 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s q -l quiet -d 'O
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l dry-run -d 'Kubernetes targets: send every write as a server-side dry run (nothing changes)' -r -f -a "server\t'Send every write with dryRun=All: the API server validates and admits it, nothing is persisted'"
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'

@@ -111,9 +111,9 @@ _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
-'--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver)]:VERSION:_default' \
 '--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
 '--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
+'--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver)]:VERSION:_default' \
 '--dry-run=[Kubernetes targets\: send every write as a server-side dry run (nothing changes)]:MODE:((server\:"Send every write with dryRun=All\: the API server validates and admits it, nothing is persisted"))' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \

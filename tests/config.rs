@@ -99,6 +99,53 @@ fn missing_required_keys_and_wrong_types() {
 }
 
 #[test]
+fn each_health_check_kind_has_its_own_keys() {
+    let config = |checks: &str| {
+        format!(
+            "apiVersion: rvmctl/v1\nproject: p\nenvironments: {{ dev: {{ targets: [{{ name: x, kind: local, app: edge, hosts: [h1] }}] }} }}\napps:\n  edge:\n    artifact: {{ path: ./dist }}\n    health_checks:\n{checks}"
+        )
+    };
+    let (code, _, err) = validate(&config(concat!(
+        "      - { kind: http, address: \"127.0.0.1:80\" }\n",
+        "      - { kind: htp, url: \"http://127.0.0.1/health\" }\n",
+        "      - { url: \"http://127.0.0.1/health\" }\n",
+        "      - { kind: tcp, address: \"127.0.0.1:1883\", expect_status: 200 }\n",
+        "      - { kind: command, run: \"true\", retries: many }\n",
+    )));
+    assert_eq!(code, 2, "{err}");
+    let expect = [
+        // The variant `kind` names decides which keys are valid, and which are required.
+        ("deployment-config.yaml:8:9: missing required key 'url' in 'apps.edge.health_checks[0]'", "add `url:`"),
+        ("deployment-config.yaml:8:23: unknown key 'address' for kind http", "`address` belongs to kind: tcp"),
+        (
+            "deployment-config.yaml:9:17: unknown value 'htp' for 'kind'",
+            "did you mean 'http'? valid values: http, tcp, command",
+        ),
+        (
+            "deployment-config.yaml:10:9: missing required key 'kind' in 'apps.edge.health_checks[2]'",
+            "add `kind:` with one of http, tcp, command",
+        ),
+        (
+            "deployment-config.yaml:11:49: unknown key 'expect_status' for kind tcp",
+            "`expect_status` belongs to kind: http",
+        ),
+        ("deployment-config.yaml:12:48: expected a whole number, found a string", ""),
+    ];
+    for (msg, help) in expect {
+        assert!(err.contains(msg), "missing `{msg}` in:\n{err}");
+        assert!(err.contains(help), "missing help `{help}` in:\n{err}");
+    }
+    assert!(err.contains("6 problems"), "one report per problem, not one per variant tried:\n{err}");
+
+    let (code, _, err) = validate(&config(concat!(
+        "      - { kind: http, url: \"http://127.0.0.1/health\", expect_status: 204, name: live }\n",
+        "      - { kind: tcp, address: \"127.0.0.1:1883\", timeout: 2s, retries: 1, interval: 1s }\n",
+        "      - { kind: command, run: \"true\" }\n",
+    )));
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
 fn a_future_api_version_is_refused_clearly() {
     let (code, _, err) = validate("apiVersion: rvmctl/v9\nproject: p\nenvironments: {}\n");
     assert_eq!(code, 2);

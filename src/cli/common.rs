@@ -81,37 +81,44 @@ pub fn drivers(g: &GlobalArgs, cfg: &Config, env: &ResolvedEnv, dry_run: bool) -
 }
 
 /// Observes every unit of every target concurrently; with a version, also
-/// prepares its artifact (a missing artifact is an error before any change).
+/// what deploying it would change (see [`for_version`]).
 pub async fn observe(env: &ResolvedEnv, drivers: &Drivers, version: Option<&str>) -> CliResult<Vec<ObservedTarget>> {
     let mut out = Vec::new();
     for t in &env.targets {
         let Some(d) = drivers.get(&t.name) else { continue };
-        let observed = futures::future::join_all(d.units().into_iter().map(|u| {
+        let units = futures::future::join_all(d.units().into_iter().map(|u| {
             let d = d.clone();
-            async move {
-                let state = d.observe(&u).await;
-                let details = d.plan_details(&u, version).await;
-                (state, details)
-            }
+            async move { d.observe(&u).await }
         }))
         .await;
-        let mut units = Vec::new();
-        let mut details = std::collections::BTreeMap::new();
-        for (state, d) in observed {
-            if d != crate::model::PlanDetails::default() {
-                details.insert(state.unit.clone(), d);
-            }
-            units.push(state);
-        }
-        let artifact_sha256 = match version {
-            Some(v) => {
-                d.prepare(v).await.map_err(|e| CliError::new(Exit::Error, anyhow::anyhow!("target {}: {e}", t.name)))?
-            }
+        out.push(ObservedTarget { target: t.name.clone(), units, artifact_sha256: None, details: Default::default() });
+    }
+    for_version(drivers, &mut out, version).await?;
+    Ok(out)
+}
+
+/// Adds to observed targets what a deploy of `version` would change per
+/// unit and, with a version, prepares its artifact (a missing artifact is an
+/// error before any change). Reads no unit state again: `resume` observes
+/// once to find the interrupted version, then asks for its details.
+pub async fn for_version(drivers: &Drivers, observed: &mut [ObservedTarget], version: Option<&str>) -> CliResult<()> {
+    for t in observed {
+        let Some(d) = drivers.get(&t.target) else { continue };
+        let details = futures::future::join_all(t.units.iter().map(|u| {
+            let d = d.clone();
+            async move { (u.unit.clone(), d.plan_details(&u.unit, version).await) }
+        }))
+        .await;
+        t.details = details.into_iter().filter(|(_, d)| *d != crate::model::PlanDetails::default()).collect();
+        t.artifact_sha256 = match version {
+            Some(v) => d
+                .prepare(v)
+                .await
+                .map_err(|e| CliError::new(Exit::Error, anyhow::anyhow!("target {}: {e}", t.target)))?,
             None => None,
         };
-        out.push(ObservedTarget { target: t.name.clone(), units, artifact_sha256, details });
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The instant gates are evaluated at: now, or `RVMCTL_NOW` (RFC 3339) to
@@ -466,10 +473,17 @@ pub struct HostsArg {
     pub hosts: Vec<String>,
 }
 
+/// The environment `-e` picks, narrowed to `--hosts`.
+pub fn scoped_env(cfg: &Config, env: &EnvArg, hosts: &HostsArg) -> CliResult<ResolvedEnv> {
+    let mut resolved = pick_env(cfg, env)?;
+    only_hosts(&mut resolved, hosts)?;
+    Ok(resolved)
+}
+
 /// Narrows the environment to the hosts named with `--hosts`. An unknown
 /// name is a usage error (with a suggestion); targets left without hosts
 /// (and targets that have no hosts, like kubernetes) are dropped.
-pub fn only_hosts(env: &mut ResolvedEnv, a: &HostsArg) -> CliResult<()> {
+fn only_hosts(env: &mut ResolvedEnv, a: &HostsArg) -> CliResult<()> {
     if a.hosts.is_empty() {
         return Ok(());
     }

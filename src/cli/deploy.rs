@@ -1,6 +1,6 @@
 use clap::Args;
 
-use super::common::{self, EnvArg, GateArgs, HostsArg};
+use super::common::{self, ScopeArgs};
 use super::global::GlobalArgs;
 use crate::exit::{CliResult, Exit};
 use crate::ui::Printer;
@@ -15,14 +15,10 @@ Re-running the same deploy after a failure or interruption converges: units
 already live on the version are skipped, staged ones are reused.")]
 pub struct DeployArgs {
     #[command(flatten)]
-    pub env: EnvArg,
-    #[command(flatten)]
-    pub hosts: HostsArg,
+    pub scope: ScopeArgs,
     /// Version to deploy (`latest`: the newest GitHub release by semver)
     #[arg(long)]
     pub version: String,
-    #[command(flatten)]
-    pub gate: GateArgs,
     #[command(flatten)]
     pub dry_run: common::DryRunArg,
 }
@@ -31,28 +27,29 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
     common::validate_version(&a.version)?;
     let cfg = common::load(g, p)?;
     let a = DeployArgs { version: crate::github::resolve_version(&cfg, &a.version).await?, ..a };
-    let mut env = common::pick_env(&cfg, &a.env)?;
-    common::only_hosts(&mut env, &a.hosts)?;
+    let env = common::scoped_env(&cfg, &a.scope.env, &a.scope.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, a.dry_run.server())?;
-    deploy(p, &cfg, &env, &drivers, &a).await
+    let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
+    deploy(p, &cfg, &env, &drivers, &a, &observed).await
 }
 
-/// Observe, plan, confirm, apply and report `a.version` over drivers the
-/// caller built (resume reuses its own: no second config load or connection).
+/// Plan, confirm, apply and report `a.version` over drivers and observed
+/// state the caller has (resume reuses its own: no second config load,
+/// connection or observation).
 pub async fn deploy(
     p: &Printer,
     cfg: &crate::config::Config,
     env: &crate::config::ResolvedEnv,
     drivers: &common::Drivers,
     a: &DeployArgs,
+    observed: &[crate::model::ObservedTarget],
 ) -> CliResult {
-    let observed = common::observe(env, drivers, Some(&a.version)).await?;
     let user = crate::identity::whoami();
     let plan = crate::plan::compute(&crate::plan::PlanRequest {
         project: cfg.project(),
         env,
         version: &a.version,
-        observed: &observed,
+        observed,
         now: common::now()?,
         user: &user,
     });
@@ -76,7 +73,7 @@ pub async fn deploy(
         .sum();
     let gates = run.gate(
         &plan,
-        &a.gate,
+        &a.scope.gate,
         &format!("Deploy {} to {} ({units} unit{})?", a.version, env.name, if units == 1 { "" } else { "s" }),
     )?;
     let report = run.execute(&plan, gates.clone()).await;

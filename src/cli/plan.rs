@@ -29,8 +29,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: PlanArgs) -> CliResult {
     common::validate_version(&a.version)?;
     let cfg = common::load(g, p)?;
     let a = PlanArgs { version: crate::github::resolve_version(&cfg, &a.version).await?, ..a };
-    let mut env = common::pick_env(&cfg, &a.env)?;
-    common::only_hosts(&mut env, &a.hosts)?;
+    let env = common::scoped_env(&cfg, &a.env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
     let user = crate::identity::whoami();

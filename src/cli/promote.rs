@@ -33,8 +33,7 @@ pub struct PromoteArgs {
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: PromoteArgs) -> CliResult {
     let cfg = common::load(g, p)?;
-    let mut env = common::pick_env(&cfg, &a.env)?;
-    common::only_hosts(&mut env, &a.hosts)?;
+    let env = common::scoped_env(&cfg, &a.env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let version = match &a.version {
         Some(v) => v.clone(),

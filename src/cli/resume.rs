@@ -27,10 +27,9 @@ units it never switched are left alone and their journal is cleared.";
 
 pub async fn resume(g: &GlobalArgs, p: &Printer, a: ScopeArgs) -> CliResult {
     let cfg = common::load(g, p)?;
-    let mut env = common::pick_env(&cfg, &a.env)?;
-    common::only_hosts(&mut env, &a.hosts)?;
+    let env = common::scoped_env(&cfg, &a.env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
-    let observed = common::observe(&env, &drivers, None).await?;
+    let mut observed = common::observe(&env, &drivers, None).await?;
     let mut versions: Vec<String> = observed
         .iter()
         .flat_map(|t| &t.units)
@@ -62,8 +61,9 @@ pub async fn resume(g: &GlobalArgs, p: &Printer, a: ScopeArgs) -> CliResult {
         }
     };
     p.status(&format!("resuming the interrupted deploy of {version} in {}", env.name));
-    let args = DeployArgs { env: a.env, hosts: a.hosts, version, gate: a.gate, dry_run: Default::default() };
-    super::deploy::deploy(p, &cfg, &env, &drivers, &args).await
+    common::for_version(&drivers, &mut observed, Some(&version)).await?;
+    let args = DeployArgs { scope: a, version, dry_run: Default::default() };
+    super::deploy::deploy(p, &cfg, &env, &drivers, &args, &observed).await
 }
 
 pub async fn abort(g: &GlobalArgs, p: &Printer, a: ScopeArgs) -> CliResult {

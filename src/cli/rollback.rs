@@ -20,8 +20,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: ScopeArgs) -> CliResult {
 /// Rollback and abort: plan a switch back per unit, gate it, run it.
 pub async fn switch_back(g: &GlobalArgs, p: &Printer, a: &ScopeArgs, kind: PlanKind) -> CliResult {
     let cfg = common::load(g, p)?;
-    let mut env = common::pick_env(&cfg, &a.env)?;
-    common::only_hosts(&mut env, &a.hosts)?;
+    let env = common::scoped_env(&cfg, &a.env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, None).await?;
     let user = crate::identity::whoami();

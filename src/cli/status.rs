@@ -23,8 +23,7 @@ pub struct StatusArgs {
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: StatusArgs) -> CliResult {
     let cfg = common::load(g, p)?;
-    let mut env = common::pick_env(&cfg, &a.env)?;
-    common::only_hosts(&mut env, &a.hosts)?;
+    let env = common::scoped_env(&cfg, &a.env, &a.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, false)?;
     let observed = common::observe(&env, &drivers, None).await?;
     let mut targets = Vec::new();

@@ -91,6 +91,12 @@ impl<'s> Walker<'s> {
     }
 
     fn alternatives(&self, node: &Node, variants: &[J], path: &mut Vec<PathSeg>, issues: &mut Issues) {
+        if let Some((tag, kinds)) = self.discriminator(variants) {
+            if let Value::Map(_) = node.value {
+                self.tagged(node, &tag, &kinds, path, issues);
+                return;
+            }
+        }
         let mut best: Option<Vec<super::diagnostic::Issue>> = None;
         let mut type_matched = 0;
         for v in variants {
@@ -119,6 +125,76 @@ impl<'s> Walker<'s> {
                 let expected: Vec<String> = non_null.iter().map(|v| describe(v)).collect();
                 let help = non_null.iter().find_map(|v| type_help(node, v));
                 issues.at(path, format!("expected {}, found {}", expected.join(" or "), node.type_name()), help);
+            }
+        }
+    }
+
+    /// A tagged union (`#[serde(tag = "kind")]`): every variant is an object
+    /// whose `tag` property is a string `const`. Returns the tag and each
+    /// variant's tag value with its schema.
+    fn discriminator<'a>(&'a self, variants: &'a [J]) -> Option<(String, Vec<(String, &'a J)>)> {
+        let mut tag: Option<String> = None;
+        let mut kinds = Vec::new();
+        for v in variants {
+            let v = self.resolve(v);
+            let props = v.get("properties").and_then(J::as_object)?;
+            let (name, value) = props.iter().find_map(|(k, p)| Some((k, p.get("const")?.as_str()?)))?;
+            if tag.as_ref().is_some_and(|t| t != name) {
+                return None;
+            }
+            tag = Some(name.clone());
+            kinds.push((value.to_string(), v));
+        }
+        Some((tag?, kinds))
+    }
+
+    /// Checks a mapping against the variant its tag names; a missing or
+    /// unknown tag is reported once, with the valid values.
+    fn tagged(&self, node: &Node, tag: &str, kinds: &[(String, &J)], path: &mut Vec<PathSeg>, issues: &mut Issues) {
+        let names: Vec<&str> = kinds.iter().map(|(k, _)| k.as_str()).collect();
+        let Some(given) = node.get(tag) else {
+            issues.at(
+                path,
+                format!("missing required key '{tag}' in {}", location(path)),
+                Some(format!("add `{tag}:` with one of {}", names.join(", "))),
+            );
+            return;
+        };
+        let chosen = match &given.value {
+            Value::Str(s) => kinds.iter().find(|(k, _)| k == s),
+            _ => None,
+        };
+        match chosen {
+            Some((kind, schema)) => {
+                let mut sub = Issues::new(issues.file, issues.root);
+                self.node(node, schema, path, &mut sub);
+                // A key of another kind: say whose it is.
+                for issue in &mut sub.list {
+                    let Some(key) = issue.message.strip_prefix("unknown key '").and_then(|m| m.strip_suffix('\''))
+                    else {
+                        continue;
+                    };
+                    let owners: Vec<&str> = kinds
+                        .iter()
+                        .filter(|(_, v)| v.get("properties").and_then(|p| p.get(key)).is_some())
+                        .map(|(k, _)| k.as_str())
+                        .collect();
+                    if !owners.is_empty() {
+                        issue.help = Some(format!(
+                            "`{key}` belongs to {tag}: {}; {}",
+                            owners.join(", "),
+                            issue.help.take().unwrap_or_default()
+                        ));
+                        issue.message = format!("unknown key '{key}' for {tag} {kind}");
+                    }
+                }
+                issues.list.extend(sub.list);
+            }
+            None => {
+                path.push(PathSeg::Key(tag.to_string()));
+                let allowed: Vec<J> = names.iter().map(|n| J::String(n.to_string())).collect();
+                self.enumeration(given, &allowed, path, issues);
+                path.pop();
             }
         }
     }
@@ -176,12 +252,11 @@ impl<'s> Walker<'s> {
         if let Some(required) = schema.get("required").and_then(J::as_array) {
             for r in required.iter().filter_map(J::as_str) {
                 if node.get(r).is_none() {
-                    let at = if path.is_empty() {
-                        "the top level".to_string()
-                    } else {
-                        format!("'{}'", super::yaml::path_string(path))
-                    };
-                    issues.at(path, format!("missing required key '{r}' in {at}"), Some(format!("add `{r}:`")));
+                    issues.at(
+                        path,
+                        format!("missing required key '{r}' in {}", location(path)),
+                        Some(format!("add `{r}:`")),
+                    );
                 }
             }
         }
@@ -204,6 +279,11 @@ impl<'s> Walker<'s> {
         };
         types.iter().any(|t| *t == actual || (*t == "number" && actual == "integer"))
     }
+}
+
+/// Where a path points, for messages: `'apps.api'` or `the top level`.
+fn location(path: &[PathSeg]) -> String {
+    if path.is_empty() { "the top level".into() } else { format!("'{}'", super::yaml::path_string(path)) }
 }
 
 fn describe(schema: &J) -> String {

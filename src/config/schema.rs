@@ -466,50 +466,124 @@ pub struct PreDeploy {
     pub timeout: Option<Duration>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HealthKind {
-    Http,
-    Tcp,
-    Command,
+/// Declares one kind of health check: its own required and optional fields
+/// plus the fields every kind shares (`name`, `timeout`, `retries`,
+/// `interval`). A macro rather than `#[serde(flatten)]`, which cannot be
+/// combined with `deny_unknown_fields`.
+macro_rules! health_check_kind {
+    ($(#[$m:meta])* $kind:ident { $($(#[$fm:meta])* $field:ident : $ty:ty,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $kind {
+            /// Shown in plans and reports (default: the kind and its target).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub name: Option<String>,
+            $($(#[$fm])* pub $field: $ty,)*
+            /// One attempt's time limit (default: the target's timeout, at most 10s).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub timeout: Option<Duration>,
+            /// Attempts after the first before the check fails (default 3).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub retries: Option<u32>,
+            /// Pause between attempts, and between post-switch probes (default 1s).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub interval: Option<Duration>,
+        }
+
+        impl $kind {
+            fn common(&self) -> CheckCommon<'_> {
+                CheckCommon { name: self.name.as_deref(), timeout: self.timeout, retries: self.retries, interval: self.interval }
+            }
+        }
+    };
 }
 
+health_check_kind! {
+    /// `kind: http` — GET a URL and expect a status (and optionally a body).
+    HttpCheck {
+        url: Template,
+        /// Expected status (default 200).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expect_status: Option<u16>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expect_body_contains: Option<Template>,
+    }
+}
+
+health_check_kind! {
+    /// `kind: tcp` — open a TCP connection.
+    TcpCheck {
+        /// `host:port`
+        address: Template,
+    }
+}
+
+health_check_kind! {
+    /// `kind: command` — run a shell command; exit 0 is healthy.
+    CommandCheck {
+        run: Template,
+    }
+}
+
+/// One health check; `kind` selects the variant and its required fields.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HealthCheck {
-    pub kind: HealthKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// kind: http
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<Template>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expect_status: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expect_body_contains: Option<Template>,
-    /// kind: tcp — `host:port`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<Template>,
-    /// kind: command
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub run: Option<Template>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HealthCheck {
+    Http(HttpCheck),
+    Tcp(TcpCheck),
+    Command(CommandCheck),
+}
+
+/// The fields every kind of health check shares.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckCommon<'a> {
+    pub name: Option<&'a str>,
     pub timeout: Option<Duration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<Duration>,
 }
 
 impl HealthCheck {
-    pub fn display_name(&self) -> String {
-        if let Some(n) = &self.name {
-            return n.clone();
+    pub fn common(&self) -> CheckCommon<'_> {
+        match self {
+            HealthCheck::Http(c) => c.common(),
+            HealthCheck::Tcp(c) => c.common(),
+            HealthCheck::Command(c) => c.common(),
         }
-        match self.kind {
-            HealthKind::Http => format!("http {}", self.url.as_ref().map(Template::as_str).unwrap_or("")),
-            HealthKind::Tcp => format!("tcp {}", self.address.as_ref().map(Template::as_str).unwrap_or("")),
-            HealthKind::Command => format!("command {}", self.run.as_ref().map(Template::as_str).unwrap_or("")),
+    }
+
+    /// The check's serde name (`http`, `tcp`, `command`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            HealthCheck::Http(_) => "http",
+            HealthCheck::Tcp(_) => "tcp",
+            HealthCheck::Command(_) => "command",
+        }
+    }
+
+    /// The field that says what is probed, with its key: (`url`, …).
+    pub fn target(&self) -> (&'static str, &Template) {
+        match self {
+            HealthCheck::Http(c) => ("url", &c.url),
+            HealthCheck::Tcp(c) => ("address", &c.address),
+            HealthCheck::Command(c) => ("run", &c.run),
+        }
+    }
+
+    /// Every template of the check with its key, for validation.
+    pub fn templates(&self) -> Vec<(&'static str, &Template)> {
+        let mut all = vec![self.target()];
+        if let HealthCheck::Http(HttpCheck { expect_body_contains: Some(t), .. }) = self {
+            all.push(("expect_body_contains", t));
+        }
+        all
+    }
+
+    pub fn display_name(&self) -> String {
+        match self.common().name {
+            Some(n) => n.to_string(),
+            None => format!("{} {}", self.kind(), self.target().1.as_str()),
         }
     }
 }

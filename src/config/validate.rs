@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::diagnostic::{Issues, did_you_mean};
-use super::schema::{API_VERSION, App, ConfigFile, HealthKind, HostSpec, TargetKind};
+use super::schema::{API_VERSION, App, ConfigFile, HostSpec, TargetKind};
 use super::topo;
 use super::types::{TEMPLATE_VARS, Template};
 use super::yaml::PathSeg;
@@ -194,22 +194,8 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<String>, issues: &mu
         templates.push((at(&[k("pre_deploy"), i(pi), k("run")]), &p.run));
     }
     for (hi, h) in app.health_checks.iter().enumerate() {
-        let hp = at(&[k("health_checks"), i(hi)]);
-        let (needed, field) = match h.kind {
-            HealthKind::Http => (h.url.as_ref(), "url"),
-            HealthKind::Tcp => (h.address.as_ref(), "address"),
-            HealthKind::Command => (h.run.as_ref(), "run"),
-        };
-        match needed {
-            None => issues.at(
-                &hp,
-                format!("a health check of kind {} needs `{field}`", crate::model::wire_name(&h.kind)),
-                None,
-            ),
-            Some(t) => templates.push(([&hp[..], &[k(field)]].concat(), t)),
-        }
-        if let Some(t) = &h.expect_body_contains {
-            templates.push(([&hp[..], &[k("expect_body_contains")]].concat(), t));
+        for (key, t) in h.templates() {
+            templates.push((at(&[k("health_checks"), i(hi), k(key)]), t));
         }
     }
     if let Some(a) = &app.artifact {

@@ -115,7 +115,7 @@ where
     let interval = app
         .health_checks
         .iter()
-        .filter_map(|c| c.interval)
+        .filter_map(|c| c.common().interval)
         .map(|d| d.get())
         .min()
         .unwrap_or(std::time::Duration::from_secs(1));

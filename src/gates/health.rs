@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::config::schema::{HealthCheck, HealthKind};
+use crate::config::schema::HealthCheck;
 
 /// Where a check runs from. Drivers provide it (a host's transport runs
 /// `curl` on the host; the operator's machine probes directly), so a check of
@@ -21,15 +21,19 @@ pub trait Vantage: Send + Sync {
     async fn exec(&self, script: &str, timeout: Duration) -> Result<(Option<i32>, String), String>;
 }
 
+/// What one attempt of a check does, with its templates filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    Http { url: String, expect_status: u16, expect_body: Option<String> },
+    Tcp { address: String },
+    Command { run: String },
+}
+
 /// A health check with its templates filled in for one host and color.
 #[derive(Debug, Clone)]
 pub struct RenderedCheck {
     pub name: String,
-    pub kind: HealthKind,
-    /// url (http), host:port (tcp), or the shell command (command)
-    pub target: String,
-    pub expect_status: u16,
-    pub expect_body: Option<String>,
+    pub probe: Probe,
     pub timeout: Duration,
     pub attempts: u32,
     pub interval: Duration,
@@ -41,54 +45,49 @@ impl RenderedCheck {
         render: &dyn Fn(&crate::config::types::Template) -> Result<String, String>,
         default_timeout: Duration,
     ) -> Result<Self, String> {
-        let t = match c.kind {
-            HealthKind::Http => c.url.as_ref(),
-            HealthKind::Tcp => c.address.as_ref(),
-            HealthKind::Command => c.run.as_ref(),
+        let probe = match c {
+            HealthCheck::Http(h) => Probe::Http {
+                url: render(&h.url)?,
+                expect_status: h.expect_status.unwrap_or(200),
+                expect_body: h.expect_body_contains.as_ref().map(render).transpose()?,
+            },
+            HealthCheck::Tcp(t) => Probe::Tcp { address: render(&t.address)? },
+            HealthCheck::Command(x) => Probe::Command { run: render(&x.run)? },
         };
-        let target = t.map(render).transpose()?.unwrap_or_default();
+        let common = c.common();
         Ok(RenderedCheck {
             name: c.display_name(),
-            kind: c.kind,
-            target,
-            expect_status: c.expect_status.unwrap_or(200),
-            expect_body: c.expect_body_contains.as_ref().map(render).transpose()?,
-            timeout: c.timeout.map(|d| d.get()).unwrap_or(default_timeout.min(Duration::from_secs(10))),
-            attempts: c.retries.unwrap_or(3) + 1,
-            interval: c.interval.map(|d| d.get()).unwrap_or(Duration::from_secs(1)),
+            probe,
+            timeout: common.timeout.map(|d| d.get()).unwrap_or(default_timeout.min(Duration::from_secs(10))),
+            attempts: common.retries.unwrap_or(3) + 1,
+            interval: common.interval.map(|d| d.get()).unwrap_or(Duration::from_secs(1)),
         })
     }
 }
 
 /// One attempt. `command_prelude` is prepended to command checks (env, cwd).
 pub async fn attempt<V: Vantage + ?Sized>(t: &V, c: &RenderedCheck, command_prelude: &str) -> Result<String, String> {
-    match c.kind {
-        HealthKind::Http => {
-            let (status, body) = t.http_get(&c.target, c.timeout).await?;
-            if status != c.expect_status {
-                return Err(format!(
-                    "GET {} returned {status}, expected {}; body: {}",
-                    c.target,
-                    c.expect_status,
-                    snippet(&body)
-                ));
+    match &c.probe {
+        Probe::Http { url, expect_status, expect_body } => {
+            let (status, body) = t.http_get(url, c.timeout).await?;
+            if status != *expect_status {
+                return Err(format!("GET {url} returned {status}, expected {expect_status}; body: {}", snippet(&body)));
             }
-            if let Some(want) = &c.expect_body {
+            if let Some(want) = expect_body {
                 if !body.contains(want.as_str()) {
-                    return Err(format!("GET {} body does not contain '{want}'; body: {}", c.target, snippet(&body)));
+                    return Err(format!("GET {url} body does not contain '{want}'; body: {}", snippet(&body)));
                 }
             }
-            Ok(format!("GET {} → {status}", c.target))
+            Ok(format!("GET {url} → {status}"))
         }
-        HealthKind::Tcp => t.tcp_connect(&c.target, c.timeout).await.map(|_| format!("connected to {}", c.target)),
-        HealthKind::Command => {
-            let (code, output) = t.exec(&format!("{command_prelude}{}", c.target), c.timeout).await?;
+        Probe::Tcp { address } => t.tcp_connect(address, c.timeout).await.map(|_| format!("connected to {address}")),
+        Probe::Command { run } => {
+            let (code, output) = t.exec(&format!("{command_prelude}{run}"), c.timeout).await?;
             if code == Some(0) {
-                Ok(format!("`{}` exited 0", c.target))
+                Ok(format!("`{run}` exited 0"))
             } else {
                 Err(format!(
-                    "`{}` exited {}: {}",
-                    c.target,
+                    "`{run}` exited {}: {}",
                     code.map_or("by signal".into(), |c| c.to_string()),
                     snippet(&output)
                 ))
