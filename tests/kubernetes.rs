@@ -583,9 +583,17 @@ async fn k8s_kill_at(point: &'static str) {
     let j = &v["targets"][0]["units"][0]["interrupted"];
     assert_eq!(j["version"], "1.1.0", "{point}: the journal says what was interrupted: {v}");
 
+    let _ = std::fs::remove_file(fx.api_log());
     let o = fx.run(&["resume", "-e", "dev", "--yes"]).await;
     assert_code(&o, 0);
     assert_eq!(fx.selector("api").await, sel("green"), "{point}");
+    // resume observes once: one read of the Lease to show who holds it, one
+    // to take it; not a second observation inside the deploy it hands over to.
+    let log = std::fs::read_to_string(fx.api_log()).unwrap();
+    let before_lock: Vec<&str> =
+        log.lines().take_while(|l| !l.contains(" create leases ") && !l.contains(" update leases ")).collect();
+    let reads = before_lock.iter().filter(|l| l.contains(" get leases ")).count();
+    assert_eq!(reads, 2, "{point}: API calls before the lock:\n{}", before_lock.join("\n"));
     let o = fx.run(&["history", "-e", "dev", "-o", "json"]).await;
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let ok =
