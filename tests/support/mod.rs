@@ -28,17 +28,38 @@ pub fn rvmctl(dir: &Path) -> Command {
     cmd
 }
 
-/// A free TCP port on loopback (bind to :0, read, release), never one this
-/// process handed out before: with hundreds of hosts × colors the kernel
-/// does offer a released port again.
+/// A free TCP port on loopback that no other test process holds.
+///
+/// Binding to :0 and releasing the port (the old way) raced twice: the
+/// kernel hands the same ephemeral port to another nextest process (each test
+/// is its own process, so an in-process set cannot see it), and ephemeral
+/// ports are also the source ports of every outgoing connection (ssh, curl).
+/// So ports come from below the ephemeral range, and each is reserved across
+/// processes with an exclusive `flock` on `<tmp>/rvmctl-test-ports/<port>`,
+/// held until this process exits (the kernel drops it even on SIGKILL).
 pub fn free_port() -> u16 {
-    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
-        std::sync::Mutex::new(std::collections::BTreeSet::new());
-    let mut given = GIVEN.lock().unwrap_or_else(|p| p.into_inner());
+    use std::os::fd::AsRawFd;
+    const FIRST: u32 = 20000;
+    const COUNT: u32 = 12000; // below the usual ephemeral range (32768–60999)
+    static HELD: std::sync::Mutex<Vec<std::fs::File>> = std::sync::Mutex::new(Vec::new());
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let dir = std::env::temp_dir().join("rvmctl-test-ports");
+    let _ = std::fs::create_dir_all(&dir);
+    // Processes start at different places, so they rarely contend.
+    let start = (std::process::id().wrapping_mul(2_654_435_761) >> 8) % COUNT;
     loop {
-        let port =
-            std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(0);
-        if given.insert(port) {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        assert!(n < COUNT, "no free test port left in {FIRST}..{}", FIRST + COUNT);
+        let port = (FIRST + (start + n) % COUNT) as u16;
+        let Ok(file) =
+            std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(port.to_string()))
+        else {
+            continue;
+        };
+        // SAFETY: flock on a descriptor this function owns.
+        let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+        if locked && std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            HELD.lock().unwrap_or_else(|p| p.into_inner()).push(file);
             return port;
         }
     }

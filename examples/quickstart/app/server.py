@@ -57,4 +57,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
-    ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+    server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
+    # edge-ctl waits for this line: proof that *this* process holds the port.
+    print(f"listening on 127.0.0.1:{sys.argv[1]}", flush=True)
+    server.serve_forever()
