@@ -30,6 +30,10 @@ pub struct SlotState {
     /// kubernetes: ready/desired replicas
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<String>,
+    /// Slot hosts: the slot's services were started and not stopped since
+    /// (a warm idle slot with `keep_previous`); restaging it stops them first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub started: bool,
 }
 
 /// Who holds a unit's lock.
@@ -81,6 +85,12 @@ impl UnitState {
         match c {
             Color::Blue => self.blue.as_ref(),
             Color::Green => self.green.as_ref(),
+        }
+    }
+    pub fn slot_mut(&mut self, c: Color) -> Option<&mut SlotState> {
+        match c {
+            Color::Blue => self.blue.as_mut(),
+            Color::Green => self.green.as_mut(),
         }
     }
     pub fn live_version(&self) -> Option<&str> {

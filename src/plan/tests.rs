@@ -61,6 +61,7 @@ fn slot(version: &str, status: SlotStatus) -> SlotState {
         status,
         updated_at: at("2026-11-01T00:00:00Z"),
         ready: None,
+        started: false,
     }
 }
 

@@ -52,6 +52,7 @@ impl Driver for Fake {
                 status: SlotStatus::Healthy,
                 updated_at: jiff::Timestamp::UNIX_EPOCH,
                 ready: None,
+                started: false,
             })
         };
         UnitState { live, blue: slot("1"), ..UnitState::empty(unit) }

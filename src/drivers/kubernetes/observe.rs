@@ -81,6 +81,7 @@ impl KubeDriver {
             status,
             updated_at,
             ready: Some(format!("{ready}/{desired}")),
+            started: false,
         }
     }
 

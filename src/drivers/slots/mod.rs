@@ -22,7 +22,7 @@ mod operations;
 mod scripts;
 mod stage;
 
-use scripts::WRITE_META;
+use scripts::{CLEAR_STARTED, MARK_STARTED, STOP_PRELUDE, WRITE_META};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -158,7 +158,14 @@ impl SlotDriver {
     }
 
     fn slot_meta(&self, version: &str, sha256: Option<String>, status: SlotStatus) -> String {
-        let s = SlotState { version: version.into(), sha256, status, updated_at: Timestamp::now(), ready: None };
+        let s = SlotState {
+            version: version.into(),
+            sha256,
+            status,
+            updated_at: Timestamp::now(),
+            ready: None,
+            started: false,
+        };
         serde_json::to_string(&s).unwrap_or_default()
     }
 
@@ -187,11 +194,16 @@ impl SlotDriver {
         version: &str,
         cmd: HostCommand<'_>,
     ) -> Result<StepOutput, DriverError> {
-        let HostCommand { template, timeout, attempts, step } = cmd;
+        let HostCommand { template, timeout, attempts, step, starts } = cmd;
         let step = step.as_str();
         let rendered = self.render(h, color, version, template)?;
-        let script =
-            format!("{}cd \"$RVM_SLOT_DIR\" || exit 1\n{rendered}", self.prelude(h, Some(color), Some(version), &[]));
+        // A start marks the slot started first: interrupted or not, its
+        // services may run from now on, and a restage must stop them.
+        let mark = if starts { MARK_STARTED } else { "" };
+        let script = format!(
+            "{}{mark}cd \"$RVM_SLOT_DIR\" || exit 1\n{rendered}",
+            self.prelude(h, Some(color), Some(version), &[])
+        );
         let mut last = None;
         for i in 0..attempts.max(1) {
             if i > 0 {
@@ -204,6 +216,33 @@ impl SlotDriver {
             }
         }
         Err(last.unwrap_or_else(|| DriverError::Other { unit: h.spec.name.clone(), message: "no attempt made".into() }))
+    }
+
+    /// Stops the services of `color`'s slot (holding release `version`) in
+    /// reverse start order, in one host command run in that slot, then
+    /// clears its started marker. The first stop that fails fails the step
+    /// with its output, and nothing after it runs.
+    async fn stop_services(
+        &self,
+        h: &SlotHost,
+        color: Color,
+        version: &str,
+        step: &str,
+    ) -> Result<StepOutput, DriverError> {
+        let mut script = format!("{}{STOP_PRELUDE}", self.prelude(h, Some(color), Some(version), &[]));
+        let mut stops = 0u32;
+        for name in self.app.service_order().iter().rev() {
+            let Some(stop) = self.app.services.iter().find(|s| &s.name == name).and_then(|s| s.stop.as_ref()) else {
+                continue;
+            };
+            let rendered = self.render(h, color, version, stop)?;
+            let q = sh_quote(&format!("stop {name} ({color}, {version})"));
+            script.push_str(&format!("echo {q}\n( {rendered}\n) || {{ echo {q}' failed' >&2; exit 1; }}\n"));
+            stops += 1;
+        }
+        script.push_str(CLEAR_STARTED);
+        let out = self.exec_ok(h, script, self.timeout() * stops.max(1), step).await?;
+        Ok(StepOutput { detail: out.combined().trim().to_string(), skipped: false })
     }
 
     fn checks(&self, h: &SlotHost, color: Color, version: &str) -> Result<Vec<RenderedCheck>, DriverError> {
@@ -238,6 +277,8 @@ struct HostCommand<'a> {
     timeout: Duration,
     attempts: u32,
     step: String,
+    /// A service start: mark the slot started before running it.
+    starts: bool,
 }
 
 /// A saved plan names something the config no longer has.

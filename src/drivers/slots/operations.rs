@@ -102,6 +102,7 @@ impl Driver for SlotDriver {
                             timeout: t,
                             attempts: 1,
                             step: format!("pre-deploy check {name}"),
+                            starts: false,
                         },
                     )
                     .await
@@ -116,7 +117,13 @@ impl Driver for SlotDriver {
                         h,
                         *color,
                         v,
-                        HostCommand { template: &s.start, timeout: t, attempts, step: format!("start {name}") },
+                        HostCommand {
+                            template: &s.start,
+                            timeout: t,
+                            attempts,
+                            step: format!("start {name}"),
+                            starts: true,
+                        },
                     )
                     .await
                 }
@@ -169,26 +176,7 @@ impl Driver for SlotDriver {
             Step::StopPrevious { color } => {
                 let state = self.observe(unit).await;
                 let version = state.slot(*color).map(|s| s.version.clone()).unwrap_or_default();
-                let mut detail = String::new();
-                for s in self.app.services.iter().rev() {
-                    if let Some(stop) = &s.stop {
-                        let out = self
-                            .run_command(
-                                h,
-                                *color,
-                                &version,
-                                HostCommand {
-                                    template: stop,
-                                    timeout: self.timeout(),
-                                    attempts: 1,
-                                    step: format!("stop {}", s.name),
-                                },
-                            )
-                            .await?;
-                        detail.push_str(&out.detail);
-                    }
-                }
-                Ok(StepOutput { detail, skipped: false })
+                self.stop_services(h, *color, &version, "stop previous").await
             }
         };
         // A slot whose gate, service or check failed must never be switched to.

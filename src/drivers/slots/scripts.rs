@@ -9,6 +9,7 @@ live=$(readlink "$RVM_BASE/current" 2>/dev/null || true)
 echo "live=$live"
 for c in blue green; do
   if [ -f "$S/$c.json" ]; then printf 'slot_%s=' "$c"; tr -d '\n' < "$S/$c.json"; echo; fi
+  if [ -f "$S/$c.started" ]; then echo "started_$c=1"; fi
 done
 if [ -f "$S/lock.json" ] && [ -f "$S/lock" ] && ! flock -n "$S/lock" true; then
   printf 'lock='; tr -d '\n' < "$S/lock.json"; echo
@@ -41,6 +42,22 @@ S="$RVM_BASE/.rvmctl"; mkdir -p "$S"
 printf '%s\n' "$RVM_META" > "$S/$RVM_COLOR.json.tmp" && mv -f "$S/$RVM_COLOR.json.tmp" "$S/$RVM_COLOR.json"
 "#;
 
+/// Before a service start: the slot's services may run from now on.
+pub(super) const MARK_STARTED: &str = r#"mkdir -p "$RVM_BASE/.rvmctl" && : > "$RVM_BASE/.rvmctl/$RVM_COLOR.started"
+"#;
+
+/// Before a slot's stop commands: run them in the slot; a slot without a
+/// folder has nothing to stop.
+pub(super) const STOP_PRELUDE: &str = r#"
+if ! cd "$RVM_SLOT_DIR" 2>/dev/null; then
+  rm -f "$RVM_BASE/.rvmctl/$RVM_COLOR.started"; echo "slot $RVM_COLOR has no folder: nothing to stop"; exit 0
+fi
+"#;
+
+/// After a slot's stop commands all succeeded.
+pub(super) const CLEAR_STARTED: &str = r#"rm -f "$RVM_BASE/.rvmctl/$RVM_COLOR.started"
+"#;
+
 /// Checks an uploaded/fetched artifact, then unpacks it into the inactive
 /// slot through a temporary folder, so a slot is either whole or absent.
 pub(super) const STAGE: &str = r#"
@@ -59,7 +76,7 @@ mkdir -p "$B/.$C.new"
 tar -xzf "$RVM_ARTIFACT" -C "$B/.$C.new"
 if [ -e "$B/$C" ]; then mv "$B/$C" "$B/.$C.old"; fi
 mv "$B/.$C.new" "$B/$C"
-rm -rf "$B/.$C.old"
+rm -rf "$B/.$C.old" "$S/$C.started"
 printf '%s\n' "$RVM_META" > "$S/$C.json.tmp" && mv -f "$S/$C.json.tmp" "$S/$C.json"
 # keep only artifacts a slot still refers to
 for f in "$S"/artifacts/*.tar.gz; do
@@ -91,6 +108,13 @@ pub(super) fn parse_observation(unit: &str, out: &str) -> UnitState {
             "last" => st.last = serde_json::from_str(v).ok(),
             "journal" => st.journal = serde_json::from_str(v).ok(),
             _ => {}
+        }
+    }
+    // The marker file, not the slot's JSON, says whether its services run.
+    for color in [Color::Blue, Color::Green] {
+        let started = out.lines().any(|l| l == format!("started_{color}=1"));
+        if let Some(slot) = st.slot_mut(color) {
+            slot.started = started;
         }
     }
     st

@@ -32,14 +32,29 @@ impl SlotDriver {
                 )));
             }
         }
-        if reuse {
-            let state = self.observe(&unit).await;
-            if state.slot(color).is_some_and(|s| s.version == version && s.sha256.as_deref() == Some(sha.as_str())) {
-                return Ok(StepOutput {
-                    detail: format!("{version} already staged in {color} (sha256 {})", &sha[..12]),
-                    skipped: true,
-                });
-            }
+        let state = self.observe(&unit).await;
+        let held = state.slot(color);
+        if reuse && held.is_some_and(|s| s.version == version && s.sha256.as_deref() == Some(sha.as_str())) {
+            return Ok(StepOutput {
+                detail: format!("{version} already staged in {color} (sha256 {})", &sha[..12]),
+                skipped: true,
+            });
+        }
+        // A warm slot (kept running by keep_previous, or a start that never
+        // got stopped): its own release stops its services before anything
+        // is unpacked over them, or they keep the port and pid files vanish.
+        let mut stopped = String::new();
+        if let Some(old) = held.filter(|s| s.started || s.status == SlotStatus::Healthy) {
+            self.stop_services(h, color, &old.version, "stage").await.map_err(|e| match e {
+                DriverError::StepFailed { unit, message, output, .. } => DriverError::StepFailed {
+                    unit,
+                    step: format!("stop {} in {color} before restaging", old.version),
+                    message: format!("{message}; nothing was unpacked"),
+                    output,
+                },
+                other => other,
+            })?;
+            stopped = format!("stopped {} in {color}; ", old.version);
         }
         let remote = format!("{}/.rvmctl/artifacts/{sha}.tar.gz", h.base);
         let have = self
@@ -79,6 +94,9 @@ impl SlotDriver {
         ];
         let script = format!("{}{STAGE}", self.prelude(h, Some(color), Some(version), &extra));
         self.exec_ok(h, script, self.timeout(), "stage").await?;
-        Ok(StepOutput { detail: format!("staged {version} into {color} (sha256 {})", &sha[..12]), skipped: false })
+        Ok(StepOutput {
+            detail: format!("{stopped}staged {version} into {color} (sha256 {})", &sha[..12]),
+            skipped: false,
+        })
     }
 }
