@@ -73,39 +73,53 @@ pub struct StatusView {
 }
 
 /// "3/3 on 1.1.0 (green)" or "2/3 on 1.1.0 (green), 1 unreachable".
+///
+/// One counting rule: every unit is in exactly one place — unreachable (it
+/// could not be observed), live on a version and color, live on a color
+/// whose version is unknown, or never deployed — so the places add up to the
+/// total on every call. Unhealthy and interrupted are said of units already
+/// counted, never instead of a place.
 pub fn summarize(units: &[UnitStatus]) -> String {
     let total = units.len();
     if total == 0 {
         return "no units".into();
     }
-    let mut groups: Vec<((String, Color), usize)> = Vec::new();
+    let mut groups: Vec<(String, usize)> = Vec::new();
+    let (mut never, mut unreachable) = (0, 0);
     for u in units {
-        if let (Some(v), Some(c)) = (&u.live_version, u.live) {
-            match groups.iter_mut().find(|(k, _)| k.0 == *v && k.1 == c) {
-                Some((_, n)) => *n += 1,
-                None => groups.push(((v.clone(), c), 1)),
+        let place = match (u.error.is_some() || u.health == Health::Unreachable, u.live) {
+            (true, _) => {
+                unreachable += 1;
+                continue;
             }
+            (false, None) => {
+                never += 1;
+                continue;
+            }
+            (false, Some(c)) => format!("{} ({c})", u.live_version.as_deref().unwrap_or("an unknown version")),
+        };
+        match groups.iter_mut().find(|(k, _)| *k == place) {
+            Some((_, n)) => *n += 1,
+            None => groups.push((place, 1)),
         }
     }
-    groups.sort_by_key(|g| std::cmp::Reverse(g.1));
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut parts: Vec<String> = groups
         .iter()
         .enumerate()
-        .map(|(i, ((v, c), n))| if i == 0 { format!("{n}/{total} on {v} ({c})") } else { format!("{n} on {v} ({c})") })
+        .map(|(i, (place, n))| if i == 0 { format!("{n}/{total} on {place}") } else { format!("{n} on {place}") })
         .collect();
-    let none = units.iter().filter(|u| u.live.is_none() && u.error.is_none()).count();
-    let unreachable = units.iter().filter(|u| u.health == Health::Unreachable).count();
-    let unhealthy = units.iter().filter(|u| u.health == Health::Unhealthy).count();
     if parts.is_empty() {
         parts.push(format!("0/{total} deployed"));
-    } else if none > 0 {
-        parts.push(format!("{none} never deployed"));
-    }
-    if unhealthy > 0 {
-        parts.push(format!("{unhealthy} unhealthy"));
+    } else if never > 0 {
+        parts.push(format!("{never} never deployed"));
     }
     if unreachable > 0 {
         parts.push(format!("{unreachable} unreachable"));
+    }
+    let unhealthy = units.iter().filter(|u| u.health == Health::Unhealthy).count();
+    if unhealthy > 0 {
+        parts.push(format!("{unhealthy} unhealthy"));
     }
     let interrupted = units.iter().filter(|u| u.interrupted.is_some()).count();
     if interrupted > 0 {
@@ -141,6 +155,72 @@ mod tests {
     use super::*;
     use crate::model::{HistoryAction, Outcome, wire_name};
     use crate::rollout::ApplyOutcome;
+
+    fn unit(name: &str, live: Option<(Color, Option<&str>)>, health: Health, error: bool) -> UnitStatus {
+        UnitStatus {
+            unit: name.into(),
+            live: live.map(|l| l.0),
+            live_version: live.and_then(|l| l.1).map(str::to_string),
+            blue: None,
+            green: None,
+            health,
+            health_detail: None,
+            last_deploy: None,
+            lock: None,
+            error: error.then(|| "ssh: connection refused".into()),
+            interrupted: None,
+        }
+    }
+
+    /// The numbers of the places (not the remarks) in a summary.
+    fn places(summary: &str) -> usize {
+        summary
+            .split(", ")
+            .filter(|p| !p.ends_with("unhealthy") && !p.ends_with("interrupted"))
+            .map(|p| p.split(['/', ' ']).next().and_then(|n| n.parse::<usize>().ok()).unwrap_or(0))
+            .sum()
+    }
+
+    #[test]
+    fn every_unit_is_counted_in_exactly_one_place() {
+        let g = Some((Color::Green, Some("2.1.0")));
+        let cases: Vec<(Vec<UnitStatus>, &str)> = vec![
+            (vec![unit("a", g, Health::Healthy, false); 3], "3/3 on 2.1.0 (green)"),
+            // Live, but the slot's version could not be read: still counted.
+            (
+                vec![
+                    unit("a", g, Health::Healthy, false),
+                    unit("b", Some((Color::Green, None)), Health::Unknown, false),
+                ],
+                "1/2 on 2.1.0 (green), 1 on an unknown version (green)",
+            ),
+            // An observation error wins over a stale live color: counted once.
+            (
+                vec![unit("a", g, Health::Healthy, false), unit("b", g, Health::Unreachable, true)],
+                "1/2 on 2.1.0 (green), 1 unreachable",
+            ),
+            (
+                vec![
+                    unit("a", g, Health::Unhealthy, false),
+                    unit("b", None, Health::Unknown, false),
+                    unit("c", None, Health::Unreachable, true),
+                ],
+                "1/3 on 2.1.0 (green), 1 never deployed, 1 unreachable, 1 unhealthy",
+            ),
+            (vec![unit("a", None, Health::Unknown, false)], "0/1 deployed"),
+        ];
+        for (units, want) in cases {
+            let got = summarize(&units);
+            assert_eq!(got, want);
+            if !got.starts_with("0/") {
+                assert_eq!(places(&got), units.len(), "{got}");
+            }
+            // The same fleet in another order says the same thing.
+            let mut reversed = units.clone();
+            reversed.reverse();
+            assert_eq!(summarize(&reversed), want);
+        }
+    }
 
     #[test]
     fn human_words_match_the_json_words() {

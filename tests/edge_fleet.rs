@@ -71,3 +71,64 @@ fn a_warm_idle_slot_is_stopped_by_its_own_release_before_it_is_restaged() {
     assert_eq!(f.live(1).as_deref(), Some("blue"), "traffic stays on the healthy color");
     f.assert_safe();
 }
+
+#[test]
+fn a_rollout_stopped_by_the_budget_says_what_happened_and_leaves_nothing_to_resume() {
+    let f = Fleet::start(6);
+    for v in ["1.0.0", "1.1.0"] {
+        f.build_release(v, false);
+    }
+    // Waves [rvm-001, rvm-002], [rvm-003, rvm-004], [rvm-005, rvm-006]; budget 0 %.
+    f.write_config("strategy: rolling\nbatch_size: 2", "");
+    let o = deploy(&f, "1.0.0");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // rvm-004 fails its pre-switch check; rvm-003, in the same wave, passes.
+    std::fs::write(f.hosts[3].base().join("FAIL_HEALTH"), "").expect("FAIL_HEALTH");
+    let o = f.run(&["deploy", "-e", "field", "--version", "1.1.0", "--yes", "-o", "json"]);
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("report json");
+    let result = |unit: &str| {
+        report["targets"][0]["units"]
+            .as_array()
+            .and_then(|us| us.iter().find(|u| u["unit"] == unit))
+            .map(|u| u["result"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(result("rvm-001"), "rolled_back", "{report}");
+    assert_eq!(result("rvm-003"), "stopped", "prepared, deliberately not switched: {report}");
+    assert_eq!(result("rvm-004"), "failed", "{report}");
+    assert_eq!(result("rvm-005"), "skipped", "{report}");
+    for i in 0..6 {
+        assert_eq!(f.live_version(i).as_deref(), Some("1.0.0"), "{}: traffic on the healthy color", f.hosts[i].name);
+    }
+
+    // The human verdict does not claim a failure after the switch.
+    let o = deploy(&f, "1.1.0");
+    let err = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(!err.contains("failed after the switch"), "{err}");
+    assert!(
+        err.contains(
+            "ROLLED BACK: 1 unit(s) failed before their switch; the 2 switched unit(s) are back on the previous color."
+        ),
+        "{err}"
+    );
+    assert!(err.lines().any(|l| l.contains("rvm-003") && l.contains("1.1.0") && l.contains("stopped")), "{err}");
+    // A unit the run never touched shows no version in the report.
+    let untouched = err.lines().find(|l| l.contains("rvm-005")).unwrap_or_default();
+    assert!(untouched.contains("skipped") && !untouched.contains("1.1.0"), "{err}");
+
+    // Nothing is "interrupted": a deliberate stop clears the journal.
+    let o = f.run(&["status", "-e", "field", "--no-health", "-o", "json"]);
+    let status: serde_json::Value = serde_json::from_slice(&o.stdout).expect("status json");
+    assert!(!status.to_string().contains("\"interrupted\""), "{status}");
+    assert_eq!(status["targets"][0]["summary"], "6/6 on 1.0.0 (blue)", "{status}");
+    // LAST DEPLOY says the deploy did not succeed.
+    let o = f.run(&["status", "-e", "field", "--no-health"]);
+    let table = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(table.lines().any(|l| l.contains("rvm-003") && l.contains("deploy 1.1.0 (stopped)")), "{table}");
+    assert!(table.lines().any(|l| l.contains("rvm-004") && l.contains("deploy 1.1.0 (failed)")), "{table}");
+    // And there is nothing to resume.
+    let o = f.run(&["resume", "-e", "field", "--yes"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to resume"), "{}", text(&o));
+    f.assert_safe();
+}

@@ -21,6 +21,8 @@ pub enum Outcome {
     Failed,
     RolledBack,
     Interrupted,
+    /// Prepared, then not switched because the failure budget stopped the run.
+    Stopped,
 }
 
 /// One line of a unit's history (append-only, kept on the unit itself).

@@ -20,6 +20,9 @@ pub enum UnitResult {
     RolledBack,
     /// Not attempted (budget exceeded, interrupted, earlier failure).
     Skipped,
+    /// Prepared and verified, then deliberately not switched: the failure
+    /// budget stopped the rollout. Live color untouched; nothing to resume.
+    Stopped,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -178,11 +178,17 @@ impl Executor<'_> {
                     return ApplyOutcome::Interrupted;
                 }
                 if exceeds(failed, total, budget) {
-                    errors.push(format!(
+                    let why = format!(
                         "{}: {failed} of {total} units failed before the switch (budget {:.0}%); nothing in this wave was switched",
                         t.target,
                         budget * 100.0
-                    ));
+                    );
+                    // Deliberately not switched: not an interruption to resume.
+                    for run in lock_or_recover(runs).values_mut().filter(|r| ok.contains(&r.report.unit)) {
+                        run.report.result = UnitResult::Stopped;
+                        run.report.error = Some(format!("not switched: {why}"));
+                    }
+                    errors.push(why);
                     return ApplyOutcome::Failed;
                 }
                 let ready: Vec<&UnitPlan> = units.iter().copied().filter(|u| ok.contains(&u.unit)).collect();
@@ -314,6 +320,7 @@ impl Executor<'_> {
             (UnitResult::Switched, ApplyOutcome::Interrupted) if run.report.error.is_some() => Outcome::Interrupted,
             (UnitResult::Switched, _) => Outcome::Success,
             (UnitResult::RolledBack, _) => Outcome::RolledBack,
+            (UnitResult::Stopped, _) => Outcome::Stopped,
             (_, ApplyOutcome::Interrupted) => Outcome::Interrupted,
             _ => Outcome::Failed,
         };

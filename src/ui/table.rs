@@ -145,7 +145,19 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
                 .last_deploy
                 .as_ref()
                 .map(|h| {
-                    format!("r{} {} {} by {}, {}", h.revision, wire_name(&h.action), h.version, h.user, when(&h.at))
+                    // A deploy that did not succeed says so, in the history's words.
+                    let result = match h.result {
+                        crate::model::Outcome::Success => String::new(),
+                        other => format!(" ({})", wire_name(&other)),
+                    };
+                    format!(
+                        "r{} {} {}{result} by {}, {}",
+                        h.revision,
+                        wire_name(&h.action),
+                        h.version,
+                        h.user,
+                        when(&h.at)
+                    )
                 })
                 .unwrap_or_else(|| "-".into());
             let lock =
@@ -233,13 +245,20 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
                 UnitResult::Failed => paint(p, "failed", TColor::Red),
                 UnitResult::RolledBack => paint(p, "rolled back", TColor::Yellow),
                 UnitResult::Skipped => Cell::new("skipped"),
+                UnitResult::Stopped => paint(p, "stopped", TColor::Yellow),
+            };
+            // The version this run put (or tried to put) on the unit; none
+            // for a unit it never touched.
+            let version = match u.result {
+                UnitResult::Skipped => "-",
+                _ => u.version.as_deref().unwrap_or("-"),
             };
             tab.add_row(vec![
                 Cell::new(&t.target),
                 Cell::new(&u.unit),
                 Cell::new(before),
                 Cell::new(after),
-                Cell::new(u.version.as_deref().unwrap_or("-")),
+                Cell::new(version),
                 result,
                 Cell::new(format!("{:.1}s", u.duration_ms as f64 / 1000.0)),
             ]);
@@ -271,9 +290,7 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
                 )
             }
         }
-        ApplyOutcome::RolledBack => {
-            "ROLLED BACK: the new color failed after the switch; traffic is back on the previous color.".into()
-        }
+        ApplyOutcome::RolledBack => rolled_back_verdict(r),
         ApplyOutcome::Interrupted => {
             "INTERRUPTED: stopped at a safe point; no unit is half-switched. Re-run the same command to continue."
                 .into()
@@ -288,6 +305,26 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
         }
     };
     format!("{tab}\n{verdict} ({:.1}s)\n", r.duration_ms as f64 / 1000.0)
+}
+
+/// What made a run roll back, counted from its units: failures before a
+/// switch (e.g. a later wave under the budget) are not "failed after the switch".
+fn rolled_back_verdict(r: &ApplyReport) -> String {
+    let units: Vec<&crate::rollout::UnitReport> = r.targets.iter().flat_map(|t| &t.units).collect();
+    let count = |f: &dyn Fn(&crate::rollout::UnitReport) -> bool| units.iter().filter(|u| f(u)).count();
+    let before = count(&|u| u.result == UnitResult::Failed && !u.moved());
+    // A unit switched back because its own monitor failed carries that error.
+    let after = count(&|u| u.result == UnitResult::RolledBack && u.error.is_some());
+    let back = count(&|u| u.result == UnitResult::RolledBack);
+    let mut why = Vec::new();
+    if before > 0 {
+        why.push(format!("{before} unit(s) failed before their switch"));
+    }
+    if after > 0 {
+        why.push(format!("{after} failed after it"));
+    }
+    let why = if why.is_empty() { "the rollout failed".to_string() } else { why.join(", ") };
+    format!("ROLLED BACK: {why}; the {back} switched unit(s) are back on the previous color.")
 }
 
 /// What `rvmctl adopt` will do (stderr, before asking).
