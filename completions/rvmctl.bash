@@ -239,7 +239,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__abort)
-            opts="-e -y -f -o -v -q -n -h --env --hosts --yes --approve --approver --ignore-window --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -y -f -o -v -q -n -h --env --hosts --shard --yes --approve --approver --ignore-window --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -254,6 +254,10 @@ _rvmctl() {
                     return 0
                     ;;
                 --hosts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -709,7 +713,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__deploy)
-            opts="-e -y -f -o -v -q -n -h --env --hosts --yes --approve --approver --ignore-window --version --dry-run --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -y -f -o -v -q -n -h --env --hosts --shard --yes --approve --approver --ignore-window --version --dry-run --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -724,6 +728,10 @@ _rvmctl() {
                     return 0
                     ;;
                 --hosts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1417,7 +1425,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__plan)
-            opts="-e -f -o -v -q -n -h --env --hosts --version --out --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -f -o -v -q -n -h --env --hosts --shard --version --out --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1432,6 +1440,10 @@ _rvmctl() {
                     return 0
                     ;;
                 --hosts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1479,7 +1491,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__promote)
-            opts="-e -y -f -o -v -q -n -h --env --hosts --version --all --yes --approve --approver --ignore-window --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -y -f -o -v -q -n -h --env --hosts --shard --version --all --yes --approve --approver --ignore-window --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1494,6 +1506,10 @@ _rvmctl() {
                     return 0
                     ;;
                 --hosts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1595,7 +1611,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__resume)
-            opts="-e -y -f -o -v -q -n -h --env --hosts --yes --approve --approver --ignore-window --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -y -f -o -v -q -n -h --env --hosts --shard --yes --approve --approver --ignore-window --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1610,6 +1626,10 @@ _rvmctl() {
                     return 0
                     ;;
                 --hosts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1657,7 +1677,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__rollback)
-            opts="-e -y -f -o -v -q -n -h --env --hosts --yes --approve --approver --ignore-window --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -y -f -o -v -q -n -h --env --hosts --shard --yes --approve --approver --ignore-window --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1672,6 +1692,10 @@ _rvmctl() {
                     return 0
                     ;;
                 --hosts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1719,7 +1743,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__status)
-            opts="-e -f -o -v -q -n -h --env --hosts --no-health --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -f -o -v -q -n -h --env --hosts --shard --no-health --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1734,6 +1758,10 @@ _rvmctl() {
                     return 0
                     ;;
                 --hosts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -55,6 +55,7 @@ complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "update" -d 'Check whi
 complete -c rvmctl -n "__fish_rvmctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l shard -d 'Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -l out -d 'Also save the plan as JSON for `rvmctl apply`' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s f -l config -d 'Config file' -r -F
@@ -86,6 +87,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s q -l quiet -d 'O
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l shard -d 'Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver)' -r
@@ -105,6 +107,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s q -l quiet -d '
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l shard -d 'Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
 wide\t'Table with more columns'
@@ -119,6 +122,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s q -l quiet -d '
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l shard -d 'Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l version -d 'Version to promote (default: the one the paused rollout deploys)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
@@ -138,6 +142,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -s q -l quiet -d 
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand promote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l shard -d 'Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s f -l config -d 'Config file' -r -F
@@ -155,6 +160,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s q -l quiet -d
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l shard -d 'Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s f -l config -d 'Config file' -r -F
@@ -172,6 +178,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s q -l quiet -d '
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l shard -d 'Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand abort" -s f -l config -d 'Config file' -r -F

@@ -132,3 +132,88 @@ fn a_rollout_stopped_by_the_budget_says_what_happened_and_leaves_nothing_to_resu
     assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to resume"), "{}", text(&o));
     f.assert_safe();
 }
+
+#[test]
+fn step_labels_show_each_units_rendered_values_with_secrets_masked() {
+    let f = Fleet::start(2);
+    f.build_release("1.0.0", false);
+    f.build_release("1.1.0", true); // answers /health with 503
+    let path = f.write_config("strategy: blue_green", "");
+    let config = std::fs::read_to_string(&path).expect("config").replace(
+        "    health_checks:\n",
+        "    health_checks:\n      - { kind: http, url: \"http://rvm:s3cret-pw@127.0.0.1:{port_{color}}/health?token=abc123&v={version}\", timeout: 5s, retries: 0 }\n",
+    );
+    std::fs::write(&path, config).expect("config");
+
+    let o = f.run(&["plan", "-e", "field", "--version", "1.0.0", "-o", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let plan = String::from_utf8_lossy(&o.stdout).into_owned();
+    for h in &f.hosts {
+        let want = format!("http http://rvm:***@127.0.0.1:{}/health?token=***&v=1.0.0", h.port_blue);
+        assert!(plan.contains(&want), "plan names {want}:\n{plan}");
+        assert!(plan.contains(&format!("tcp 127.0.0.1:{}", h.port_blue)), "{plan}");
+    }
+    assert!(!plan.contains("{port_"), "no template left in the plan:\n{plan}");
+
+    let o = deploy(&f, "1.0.0");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let progress = text(&o);
+    assert!(progress.contains(&format!("tcp 127.0.0.1:{}", f.hosts[0].port_blue)), "{progress}");
+    assert!(!progress.contains("{port_"), "{progress}");
+
+    // A failing check names the URL it probed on that unit.
+    let o = deploy(&f, "1.1.0");
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    let all = text(&o);
+    let want = format!("health check http http://rvm:***@127.0.0.1:{}/health?token=***&v=1.1.0", f.hosts[1].port_green);
+    assert!(all.contains(&want), "{want} in:\n{all}");
+    assert!(!all.contains("{port_") && !all.contains("s3cret-pw") && !all.contains("abc123"), "{all}");
+}
+
+#[test]
+fn shards_run_together_and_cover_the_fleet_exactly_once() {
+    let f = Fleet::start(5);
+    f.build_release("1.0.0", false);
+    f.write_config("strategy: rolling\nbatch_size: 1", "");
+    // Three CI jobs of a matrix, at the same time.
+    let jobs: Vec<std::process::Child> = (1..=3)
+        .map(|k| {
+            f.rvmctl()
+                .args(["deploy", "-e", "field", "--version", "1.0.0", "--yes", "-o", "json", "--shard"])
+                .arg(format!("{k}/3"))
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    let mut deployed = Vec::new();
+    for job in jobs {
+        let o = job.wait_with_output().expect("wait");
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("report");
+        for u in report["targets"][0]["units"].as_array().cloned().unwrap_or_default() {
+            assert_eq!(u["result"], "switched", "{report}");
+            deployed.push(u["unit"].as_str().unwrap_or_default().to_string());
+        }
+    }
+    deployed.sort();
+    let all: Vec<String> = f.hosts.iter().map(|h| h.name.clone()).collect();
+    assert_eq!(deployed, all, "every host by exactly one shard");
+    for i in 0..f.hosts.len() {
+        assert_eq!(f.live_version(i).as_deref(), Some("1.0.0"));
+    }
+    f.assert_history_consistent(Some("1.0.0"));
+
+    // The split is the same on every call: a plan of shard 2/3 names the same hosts.
+    let o = f.run(&["plan", "-e", "field", "--version", "1.0.0", "--shard", "2/3", "-o", "json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&o.stdout).expect("plan");
+    let units: Vec<&str> = plan["targets"][0]["units"]
+        .as_array()
+        .map(|u| u.iter().filter_map(|u| u["unit"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(units, ["rvm-002", "rvm-005"], "{plan}");
+    let o = f.run(&["plan", "-e", "field", "--version", "1.0.0", "--shard", "4/3"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("write K/N with 1 ≤ K ≤ N"), "{}", text(&o));
+}

@@ -471,12 +471,18 @@ pub struct HostsArg {
     /// Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)
     #[arg(long, value_delimiter = ',', value_name = "HOST,...")]
     pub hosts: Vec<String>,
+    /// Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::config::shard::Shard>,
 }
 
-/// The environment `-e` picks, narrowed to `--hosts`.
+/// The environment `-e` picks, narrowed to `--hosts`, then to `--shard`.
 pub fn scoped_env(cfg: &Config, env: &EnvArg, hosts: &HostsArg) -> CliResult<ResolvedEnv> {
     let mut resolved = pick_env(cfg, env)?;
     only_hosts(&mut resolved, hosts)?;
+    if let Some(shard) = hosts.shard {
+        resolved.only_shard(shard);
+    }
     Ok(resolved)
 }
 

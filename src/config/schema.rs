@@ -580,10 +580,21 @@ impl HealthCheck {
         all
     }
 
+    /// As written: `name`, or the kind and its target template.
     pub fn display_name(&self) -> String {
+        self.label(&|t| Ok(t.as_str().to_string()))
+    }
+
+    /// For one unit: `name`, or the kind and its target rendered with
+    /// `render` (as written where it cannot be), credentials in URLs masked.
+    pub fn label(&self, render: &dyn Fn(&Template) -> Result<String, String>) -> String {
         match self.common().name {
             Some(n) => n.to_string(),
-            None => format!("{} {}", self.kind(), self.target().1.as_str()),
+            None => {
+                let target = self.target().1;
+                let shown = render(target).unwrap_or_else(|_| target.as_str().to_string());
+                format!("{} {}", self.kind(), crate::model::redact_url(&shown))
+            }
         }
     }
 }

@@ -247,7 +247,8 @@ impl Transport for LocalTransport {
 #[async_trait]
 impl<T: Transport + ?Sized> Vantage for T {
     async fn http_get(&self, url: &str, timeout: Duration) -> Result<(u16, String), String> {
-        Transport::http_get(self, url, timeout).await.map_err(|e| e.to_string())
+        // Transport errors quote the URL: never with its credentials.
+        Transport::http_get(self, url, timeout).await.map_err(|e| crate::model::redact_url(&e.to_string()))
     }
     async fn tcp_connect(&self, addr: &str, timeout: Duration) -> Result<(), String> {
         Transport::tcp_connect(self, addr, timeout).await.map_err(|e| e.to_string())

@@ -56,7 +56,7 @@ impl RenderedCheck {
         };
         let common = c.common();
         Ok(RenderedCheck {
-            name: c.display_name(),
+            name: c.label(render),
             probe,
             timeout: common.timeout.map(|d| d.get()).unwrap_or(default_timeout.min(Duration::from_secs(10))),
             attempts: common.retries.unwrap_or(3) + 1,
@@ -70,15 +70,20 @@ pub async fn attempt<V: Vantage + ?Sized>(t: &V, c: &RenderedCheck, command_prel
     match &c.probe {
         Probe::Http { url, expect_status, expect_body } => {
             let (status, body) = t.http_get(url, c.timeout).await?;
+            // What is shown never carries the URL's credentials.
+            let shown = crate::model::redact_url(url);
             if status != *expect_status {
-                return Err(format!("GET {url} returned {status}, expected {expect_status}; body: {}", snippet(&body)));
+                return Err(format!(
+                    "GET {shown} returned {status}, expected {expect_status}; body: {}",
+                    snippet(&body)
+                ));
             }
             if let Some(want) = expect_body {
                 if !body.contains(want.as_str()) {
-                    return Err(format!("GET {url} body does not contain '{want}'; body: {}", snippet(&body)));
+                    return Err(format!("GET {shown} body does not contain '{want}'; body: {}", snippet(&body)));
                 }
             }
-            Ok(format!("GET {url} → {status}"))
+            Ok(format!("GET {shown} → {status}"))
         }
         Probe::Tcp { address } => t.tcp_connect(address, c.timeout).await.map(|_| format!("connected to {address}")),
         Probe::Command { run } => {

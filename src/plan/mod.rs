@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::config::schema::{Pause, Strategy, TargetKind};
-use crate::config::{ResolvedEnv, ResolvedTarget};
+use crate::config::{ResolvedEnv, ResolvedTarget, TemplateScope};
 use crate::gates::{GateDecision, evaluate_gates};
 use crate::model::{Color, ObservedTarget, SlotStatus, Step, UnitState, digest};
 
@@ -163,21 +163,7 @@ pub fn compute(req: &PlanRequest) -> Plan {
             plan_target(t, obs, req.version)
         })
         .collect();
-    let mut plan = Plan {
-        schema_version: PLAN_SCHEMA_VERSION,
-        kind: PlanKind::Deploy,
-        project: req.project.to_string(),
-        environment: req.env.name.clone(),
-        version: req.version.to_string(),
-        created_at: req.now,
-        created_by: req.user.to_string(),
-        gates: evaluate_gates(req.env, req.now),
-        targets,
-        observed_fingerprint: fingerprint(req.observed),
-        hash: String::new(),
-    };
-    plan.hash = plan.compute_hash();
-    plan
+    assemble(req, PlanKind::Deploy, targets)
 }
 
 fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) -> TargetPlan {
@@ -410,6 +396,12 @@ fn switch_back(req: &PlanRequest, kind: PlanKind, unit: fn(&ResolvedTarget, &Uni
             }
         })
         .collect();
+    assemble(req, kind, targets)
+}
+
+/// A plan of `kind` over `targets`: its gates, the observed state's
+/// fingerprint, per-unit step labels, and the hash over all of it.
+fn assemble(req: &PlanRequest, kind: PlanKind, targets: Vec<TargetPlan>) -> Plan {
     let mut plan = Plan {
         schema_version: PLAN_SCHEMA_VERSION,
         kind,
@@ -423,8 +415,38 @@ fn switch_back(req: &PlanRequest, kind: PlanKind, unit: fn(&ResolvedTarget, &Uni
         observed_fingerprint: fingerprint(req.observed),
         hash: String::new(),
     };
+    label_checks(&mut plan, req);
     plan.hash = plan.compute_hash();
     plan
+}
+
+/// Names each health-check step after what it probes on its own unit
+/// (`http http://127.0.0.1:8004/health`, not `…:{port_{color}}/health`),
+/// credentials in URLs masked; a template that needs a value only the
+/// driver knows (`{base_dir}`, `{image}`) is shown as written.
+fn label_checks(plan: &mut Plan, req: &PlanRequest) {
+    let plan_version = plan.version.clone();
+    for tp in &mut plan.targets {
+        let Some(t) = req.env.targets.iter().find(|t| t.name == tp.target) else { continue };
+        for u in &mut tp.units {
+            let version = u.version.clone().unwrap_or_else(|| plan_version.clone());
+            let host = t.hosts.iter().find(|h| h.name == u.unit);
+            for step in &mut u.steps {
+                let Step::HealthCheck { name, index, color } = step else { continue };
+                let Some(check) = t.app.health_checks.get(*index) else { continue };
+                let scope = TemplateScope {
+                    project: req.project,
+                    environment: &req.env.name,
+                    target: &t.name,
+                    app: &t.app_name,
+                    host,
+                    color: *color,
+                    version: &version,
+                };
+                *name = check.label(&|tpl| tpl.render(&|n| scope.value(n)));
+            }
+        }
+    }
 }
 
 fn abort_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {

@@ -28,17 +28,18 @@ impl KubeDriver {
         version: &'a str,
         image: &'a str,
     ) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name: &str| {
-            Some(match name {
-                "version" => version.to_string(),
-                "color" => color.to_string(),
-                "image" => image.to_string(),
-                "app" => self.app_name.clone(),
-                "environment" => self.environment.clone(),
-                "project" => self.project.clone(),
-                "target" => self.target.clone(),
-                _ => return None,
-            })
+        let scope = crate::config::TemplateScope {
+            project: &self.project,
+            environment: &self.environment,
+            target: &self.target,
+            app: &self.app_name,
+            host: None,
+            color,
+            version,
+        };
+        move |name: &str| match name {
+            "image" => Some(image.to_string()),
+            _ => scope.value(name),
         }
     }
 

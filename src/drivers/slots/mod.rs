@@ -34,7 +34,7 @@ use super::driver::{Driver, DriverError, StepOutput, watch_health};
 use super::transport::{ExecOutput, Transport, TransportError};
 use crate::config::schema::{App, HostSpec, TargetKind};
 use crate::config::types::Template;
-use crate::config::{Effective, ResolvedTarget};
+use crate::config::{Effective, ResolvedTarget, TemplateScope};
 use crate::gates::health::RenderedCheck;
 use crate::model::{Color, SlotState, SlotStatus};
 
@@ -71,21 +71,19 @@ impl SlotDriver {
 
     /// Template variables for one host/color/version.
     fn lookup<'a>(&'a self, h: &'a SlotHost, color: Color, version: &'a str) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name: &str| {
-            let v = match name {
-                "version" => version.to_string(),
-                "color" => color.to_string(),
-                "base_dir" => h.base.clone(),
-                "slot_dir" => format!("{}/{}", h.base, color),
-                "host" => h.spec.name.clone(),
-                "address" => h.spec.address.clone().unwrap_or_else(|| h.spec.name.clone()),
-                "environment" => self.environment.clone(),
-                "project" => self.project.clone(),
-                "app" => self.app_name.clone(),
-                "target" => self.target.clone(),
-                _ => return h.spec.vars.get(name).map(|v| v.0.clone()),
-            };
-            Some(v)
+        let scope = TemplateScope {
+            project: &self.project,
+            environment: &self.environment,
+            target: &self.target,
+            app: &self.app_name,
+            host: Some(&h.spec),
+            color,
+            version,
+        };
+        move |name: &str| match name {
+            "base_dir" => Some(h.base.clone()),
+            "slot_dir" => Some(format!("{}/{}", h.base, color)),
+            _ => scope.value(name),
         }
     }
 
