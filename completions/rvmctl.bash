@@ -713,7 +713,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__deploy)
-            opts="-e -y -f -o -v -q -n -h --env --hosts --shard --yes --approve --approver --ignore-window --version --dry-run --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -y -f -o -v -q -n -h --env --hosts --shard --yes --approve --approver --ignore-window --version --dry-run --until-converged --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,6 +749,10 @@ _rvmctl() {
                     ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "server" -- "${cur}"))
+                    return 0
+                    ;;
+                --until-converged)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

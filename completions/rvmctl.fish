@@ -92,6 +92,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l approver -d 'Wh
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l dry-run -d 'Kubernetes targets: send every write as a server-side dry run (nothing changes)' -r -f -a "server\t'Send every write with dryRun=All: the API server validates and admits it, nothing is persisted'"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l until-converged -d 'Keep retrying units that could not be reached (pending) with backoff (5s doubling to 60s) until every unit converges or DURATION has passed, e.g. 2h' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
 wide\t'Table with more columns'

@@ -117,6 +117,7 @@ _arguments "${_arguments_options[@]}" : \
 '--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
 '--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver)]:VERSION:_default' \
 '--dry-run=[Kubernetes targets\: send every write as a server-side dry run (nothing changes)]:MODE:((server\:"Send every write with dryRun=All\: the API server validates and admits it, nothing is persisted"))' \
+'--until-converged=[Keep retrying units that could not be reached (pending) with backoff (5s doubling to 60s) until every unit converges or DURATION has passed, e.g. 2h]:DURATION:_default' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
 '-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"

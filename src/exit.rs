@@ -18,6 +18,8 @@ pub enum Exit {
     LockHeld = 5,
     /// `apply` of a plan whose observed state or file no longer matches.
     StalePlan = 6,
+    /// Every reachable unit is on the version; unreachable units are pending.
+    Pending = 7,
     /// Stopped by SIGINT/SIGTERM at a safe point.
     Interrupted = 130,
 }

@@ -217,3 +217,82 @@ fn shards_run_together_and_cover_the_fleet_exactly_once() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("write K/N with 1 ≤ K ≤ N"), "{}", text(&o));
 }
+
+#[test]
+fn an_unreachable_host_is_pending_not_failed_and_until_converged_finishes_it() {
+    let mut f = Fleet::start(4);
+    for v in ["1.0.0", "1.1.0", "1.2.0"] {
+        f.build_release(v, false);
+    }
+    // Budget 0 % (the fixture's): one failed host would stop the rollout.
+    f.write_config("strategy: rolling\nbatch_size: 2", "");
+    assert_eq!(deploy(&f, "1.0.0").status.code(), Some(0));
+
+    // rvm-002 is switched off: the others deploy; it is pending, exit 7.
+    f.kill_sshd(1);
+    let o = f.run(&["deploy", "-e", "field", "--version", "1.1.0", "--yes", "-o", "json"]);
+    assert_eq!(o.status.code(), Some(7), "{}", text(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("report");
+    assert_eq!(report["outcome"], "pending", "{report}");
+    let results: Vec<(String, String)> = report["targets"][0]["units"]
+        .as_array()
+        .map(|us| {
+            us.iter()
+                .map(|u| {
+                    (u["unit"].as_str().unwrap_or_default().into(), u["result"].as_str().unwrap_or_default().into())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        results,
+        [("rvm-001", "switched"), ("rvm-002", "pending"), ("rvm-003", "switched"), ("rvm-004", "switched")]
+            .map(|(a, b)| (a.to_string(), b.to_string())),
+        "{report}"
+    );
+    let o = f.run(&["deploy", "-e", "field", "--version", "1.1.0", "--yes"]);
+    assert!(
+        text(&o).contains("PENDING: every reachable unit runs 1.1.0; 1 unit(s) could not be reached"),
+        "{}",
+        text(&o)
+    );
+
+    // Counted against the budget when the config says so.
+    let path = f.path("deployment-config.yaml");
+    let cfg = std::fs::read_to_string(&path).expect("config");
+    std::fs::write(
+        &path,
+        cfg.replace("health_check_failures: 2 }", "health_check_failures: 2, count_unreachable: true }"),
+    )
+    .expect("config");
+    let o = f.run(&["deploy", "-e", "field", "--version", "1.2.0", "--yes"]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    f.write_config("strategy: rolling\nbatch_size: 2", "");
+
+    // --until-converged: the host comes back while rvmctl waits, and only it is deployed.
+    let child = f
+        .rvmctl()
+        .args(["deploy", "-e", "field", "--version", "1.1.0", "--yes", "-o", "json", "--until-converged", "2m"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    f.start_sshd(1);
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("converging: 1 unit(s) pending (rvm-002)"), "{}", text(&o));
+    // One report on stdout: the last attempt's.
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON report");
+    let switched: Vec<&str> = report["targets"][0]["units"]
+        .as_array()
+        .map(|us| us.iter().filter(|u| u["result"] == "switched").filter_map(|u| u["unit"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(switched, ["rvm-002"], "{report}");
+    for i in 0..4 {
+        assert_eq!(f.live_version(i).as_deref(), Some("1.1.0"), "{}", f.hosts[i].name);
+    }
+    // Nothing else was touched twice: one 1.1.0 entry per host.
+    f.assert_history_consistent(Some("1.1.0"));
+    f.assert_safe();
+}

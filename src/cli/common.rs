@@ -274,7 +274,9 @@ impl Run<'_> {
             ApplyOutcome::Success if plan.kind == crate::plan::PlanKind::Rollback => Some(NotifyEvent::Rollback),
             ApplyOutcome::Success => Some(NotifyEvent::Success),
             ApplyOutcome::RolledBack => Some(NotifyEvent::Rollback),
-            ApplyOutcome::Failed | ApplyOutcome::Interrupted | ApplyOutcome::LockHeld => Some(NotifyEvent::Failure),
+            ApplyOutcome::Failed | ApplyOutcome::Interrupted | ApplyOutcome::LockHeld | ApplyOutcome::Pending => {
+                Some(NotifyEvent::Failure)
+            }
             ApplyOutcome::Noop | ApplyOutcome::Paused => None,
         };
         if let Some(e) = end {
@@ -343,6 +345,26 @@ impl Run<'_> {
         if let Err(e) = gha::publish(report, &crate::identity::whoami(), revision) {
             self.p.warn(&e);
         }
+        Ok(self.audit_report(report, gates))
+    }
+
+    /// An attempt that is not the result (it will be retried): one line on
+    /// stderr and the audit log; the exit code it would have had.
+    pub fn record(&self, report: &ApplyReport, gates: &GateRecord) -> Exit {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for u in report.targets.iter().flat_map(|t| &t.units) {
+            let word = crate::model::wire_name(&u.result);
+            match counts.iter_mut().find(|(w, _)| *w == word) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((word, 1)),
+            }
+        }
+        let counts: Vec<String> = counts.iter().map(|(w, n)| format!("{n} {w}")).collect();
+        self.p.status(&format!("attempt {}: {}", report.plan_hash.get(..12).unwrap_or_default(), counts.join(", ")));
+        self.audit_report(report, gates)
+    }
+
+    fn audit_report(&self, report: &ApplyReport, gates: &GateRecord) -> Exit {
         let exit = exit_for(report);
         let result = crate::model::wire_name(&report.outcome);
         self.audit(
@@ -353,7 +375,7 @@ impl Run<'_> {
             Some(report.duration_ms),
             report.errors.first().cloned(),
         );
-        Ok(exit)
+        exit
     }
 }
 
@@ -437,6 +459,7 @@ pub fn exit_for(report: &ApplyReport) -> Exit {
         ApplyOutcome::Failed | ApplyOutcome::RolledBack => Exit::DeployFailed,
         ApplyOutcome::Interrupted => Exit::Interrupted,
         ApplyOutcome::LockHeld => Exit::LockHeld,
+        ApplyOutcome::Pending => Exit::Pending,
     }
 }
 

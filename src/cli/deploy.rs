@@ -10,9 +10,13 @@ use crate::ui::Printer;
   rvmctl deploy -e development --version 1.0.0
   rvmctl deploy -e staging --version 1.4.2 --yes -o json
   CI=true rvmctl deploy -e staging --version 1.4.2 --yes
+  rvmctl deploy -e production --version 1.4.2 --yes --until-converged 2h
 
 Re-running the same deploy after a failure or interruption converges: units
-already live on the version are skipped, staged ones are reused.")]
+already live on the version are skipped, staged ones are reused. Units that
+cannot be reached are pending (exit 7), not failed: the next run deploys
+them, or --until-converged keeps retrying them.")]
+#[derive(Clone)]
 pub struct DeployArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
@@ -21,6 +25,9 @@ pub struct DeployArgs {
     pub version: String,
     #[command(flatten)]
     pub dry_run: common::DryRunArg,
+    /// Keep retrying units that could not be reached (pending) with backoff (5s doubling to 60s) until every unit converges or DURATION has passed, e.g. 2h
+    #[arg(long, value_name = "DURATION")]
+    pub until_converged: Option<crate::model::Duration>,
 }
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
@@ -35,7 +42,8 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
 
 /// Plan, confirm, apply and report `a.version` over drivers and observed
 /// state the caller has (resume reuses its own: no second config load,
-/// connection or observation).
+/// connection or observation). With `--until-converged`, pending units are
+/// retried with backoff; only the last attempt's report goes to stdout.
 pub async fn deploy(
     p: &Printer,
     cfg: &crate::config::Config,
@@ -44,6 +52,48 @@ pub async fn deploy(
     a: &DeployArgs,
     observed: &[crate::model::ObservedTarget],
 ) -> CliResult {
+    let deadline = a.until_converged.map(|d| tokio::time::Instant::now() + d.get());
+    let mut args = a.clone();
+    let mut observed = observed.to_vec();
+    let mut wait = std::time::Duration::from_secs(5);
+    loop {
+        let retry_possible = deadline.is_some_and(|d| tokio::time::Instant::now() + wait < d);
+        let (code, pending) = attempt(p, cfg, env, drivers, &args, &observed, retry_possible).await?;
+        let Some(deadline) = deadline.filter(|_| code == Exit::Pending && retry_possible) else {
+            return Ok(code);
+        };
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        p.status(&format!(
+            "converging: {} unit(s) pending ({}); trying again in {}s ({}s left of --until-converged)",
+            pending.len(),
+            pending.join(", "),
+            wait.as_secs(),
+            left.as_secs()
+        ));
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(Exit::Interrupted),
+        }
+        wait = (wait * 2).min(std::time::Duration::from_secs(60));
+        // Confirmed once: the retries of the same deploy do not ask again
+        // (an approval and the deployment window are still checked).
+        args.scope.gate.yes = true;
+        observed = common::observe(env, drivers, Some(&a.version)).await?;
+    }
+}
+
+/// One plan-confirm-apply of `a.version`: its exit code and the units left
+/// pending. `more_to_come`: a pending result will be retried, so its report
+/// is summarized on stderr instead of printed as the result.
+async fn attempt(
+    p: &Printer,
+    cfg: &crate::config::Config,
+    env: &crate::config::ResolvedEnv,
+    drivers: &common::Drivers,
+    a: &DeployArgs,
+    observed: &[crate::model::ObservedTarget],
+    more_to_come: bool,
+) -> CliResult<(Exit, Vec<String>)> {
     let user = crate::identity::whoami();
     let plan = crate::plan::compute(&crate::plan::PlanRequest {
         project: cfg.project(),
@@ -57,32 +107,38 @@ pub async fn deploy(
         eprint!("{}", crate::ui::table::plan(p, &plan));
     }
     let run = common::Run { p, cfg, env, drivers, command: "deploy", version: a.version.clone() };
-    if plan.is_noop() {
-        let report = run.execute(&plan, Default::default()).await;
-        if a.dry_run.server() {
-            p.status(
-                "dry run (--dry-run=server): every write was validated by the API server and nothing was persisted",
-            );
-        }
-        return run.finish(&plan, &report, &Default::default());
-    }
-    let units: usize = plan
-        .targets
-        .iter()
-        .map(|t| t.units.iter().filter(|u| u.action == crate::plan::UnitAction::Deploy).count())
-        .sum();
-    let gates = run.gate(
-        &plan,
-        &a.scope.gate,
-        &format!("Deploy {} to {} ({units} unit{})?", a.version, env.name, if units == 1 { "" } else { "s" }),
-    )?;
+    let gates = if plan.is_noop() {
+        Default::default()
+    } else {
+        let units: usize = plan
+            .targets
+            .iter()
+            .map(|t| t.units.iter().filter(|u| u.action == crate::plan::UnitAction::Deploy).count())
+            .sum();
+        run.gate(
+            &plan,
+            &a.scope.gate,
+            &format!("Deploy {} to {} ({units} unit{})?", a.version, env.name, if units == 1 { "" } else { "s" }),
+        )?
+    };
     let report = run.execute(&plan, gates.clone()).await;
     if a.dry_run.server() {
         p.status("dry run (--dry-run=server): every write was validated by the API server and nothing was persisted");
     }
-    let code = run.finish(&plan, &report, &gates)?;
-    if code == Exit::Ok {
+    let pending: Vec<String> = report
+        .targets
+        .iter()
+        .flat_map(|t| &t.units)
+        .filter(|u| u.result == crate::rollout::UnitResult::Pending)
+        .map(|u| u.unit.clone())
+        .collect();
+    let code = if more_to_come && report.outcome == crate::rollout::ApplyOutcome::Pending {
+        run.record(&report, &gates)
+    } else {
+        run.finish(&plan, &report, &gates)?
+    };
+    if code == Exit::Ok && !plan.is_noop() {
         p.status(&format!("see `rvmctl status -e {}`", env.name));
     }
-    Ok(code)
+    Ok((code, pending))
 }

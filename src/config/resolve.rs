@@ -22,6 +22,7 @@ pub struct Effective {
     pub post_switch_monitor: Duration,
     pub max_failure_rate: Percent,
     pub health_check_failures: u32,
+    pub count_unreachable: bool,
     pub max_concurrency: u32,
     pub batch_size: u32,
     pub canary_steps: Vec<Percent>,
@@ -39,6 +40,7 @@ impl Default for Effective {
             post_switch_monitor: Duration::from_secs(30),
             max_failure_rate: Percent(10.0),
             health_check_failures: 3,
+            count_unreachable: false,
             max_concurrency: 10,
             batch_size: 1,
             canary_steps: vec![Percent(10.0), Percent(50.0), Percent(100.0)],
@@ -68,6 +70,9 @@ impl Effective {
             }
             if let Some(v) = rc.health_check_failures {
                 self.health_check_failures = v;
+            }
+            if let Some(v) = rc.count_unreachable {
+                self.count_unreachable = v;
             }
         }
         if let Some(c) = &s.canary {

@@ -152,6 +152,10 @@ pub struct RollbackCriteria {
     pub max_failure_rate: Option<Percent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check_failures: Option<u32>,
+    /// Count hosts that cannot be reached against `max_failure_rate`
+    /// (default false: they are pending, reported apart, and the run exits 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count_unreachable: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -81,6 +81,10 @@ pub struct TargetPlan {
     pub max_concurrency: u32,
     pub auto_rollback: bool,
     pub max_failure_rate: f64,
+    /// Unreachable units count against `max_failure_rate` (default: they
+    /// are pending and do not).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub count_unreachable: bool,
     pub units: Vec<UnitPlan>,
     pub waves: Vec<Wave>,
 }
@@ -189,6 +193,7 @@ fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) 
         max_concurrency: t.settings.max_concurrency.max(1),
         auto_rollback: t.settings.auto_rollback,
         max_failure_rate: t.settings.max_failure_rate.fraction(),
+        count_unreachable: t.settings.count_unreachable,
         waves: waves_of(t, &deploy, units.iter().filter(|u| u.action == UnitAction::Noop).count()),
         units,
     }
@@ -387,6 +392,7 @@ fn switch_back(req: &PlanRequest, kind: PlanKind, unit: fn(&ResolvedTarget, &Uni
                 max_concurrency: t.settings.max_concurrency.max(1),
                 auto_rollback: false,
                 max_failure_rate: 1.0,
+                count_unreachable: false,
                 waves: if deploy.is_empty() {
                     Vec::new()
                 } else {

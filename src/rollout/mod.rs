@@ -94,7 +94,7 @@ impl Executor<'_> {
             report.outcome = ApplyOutcome::Noop;
         }
         for t in &self.plan.targets {
-            if report.outcome != ApplyOutcome::Success && report.outcome != ApplyOutcome::Noop {
+            if !matches!(report.outcome, ApplyOutcome::Success | ApplyOutcome::Noop | ApplyOutcome::Pending) {
                 // An earlier target failed (or paused): later targets are not touched.
                 let why = if report.outcome == ApplyOutcome::Paused {
                     "not attempted: an earlier target is paused (rvmctl promote continues)"
@@ -112,6 +112,7 @@ impl Executor<'_> {
             let (tr, outcome, errors) = self.run_target(t, driver).await;
             report.targets.push(tr);
             report.errors.extend(errors);
+            // Pending units do not stop later targets; anything worse does.
             if outcome != ApplyOutcome::Success {
                 report.outcome = outcome;
             }

@@ -23,6 +23,10 @@ pub enum UnitResult {
     /// Prepared and verified, then deliberately not switched: the failure
     /// budget stopped the rollout. Live color untouched; nothing to resume.
     Stopped,
+    /// Could not be reached: not a failed release. Untouched (or stopped
+    /// where the link dropped, live color unchanged); the next run of the same
+    /// deploy, or `--until-converged`, deploys it.
+    Pending,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,6 +71,9 @@ pub enum ApplyOutcome {
     LockHeld,
     /// Stopped at a canary step with `pause: manual`; `rvmctl promote` continues.
     Paused,
+    /// Every reachable unit is on the version; some units could not be
+    /// reached and are pending (exit 7).
+    Pending,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -33,7 +33,8 @@ impl Executor<'_> {
                 let result = match u.action {
                     UnitAction::Deploy => UnitResult::Skipped,
                     UnitAction::Noop => UnitResult::Unchanged,
-                    UnitAction::Unreachable | UnitAction::Blocked => UnitResult::Failed,
+                    UnitAction::Unreachable => unreachable_result(&u.reason),
+                    UnitAction::Blocked => UnitResult::Failed,
                 };
                 let error = (u.action != UnitAction::Deploy && u.action != UnitAction::Noop).then(|| u.reason.clone());
                 (
@@ -66,6 +67,9 @@ impl Executor<'_> {
             && runs.values().any(|r| r.report.result == UnitResult::Failed)
         {
             outcome = ApplyOutcome::Failed;
+        }
+        if outcome == ApplyOutcome::Success && runs.values().any(|r| r.report.result == UnitResult::Pending) {
+            outcome = ApplyOutcome::Pending;
         }
 
         // 4. History on every touched unit, then the locks.
@@ -121,7 +125,7 @@ impl Executor<'_> {
                 Err(e @ DriverError::Locked { .. }) => held_elsewhere.push(e.to_string()),
                 Err(e) => {
                     if let Some(run) = runs.get_mut(&unit) {
-                        run.report.result = UnitResult::Failed;
+                        run.report.result = pending_or_failed(&e);
                         run.report.error = Some(e.to_string());
                     }
                     errors.push(e.to_string());
@@ -147,7 +151,11 @@ impl Executor<'_> {
         let failed_count = || {
             lock_or_recover(runs)
                 .values()
-                .filter(|r| matches!(r.report.result, UnitResult::Failed | UnitResult::RolledBack))
+                .filter(|r| match r.report.result {
+                    UnitResult::Failed | UnitResult::RolledBack => true,
+                    UnitResult::Pending => t.count_unreachable,
+                    _ => false,
+                })
                 .count()
         };
         for (wi, wave) in t.waves.iter().enumerate() {
@@ -288,7 +296,9 @@ impl Executor<'_> {
             .iter()
             .filter_map(|u| {
                 let run = runs.get(&u.unit)?;
-                let untouched = run.report.result == UnitResult::Skipped && outcome != ApplyOutcome::Interrupted;
+                // A pending unit cannot take a history line: it is unreachable.
+                let untouched = (run.report.result == UnitResult::Skipped && outcome != ApplyOutcome::Interrupted)
+                    || run.report.result == UnitResult::Pending;
                 (locks.contains_key(&u.unit) && !untouched)
                     .then(|| (u.unit.clone(), self.history_entry(u, run, outcome)))
             })
@@ -360,6 +370,19 @@ impl Executor<'_> {
         .collect()
         .await
     }
+}
+
+/// A unit that could not be reached is pending, not failed; one whose host
+/// key could not be verified is failed: someone must look at it.
+pub(super) fn pending_or_failed(e: &DriverError) -> UnitResult {
+    match e {
+        DriverError::Unreachable { message, .. } => unreachable_result(message),
+        _ => UnitResult::Failed,
+    }
+}
+
+fn unreachable_result(message: &str) -> UnitResult {
+    if message.to_ascii_lowercase().contains("host key") { UnitResult::Failed } else { UnitResult::Pending }
 }
 
 /// The target's report: every unit in plan order, as far as this run got.

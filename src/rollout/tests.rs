@@ -158,6 +158,7 @@ fn plan(
             max_concurrency: 4,
             auto_rollback: true,
             max_failure_rate: budget,
+            count_unreachable: false,
             waves: waves
                 .into_iter()
                 .map(|w| crate::plan::Wave {

@@ -94,7 +94,7 @@ impl Executor<'_> {
                     run.report.result = if matches!(e, DriverError::Interrupted { .. }) {
                         UnitResult::Skipped
                     } else {
-                        UnitResult::Failed
+                        super::target::pending_or_failed(&e)
                     };
                     run.report.error = Some(e.to_string());
                     run.report.duration_ms = started.elapsed().as_millis();

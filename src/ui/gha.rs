@@ -66,6 +66,7 @@ pub fn summary_markdown(r: &ApplyReport, user: &str) -> String {
         ApplyOutcome::RolledBack => ("↩️", "failed and was rolled back"),
         ApplyOutcome::Interrupted => ("⏹️", "was interrupted"),
         ApplyOutcome::LockHeld => ("🔒", "was refused: lock held"),
+        ApplyOutcome::Pending => ("⏳", "reached every reachable unit; some are pending"),
     };
     let what = match r.kind {
         PlanKind::Deploy => format!("deploy {}", r.version),

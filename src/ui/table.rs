@@ -246,6 +246,7 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
                 UnitResult::RolledBack => paint(p, "rolled back", TColor::Yellow),
                 UnitResult::Skipped => Cell::new("skipped"),
                 UnitResult::Stopped => paint(p, "stopped", TColor::Yellow),
+                UnitResult::Pending => paint(p, "pending", TColor::Yellow),
             };
             // The version this run put (or tried to put) on the unit; none
             // for a unit it never touched.
@@ -296,6 +297,21 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
                 .into()
         }
         ApplyOutcome::LockHeld => "REFUSED: another run holds the lock.".into(),
+        ApplyOutcome::Pending => {
+            let pending: Vec<&str> = r
+                .targets
+                .iter()
+                .flat_map(|t| &t.units)
+                .filter(|u| u.result == UnitResult::Pending)
+                .map(|u| u.unit.as_str())
+                .collect();
+            format!(
+                "PENDING: every reachable unit runs {}; {} unit(s) could not be reached and were left as they were: {}. Re-run the same deploy when they are back (only they are touched), or add `--until-converged 2h`.",
+                r.version,
+                pending.len(),
+                pending.join(", ")
+            )
+        }
         ApplyOutcome::Paused => {
             let switched = r.targets.iter().flat_map(|t| &t.units).filter(|u| u.result == UnitResult::Switched).count();
             format!(
