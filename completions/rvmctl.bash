@@ -1747,7 +1747,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__status)
-            opts="-e -f -o -v -q -n -h --env --hosts --shard --no-health --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -f -o -v -q -n -h --env --hosts --shard --no-health --filter --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1766,6 +1766,10 @@ _rvmctl() {
                     return 0
                     ;;
                 --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::config::schema::TargetKind;
 use crate::model::{AdoptPlan, Color, HistoryEntry, JournalEntry, LockInfo, SlotState, UnitState};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Health {
     Healthy,
@@ -61,8 +61,114 @@ pub struct TargetStatus {
     pub target: String,
     pub kind: TargetKind,
     pub app: String,
+    /// Over every unit of the target, whatever `--filter` shows.
     pub summary: String,
+    /// The version most units are live on, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fleet_version: Option<String>,
+    /// Units not live on `fleet_version` (unreachable ones included), and since when.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub behind: Vec<Behind>,
+    /// How many units the target has (`units` may be filtered).
+    pub total: usize,
     pub units: Vec<UnitStatus>,
+}
+
+/// A unit behind the fleet: what it runs (if known) and since when.
+#[derive(Debug, Clone, Serialize)]
+pub struct Behind {
+    pub unit: String,
+    pub live_version: Option<String>,
+    /// Its last recorded deploy (unknown for an unreachable unit).
+    pub since: Option<jiff::Timestamp>,
+    pub unreachable: bool,
+}
+
+impl TargetStatus {
+    /// A target's status over all its units; `keep` picks the rows shown.
+    pub fn new(
+        target: String,
+        kind: TargetKind,
+        app: String,
+        units: Vec<UnitStatus>,
+        keep: impl Fn(&UnitStatus, Option<&str>) -> bool,
+    ) -> Self {
+        let summary = summarize(&units);
+        let fleet_version = fleet_version(&units);
+        let behind = units
+            .iter()
+            .filter(|u| u.live_version.is_none() || u.live_version != fleet_version)
+            .filter(|u| fleet_version.is_some() && (u.live.is_some() || u.error.is_some()))
+            .map(|u| Behind {
+                unit: u.unit.clone(),
+                live_version: u.live_version.clone(),
+                since: u.last_deploy.as_ref().map(|h| h.at),
+                unreachable: u.error.is_some(),
+            })
+            .collect();
+        let total = units.len();
+        let units = units.into_iter().filter(|u| keep(u, fleet_version.as_deref())).collect();
+        TargetStatus { target, kind, app, summary, fleet_version, behind, total, units }
+    }
+}
+
+/// The version most units are live on (ties: the higher version string).
+pub fn fleet_version(units: &[UnitStatus]) -> Option<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for v in units.iter().filter(|u| u.error.is_none()).filter_map(|u| u.live_version.as_deref()) {
+        match counts.iter_mut().find(|(k, _)| *k == v) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((v, 1)),
+        }
+    }
+    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(b.0))).map(|(v, _)| v.to_string())
+}
+
+/// `status --filter KEY=VALUE`: which units a filter keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitFilter {
+    Version(String),
+    Color(Color),
+    Health(Health),
+    /// `state=`: `behind`, `interrupted`, `locked`, `unreachable`, `unhealthy`, `started`.
+    State(String),
+}
+
+impl std::str::FromStr for UnitFilter {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        const STATES: [&str; 6] = ["behind", "interrupted", "locked", "unreachable", "unhealthy", "started"];
+        let help = "write KEY=VALUE: version=1.4.2, color=blue|green, health=healthy|unhealthy|unknown|unreachable, state=behind|interrupted|locked|unreachable|unhealthy|started";
+        let (k, v) = s.split_once('=').ok_or_else(|| format!("'{s}': {help}"))?;
+        match k {
+            "version" => Ok(UnitFilter::Version(v.into())),
+            "color" => Color::parse(v).map(UnitFilter::Color).ok_or_else(|| format!("'{s}': {help}")),
+            "health" => serde_json::from_value(serde_json::Value::String(v.into()))
+                .map(UnitFilter::Health)
+                .map_err(|_| format!("'{s}': {help}")),
+            "state" if STATES.contains(&v) => Ok(UnitFilter::State(v.into())),
+            _ => Err(format!("'{s}': {help}")),
+        }
+    }
+}
+
+impl UnitFilter {
+    pub fn keeps(&self, u: &UnitStatus, fleet_version: Option<&str>) -> bool {
+        match self {
+            UnitFilter::Version(v) => u.live_version.as_deref() == Some(v.as_str()),
+            UnitFilter::Color(c) => u.live == Some(*c),
+            UnitFilter::Health(h) => u.health == *h,
+            UnitFilter::State(s) => match s.as_str() {
+                "behind" => fleet_version.is_some() && u.live_version.as_deref() != fleet_version,
+                "interrupted" => u.interrupted.is_some(),
+                "locked" => u.lock.is_some(),
+                "unreachable" => u.health == Health::Unreachable,
+                "unhealthy" => u.health == Health::Unhealthy,
+                "started" => [&u.blue, &u.green].iter().any(|s| s.as_ref().is_some_and(|s| s.started)),
+                _ => false,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +176,10 @@ pub struct StatusView {
     pub project: String,
     pub environment: String,
     pub targets: Vec<TargetStatus>,
+    /// Rows were asked for (`--hosts`, `--filter`, `--shard`): tables show
+    /// them whatever the fleet's size.
+    #[serde(skip)]
+    pub show_rows: bool,
 }
 
 /// "3/3 on 1.1.0 (green)" or "2/3 on 1.1.0 (green), 1 unreachable".
@@ -220,6 +330,70 @@ mod tests {
             reversed.reverse();
             assert_eq!(summarize(&reversed), want);
         }
+    }
+
+    /// A 1,000-unit fleet: the table leads with the summary, not 1,000 rows;
+    /// filters pick rows; behind units are named with since when.
+    #[test]
+    fn a_large_fleets_status_leads_with_its_summary() {
+        let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+        let units: Vec<UnitStatus> = (1..=1000)
+            .map(|i| {
+                let name = format!("rvm-{i:04}");
+                let mut u = match i {
+                    7 => unit(&name, None, Health::Unreachable, true),
+                    13 | 14 => unit(&name, Some((Color::Blue, Some("1.0.0"))), Health::Healthy, false),
+                    21 => unit(&name, Some((Color::Green, Some("1.1.0"))), Health::Unhealthy, false),
+                    _ => unit(&name, Some((Color::Green, Some("1.1.0"))), Health::Healthy, false),
+                };
+                u.last_deploy = Some(HistoryEntry {
+                    revision: 3,
+                    at: at(if i == 13 { "2026-11-20T10:00:00Z" } else { "2026-11-30T10:00:00Z" }),
+                    user: "ci".into(),
+                    action: HistoryAction::Deploy,
+                    version: "1.1.0".into(),
+                    from: Some(Color::Blue),
+                    to: Color::Green,
+                    result: if i == 13 { Outcome::Failed } else { Outcome::Success },
+                    plan_hash: None,
+                    message: None,
+                    approved_by: None,
+                    window_override: None,
+                });
+                u
+            })
+            .collect();
+        let target = |units: Vec<UnitStatus>, filters: &[UnitFilter]| {
+            TargetStatus::new("fleet".into(), TargetKind::Ssh, "edge".into(), units, |u, f| {
+                filters.iter().all(|x| x.keeps(u, f))
+            })
+        };
+        let all = target(units.clone(), &[]);
+        assert_eq!(all.fleet_version.as_deref(), Some("1.1.0"));
+        assert_eq!(
+            all.behind.iter().map(|b| b.unit.as_str()).collect::<Vec<_>>(),
+            ["rvm-0007", "rvm-0013", "rvm-0014"]
+        );
+        let view = |t: TargetStatus, show_rows| StatusView {
+            project: "p".into(),
+            environment: "production".into(),
+            targets: vec![t],
+            show_rows,
+        };
+        let p = crate::ui::Printer {
+            format: crate::ui::OutputFormat::Table,
+            color: false,
+            stderr_tty: false,
+            quiet: false,
+            verbose: 0,
+        };
+        insta::assert_snapshot!(crate::ui::table::status(&p, &view(all, false)));
+
+        let behind = target(units, &["state=behind".parse().unwrap()]);
+        let rows = crate::ui::table::status(&p, &view(behind, true));
+        assert!(rows.contains("showing 3 of 1000 units"), "{rows}");
+        assert!(rows.contains("rvm-0013") && !rows.contains("rvm-0100"), "{rows}");
+        assert!("state=sideways".parse::<UnitFilter>().unwrap_err().contains("state=behind|interrupted"));
     }
 
     #[test]

@@ -80,13 +80,23 @@ pub fn drivers(g: &GlobalArgs, cfg: &Config, env: &ResolvedEnv, dry_run: bool) -
         .exit(Exit::Usage)
 }
 
-/// Observes every unit of every target concurrently; with a version, also
+/// How many units are observed (or probed) at once: a fleet of 1,000 hosts
+/// is read in a rolling window, not with 1,000 connections opened together.
+pub const OBSERVE_CONCURRENCY: usize = 64;
+
+/// Runs `futs` at most [`OBSERVE_CONCURRENCY`] at a time; results in order.
+pub async fn bounded<T>(futs: impl IntoIterator<Item = impl std::future::Future<Output = T>>) -> Vec<T> {
+    use futures::StreamExt;
+    futures::stream::iter(futs).buffered(OBSERVE_CONCURRENCY).collect().await
+}
+
+/// Observes every unit of every target, [`OBSERVE_CONCURRENCY`] at a time; with a version, also
 /// what deploying it would change (see [`for_version`]).
 pub async fn observe(env: &ResolvedEnv, drivers: &Drivers, version: Option<&str>) -> CliResult<Vec<ObservedTarget>> {
     let mut out = Vec::new();
     for t in &env.targets {
         let Some(d) = drivers.get(&t.name) else { continue };
-        let units = futures::future::join_all(d.units().into_iter().map(|u| {
+        let units = bounded(d.units().into_iter().map(|u| {
             let d = d.clone();
             async move { d.observe(&u).await }
         }))
@@ -104,7 +114,7 @@ pub async fn observe(env: &ResolvedEnv, drivers: &Drivers, version: Option<&str>
 pub async fn for_version(drivers: &Drivers, observed: &mut [ObservedTarget], version: Option<&str>) -> CliResult<()> {
     for t in observed {
         let Some(d) = drivers.get(&t.target) else { continue };
-        let details = futures::future::join_all(t.units.iter().map(|u| {
+        let details = bounded(t.units.iter().map(|u| {
             let d = d.clone();
             async move { (u.unit.clone(), d.plan_details(&u.unit, version).await) }
         }))
@@ -537,4 +547,27 @@ fn only_hosts(env: &mut ResolvedEnv, a: &HostsArg) -> CliResult<()> {
     }
     env.targets.retain(|t| !t.hosts.is_empty());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn observing_a_large_fleet_keeps_a_bounded_window_and_the_order() {
+        let (now, peak) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let out = super::bounded((0..500).map(|i| {
+            let (now, peak) = (&now, &peak);
+            async move {
+                let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(n, Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(1 + (i % 3))).await;
+                now.fetch_sub(1, Ordering::SeqCst);
+                i
+            }
+        }))
+        .await;
+        assert_eq!(out, (0..500).collect::<Vec<_>>());
+        assert_eq!(peak.load(Ordering::SeqCst), super::OBSERVE_CONCURRENCY);
+    }
 }

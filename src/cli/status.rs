@@ -4,13 +4,19 @@ use super::common::{self, EnvArg, HostsArg};
 use super::global::GlobalArgs;
 use crate::exit::{CliResult, Exit};
 use crate::ui::Printer;
-use crate::views::{Health, StatusView, TargetStatus, UnitStatus, summarize};
+use crate::views::{Health, StatusView, TargetStatus, UnitStatus};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   rvmctl status -e production
   rvmctl status -e production -o wide
-  rvmctl status -e staging -o json | jq '.targets[].summary'")]
+  rvmctl status -e production --filter state=behind
+  rvmctl status -e production --filter version=1.4.1 --filter color=blue
+  rvmctl status -e staging -o json | jq '.targets[].summary'
+
+A target with more than 25 units leads with its summary, the versions it
+runs and the units behind the fleet; --hosts, --filter or -o wide show the
+unit rows.")]
 pub struct StatusArgs {
     #[command(flatten)]
     pub env: EnvArg,
@@ -19,6 +25,9 @@ pub struct StatusArgs {
     /// Skip probing the live color's health checks
     #[arg(long)]
     pub no_health: bool,
+    /// Only units matching KEY=VALUE (repeatable, all must match): version=V, color=blue|green, health=H, state=behind|interrupted|locked|unreachable|unhealthy|started
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub filter: Vec<crate::views::UnitFilter>,
 }
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: StatusArgs) -> CliResult {
@@ -29,7 +38,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: StatusArgs) -> CliResult {
     let mut targets = Vec::new();
     for (t, obs) in env.targets.iter().zip(observed) {
         let driver = drivers.get(&t.name).cloned();
-        let units = futures::future::join_all(obs.units.into_iter().map(|u| {
+        let units = common::bounded(obs.units.into_iter().map(|u| {
             let driver = driver.clone();
             async move {
                 let (health, detail) = match (&driver, u.live, u.live_version(), a.no_health) {
@@ -43,15 +52,11 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: StatusArgs) -> CliResult {
             }
         }))
         .await;
-        targets.push(TargetStatus {
-            target: t.name.clone(),
-            kind: t.kind,
-            app: t.app_name.clone(),
-            summary: summarize(&units),
-            units,
-        });
+        let keep = |u: &UnitStatus, fleet: Option<&str>| a.filter.iter().all(|f| f.keeps(u, fleet));
+        targets.push(TargetStatus::new(t.name.clone(), t.kind, t.app_name.clone(), units, keep));
     }
-    let view = StatusView { project: cfg.project().to_string(), environment: env.name.clone(), targets };
+    let show_rows = !a.filter.is_empty() || !a.hosts.hosts.is_empty() || a.hosts.shard.is_some();
+    let view = StatusView { project: cfg.project().to_string(), environment: env.name.clone(), targets, show_rows };
     p.emit(&view, |p| crate::ui::table::status(p, &view))?;
     Ok(Exit::Ok)
 }

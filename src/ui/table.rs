@@ -129,6 +129,13 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
     let mut out = String::new();
     for t in &v.targets {
         out.push_str(&format!("Target {} ({}, app {}) in {}: {}\n", t.target, t.kind, t.app, v.environment, t.summary));
+        if !v.show_rows && !p.wide() && t.units.len() > STATUS_ROWS {
+            out.push_str(&status_summary(t));
+            continue;
+        }
+        if t.units.len() < t.total {
+            out.push_str(&format!("showing {} of {} units\n", t.units.len(), t.total));
+        }
         let mut headers = vec!["UNIT", "LIVE", "VERSION", "BLUE", "GREEN", "HEALTH", "LAST DEPLOY", "LOCK"];
         if p.wide() {
             headers.push("DETAIL");
@@ -179,8 +186,9 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
         }
         out.push_str(&tab.to_string());
         out.push('\n');
+        out.push_str(&behind_line(t));
         for u in &t.units {
-            if let Some(j) = &u.interrupted {
+            if let Some(j) = u.interrupted.as_ref().filter(|_| t.units.len() <= STATUS_ROWS || v.show_rows) {
                 out.push_str(&format!(
                     "! {}: {} {} was interrupted at \"{}\" ({:?}, plan {}, by {}, {}): run `rvmctl resume -e {env}` to continue or `rvmctl abort -e {env}` to undo\n",
                     u.unit,
@@ -196,6 +204,70 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
             }
         }
     }
+    out
+}
+
+/// "behind 1.1.0: rvm-003 on 1.0.0 since 2h ago, rvm-007 unreachable", or nothing.
+fn behind_line(t: &crate::views::TargetStatus) -> String {
+    let (Some(fleet), false) = (&t.fleet_version, t.behind.is_empty()) else { return String::new() };
+    let shown: Vec<String> = t
+        .behind
+        .iter()
+        .take(10)
+        .map(|b| match (&b.live_version, b.unreachable, &b.since) {
+            (_, true, _) => format!("{} unreachable", b.unit),
+            (Some(v), _, Some(at)) => format!("{} on {v} since {}", b.unit, when(at)),
+            (Some(v), _, None) => format!("{} on {v}", b.unit),
+            (None, _, _) => format!("{} on an unknown version", b.unit),
+        })
+        .collect();
+    let more = t.behind.len().saturating_sub(shown.len());
+    format!(
+        "behind {fleet}: {}{}\n",
+        shown.join(", "),
+        if more > 0 { format!(" (+{more} more)") } else { String::new() }
+    )
+}
+
+/// Above this many units, a target's status leads with a summary; rows on request.
+const STATUS_ROWS: usize = 25;
+
+/// A large target at a glance: units per version and color, per state, and
+/// who is behind the fleet since when.
+fn status_summary(t: &crate::views::TargetStatus) -> String {
+    let mut places: Vec<((String, String), usize)> = Vec::new();
+    for u in &t.units {
+        let key = match (&u.live_version, u.live, u.health) {
+            (_, _, Health::Unreachable) => ("-".to_string(), "unreachable".to_string()),
+            (Some(v), Some(c), _) => (v.clone(), c.to_string()),
+            (None, Some(c), _) => ("?".to_string(), c.to_string()),
+            (_, None, _) => ("-".to_string(), "never deployed".to_string()),
+        };
+        match places.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => places.push((key, 1)),
+        }
+    }
+    places.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut tab = table(&["VERSION", "LIVE", "UNITS"]);
+    for ((version, color), n) in &places {
+        tab.add_row(vec![Cell::new(version), Cell::new(color), Cell::new(n)]);
+    }
+    let mut out = format!("{tab}\n");
+    let count = |f: &dyn Fn(&crate::views::UnitStatus) -> bool| t.units.iter().filter(|u| f(u)).count();
+    let states = [
+        ("healthy", count(&|u| u.health == Health::Healthy)),
+        ("unhealthy", count(&|u| u.health == Health::Unhealthy)),
+        ("unreachable", count(&|u| u.health == Health::Unreachable)),
+        ("interrupted", count(&|u| u.interrupted.is_some())),
+        ("locked", count(&|u| u.lock.is_some())),
+    ];
+    let states: Vec<String> = states.iter().filter(|(_, n)| *n > 0).map(|(s, n)| format!("{n} {s}")).collect();
+    if !states.is_empty() {
+        out.push_str(&format!("states: {}\n", states.join(", ")));
+    }
+    out.push_str(&behind_line(t));
+    out.push_str(&format!("{} units: rows with --filter KEY=VALUE (e.g. state=behind), --hosts or -o wide\n", t.total));
     out
 }
 
