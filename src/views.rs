@@ -249,7 +249,76 @@ pub struct HistoryRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryView {
     pub environment: String,
+    /// One line per unit and run, newest first.
     pub entries: Vec<HistoryRow>,
+    /// The same, one per run of a target (a fleet revision), newest first.
+    pub runs: Vec<HistoryRun>,
+    /// Show `entries` (`--units`) rather than `runs` in tables.
+    #[serde(skip)]
+    pub by_unit: bool,
+}
+
+/// One run over a target: its units' history lines taken together.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryRun {
+    pub target: String,
+    pub plan_hash: Option<String>,
+    pub action: crate::model::HistoryAction,
+    pub version: String,
+    /// Newest line of the run.
+    pub at: jiff::Timestamp,
+    pub revisions: (u64, u64),
+    pub units: Vec<String>,
+    /// Per result, how many units: `[["success", 8], ["failed", 1]]`.
+    pub results: Vec<(crate::model::Outcome, usize)>,
+    pub users: Vec<String>,
+}
+
+/// Groups history lines (newest first) into runs: the lines of one target
+/// with the same plan hash, action and version. Lines without a plan hash
+/// (written by hand or by old versions) are runs of their own.
+pub fn history_runs(entries: &[HistoryRow]) -> Vec<HistoryRun> {
+    let mut runs: Vec<HistoryRun> = Vec::new();
+    for r in entries {
+        let e = &r.entry;
+        let same = |run: &HistoryRun| {
+            run.target == r.target
+                && e.plan_hash.is_some()
+                && run.plan_hash == e.plan_hash
+                && run.action == e.action
+                && run.version == e.version
+        };
+        let i = match runs.iter().position(same) {
+            Some(i) => i,
+            None => {
+                runs.push(HistoryRun {
+                    target: r.target.clone(),
+                    plan_hash: e.plan_hash.clone(),
+                    action: e.action,
+                    version: e.version.clone(),
+                    at: e.at,
+                    revisions: (e.revision, e.revision),
+                    units: Vec::new(),
+                    results: Vec::new(),
+                    users: Vec::new(),
+                });
+                runs.len() - 1
+            }
+        };
+        let run = &mut runs[i];
+        run.at = run.at.max(e.at);
+        run.revisions = (run.revisions.0.min(e.revision), run.revisions.1.max(e.revision));
+        run.units.push(r.unit.clone());
+        match run.results.iter_mut().find(|(o, _)| *o == e.result) {
+            Some((_, n)) => *n += 1,
+            None => run.results.push((e.result, 1)),
+        }
+        if !run.users.contains(&e.user) {
+            run.users.push(e.user.clone());
+        }
+    }
+    runs.sort_by_key(|r| std::cmp::Reverse(r.at));
+    runs
 }
 
 /// `rvmctl adopt`: what was planned and what was done.
@@ -394,6 +463,51 @@ mod tests {
         assert!(rows.contains("showing 3 of 1000 units"), "{rows}");
         assert!(rows.contains("rvm-0013") && !rows.contains("rvm-0100"), "{rows}");
         assert!("state=sideways".parse::<UnitFilter>().unwrap_err().contains("state=behind|interrupted"));
+    }
+
+    #[test]
+    fn a_fleet_revision_is_one_history_run() {
+        let line = |unit: &str, plan: Option<&str>, result: Outcome, rev: u64| HistoryRow {
+            target: "fleet".into(),
+            unit: unit.into(),
+            entry: HistoryEntry {
+                revision: rev,
+                at: "2026-11-30T10:00:00Z".parse().unwrap(),
+                user: "ci".into(),
+                action: HistoryAction::Deploy,
+                version: "1.1.0".into(),
+                from: Some(Color::Blue),
+                to: Color::Green,
+                result,
+                plan_hash: plan.map(str::to_string),
+                message: None,
+                approved_by: None,
+                window_override: None,
+            },
+        };
+        let entries = [
+            line("a", Some("p1"), Outcome::Success, 3),
+            line("b", Some("p1"), Outcome::Success, 4),
+            line("c", Some("p1"), Outcome::Failed, 3),
+            line("d", Some("p2"), Outcome::Success, 3),
+            line("e", None, Outcome::Success, 1),
+            line("f", None, Outcome::Success, 1),
+        ];
+        let runs = history_runs(&entries);
+        type Shape<'a> = (Vec<&'a str>, (u64, u64), Vec<(Outcome, usize)>);
+        let shape: Vec<Shape> = runs
+            .iter()
+            .map(|r| (r.units.iter().map(String::as_str).collect(), r.revisions, r.results.clone()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (vec!["a", "b", "c"], (3, 4), vec![(Outcome::Success, 2), (Outcome::Failed, 1)]),
+                (vec!["d"], (3, 3), vec![(Outcome::Success, 1)]),
+                (vec!["e"], (1, 1), vec![(Outcome::Success, 1)]),
+                (vec!["f"], (1, 1), vec![(Outcome::Success, 1)]),
+            ]
+        );
     }
 
     #[test]

@@ -4,18 +4,25 @@ use super::common::{self, EnvArg};
 use super::global::GlobalArgs;
 use crate::exit::{CliResult, Exit};
 use crate::ui::Printer;
-use crate::views::{HistoryRow, HistoryView};
+use crate::views::{HistoryRow, HistoryView, history_runs};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   rvmctl history -e production
-  rvmctl history -e production --limit 5 -o json")]
+  rvmctl history -e production --units --limit 50
+  rvmctl history -e production --limit 5 -o json
+
+A run over a fleet is one row (its units and results counted); --units
+shows one row per unit.")]
 pub struct HistoryArgs {
     #[command(flatten)]
     pub env: EnvArg,
-    /// Show at most this many entries (newest first)
+    /// Show at most this many runs (with --units: entries), newest first
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// One row per unit instead of one per run
+    #[arg(long)]
+    pub units: bool,
 }
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: HistoryArgs) -> CliResult {
@@ -25,8 +32,13 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: HistoryArgs) -> CliResult {
     let mut entries = Vec::new();
     for t in &env.targets {
         let Some(d) = drivers.get(&t.name) else { continue };
-        for unit in d.units() {
-            match d.history(&unit).await {
+        let read = common::bounded(d.units().into_iter().map(|unit| {
+            let d = d.clone();
+            async move { (d.history(&unit).await, unit) }
+        }))
+        .await;
+        for (history, unit) in read {
+            match history {
                 Ok(h) => entries.extend(h.into_iter().map(|entry| HistoryRow {
                     target: t.name.clone(),
                     unit: unit.clone(),
@@ -37,8 +49,10 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: HistoryArgs) -> CliResult {
         }
     }
     entries.sort_by(|a, b| b.entry.at.cmp(&a.entry.at).then_with(|| a.unit.cmp(&b.unit)));
+    let mut runs = history_runs(&entries);
+    runs.truncate(a.limit);
     entries.truncate(a.limit);
-    let view = HistoryView { environment: env.name.clone(), entries };
+    let view = HistoryView { environment: env.name.clone(), entries, runs, by_unit: a.units };
     p.emit(&view, |p| crate::ui::table::history(p, &view))?;
     Ok(Exit::Ok)
 }

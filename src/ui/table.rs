@@ -272,14 +272,43 @@ fn status_summary(t: &crate::views::TargetStatus) -> String {
 }
 
 pub fn history(p: &Printer, v: &HistoryView) -> String {
+    if v.entries.is_empty() {
+        return format!("No history in {} yet.\n", v.environment);
+    }
+    let paint_result = |o: crate::model::Outcome, text: &str| match o {
+        crate::model::Outcome::Success => paint(p, text, TColor::Green),
+        crate::model::Outcome::Stopped => paint(p, text, TColor::Yellow),
+        _ => paint(p, text, TColor::Red),
+    };
+    if !v.by_unit {
+        let mut tab = table(&["REV", "WHEN", "TARGET", "UNITS", "ACTION", "VERSION", "RESULT", "BY"]);
+        for r in &v.runs {
+            let rev = match r.revisions {
+                (a, b) if a == b => a.to_string(),
+                (a, b) => format!("{a}-{b}"),
+            };
+            let units = match r.units.as_slice() {
+                [one] => one.clone(),
+                many => format!("{} units", many.len()),
+            };
+            let results: Vec<String> = r.results.iter().map(|(o, n)| format!("{n} {}", wire_name(o))).collect();
+            let worst = r.results.iter().map(|(o, _)| *o).find(|o| *o != crate::model::Outcome::Success);
+            tab.add_row(vec![
+                Cell::new(rev),
+                Cell::new(when(&r.at)),
+                Cell::new(&r.target),
+                Cell::new(units),
+                Cell::new(wire_name(&r.action)),
+                Cell::new(&r.version),
+                paint_result(worst.unwrap_or(crate::model::Outcome::Success), &results.join(", ")),
+                Cell::new(r.users.join(", ")),
+            ]);
+        }
+        return tab.to_string() + "\n";
+    }
     let mut tab = table(&["REV", "WHEN", "TARGET", "UNIT", "ACTION", "VERSION", "FROM", "TO", "RESULT", "BY"]);
     for r in &v.entries {
         let e = &r.entry;
-        let result = wire_name(&e.result);
-        let result = match e.result {
-            crate::model::Outcome::Success => paint(p, &result, TColor::Green),
-            _ => paint(p, &result, TColor::Red),
-        };
         tab.add_row(vec![
             Cell::new(e.revision),
             Cell::new(when(&e.at)),
@@ -289,12 +318,9 @@ pub fn history(p: &Printer, v: &HistoryView) -> String {
             Cell::new(&e.version),
             color_cell(p, e.from),
             color_cell(p, Some(e.to)),
-            result,
+            paint_result(e.result, &wire_name(&e.result)),
             Cell::new(&e.user),
         ]);
-    }
-    if v.entries.is_empty() {
-        return format!("No history in {} yet.\n", v.environment);
     }
     tab.to_string() + "\n"
 }
