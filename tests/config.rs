@@ -243,3 +243,21 @@ fn shell_syntax_in_host_names_vars_and_labels_is_refused() {
     assert!(err.contains("host 'rvm-2': label site=\"x`id`\""), "{err}");
     assert!(!std::path::Path::new("/tmp/rvmctl-pwned").exists());
 }
+
+#[test]
+fn a_bad_proxy_jump_is_reported_where_it_is_written() {
+    let cfg = "apiVersion: rvmctl/v1\nproject: p\nenvironments:\n  dev:\n    targets:\n      - name: t\n        kind: ssh\n        app: a\n        ssh: { proxy_jump: \"bastion;reboot\" }\n        hosts:\n          - { name: h1, proxy_jump: \"ops@jump:99999\" }\n          - { name: h2, proxy_jump: \"ops@jump-1:2222,jump-2\" }\napps:\n  a: { artifact: { path: ./x }, services: [ { name: s, start: ./run } ] }\n";
+    let (code, _, err) = validate(cfg);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("deployment-config.yaml:9:28: 'bastion;reboot' is not a jump host (the host may hold letters"),
+        "{err}"
+    );
+    assert!(
+        err.contains("deployment-config.yaml:11:37: 'ops@jump:99999' is not a jump host (the port must be a number from 1 to 65535); write [user@]host[:port]"),
+        "{err}"
+    );
+    assert!(!err.contains(":12:"), "a valid multi-hop value is accepted: {err}");
+    let (code, _, err) = validate(&cfg.replace("bastion;reboot", "ops@bastion:2222").replace(":99999", ":22"));
+    assert_eq!(code, 0, "{err}");
+}

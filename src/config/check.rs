@@ -7,7 +7,7 @@
 use serde_json::{Map, Value as J};
 
 use super::diagnostic::{Issues, did_you_mean};
-use super::types::{Duration, Percent, TimeOfDay, TimeZoneName};
+use super::types::{Duration, Percent, ProxyJump, TimeOfDay, TimeZoneName};
 use super::yaml::{Node, PathSeg, Value};
 
 pub fn check(root: &Node, schema: &J, issues: &mut Issues) {
@@ -294,6 +294,7 @@ fn describe(schema: &J) -> String {
             "time-of-day" => return "a time like 02:00".into(),
             "timezone" => return "a time zone like Asia/Jakarta".into(),
             "pause" => return "a duration or 'manual'".into(),
+            "proxy-jump" => return "a jump host like user@bastion:2222 or a Host alias".into(),
             _ => {}
         }
     }
@@ -340,6 +341,7 @@ fn check_format(fmt: &str, s: &str) -> Result<(), String> {
         "timezone" => s.parse::<TimeZoneName>().map(drop),
         "pause" if s == "manual" => Ok(()),
         "pause" => s.parse::<Duration>().map(drop).map_err(|e| format!("{e}, or 'manual'")),
+        "proxy-jump" => s.parse::<ProxyJump>().map(drop),
         _ => Ok(()),
     }
 }

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::types::{Duration, Percent, Template, TimeOfDay, TimeZoneName};
+use super::types::{Duration, Percent, ProxyJump, Template, TimeOfDay, TimeZoneName};
 
 pub const API_VERSION: &str = "rvmctl/v1";
 
@@ -312,13 +312,19 @@ pub struct SshOptions {
     pub connect_timeout: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_timeout: Option<Duration>,
+    /// Bastion(s) to reach the hosts through (OpenSSH `ProxyJump`):
+    /// `user@bastion:2222` or a `Host` alias of the ssh config. The jump hops
+    /// are checked against the same `known_hosts`, with the same key and
+    /// strictness as the hosts. A host's own `proxy_jump` wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_jump: Option<ProxyJump>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum HostEntry {
     Name(String),
-    Spec(HostSpec),
+    Spec(Box<HostSpec>),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -331,6 +337,9 @@ pub struct HostSpec {
     pub user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    /// kind: ssh — this host's bastion(s); overrides the target's `ssh.proxy_jump`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_jump: Option<ProxyJump>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub labels: IndexMap<String, String>,
     /// Extra template variables for this host, e.g. `port_blue: 8101`.
@@ -346,10 +355,11 @@ impl HostEntry {
                 address: None,
                 user: None,
                 port: None,
+                proxy_jump: None,
                 labels: IndexMap::new(),
                 vars: IndexMap::new(),
             },
-            HostEntry::Spec(s) => s.clone(),
+            HostEntry::Spec(s) => (**s).clone(),
         }
     }
 }

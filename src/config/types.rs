@@ -102,6 +102,120 @@ impl fmt::Display for TimeZoneName {
 
 string_format_schema!(TimeZoneName, "TimeZone", "timezone", "IANA time zone, e.g. Asia/Jakarta");
 
+/// `proxy_jump` (an `ssh:` option, or a host's own): the bastion(s) an ssh
+/// host is reached through, as OpenSSH's `ProxyJump` takes them —
+/// `[user@]host[:port]` or a `Host` alias of the ssh config, comma-separated
+/// for several hops (dialled in the order written).
+///
+/// Strict on purpose: the hops end up in the jump `ssh` command line that
+/// OpenSSH runs through the shell, so only what host names, user names and
+/// ports are made of is accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyJump(pub Vec<JumpHop>);
+
+/// One hop of a [`ProxyJump`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JumpHop {
+    pub user: Option<String>,
+    /// A name, an IPv4 address or an IPv6 address (without brackets).
+    pub host: String,
+    pub port: Option<u16>,
+}
+
+impl std::str::FromStr for JumpHop {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = |why: &str| {
+            format!(
+                "'{s}' is not a jump host ({why}); write [user@]host[:port] or a Host alias of the ssh config, e.g. admin@bastion.example.com:2222"
+            )
+        };
+        let word = |w: &str| {
+            !w.is_empty()
+                && !w.starts_with(['-', '.'])
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        };
+        let rest = s.strip_prefix("ssh://").unwrap_or(s);
+        let (user, rest) = match rest.rsplit_once('@') {
+            Some((u, r)) if word(u) => (Some(u.to_string()), r),
+            Some(_) => return Err(bad("the user may hold letters, digits, '-', '_' and '.'")),
+            None => (None, rest),
+        };
+        let (host, port, named) = if let Some(v6) = rest.strip_prefix('[') {
+            let (addr, after) = v6.split_once(']').ok_or_else(|| bad("an IPv6 address needs its closing ']'"))?;
+            if addr.is_empty() || !addr.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.')) {
+                return Err(bad("not an IPv6 address between '[' and ']'"));
+            }
+            match after {
+                "" => (addr, None, false),
+                p => (addr, Some(p.strip_prefix(':').ok_or_else(|| bad("write [address]:port"))?), false),
+            }
+        } else {
+            match rest.split_once(':') {
+                Some((h, p)) => (h, Some(p), true),
+                None => (rest, None, true),
+            }
+        };
+        if named && !word(host) {
+            return Err(bad("the host may hold letters, digits, '-', '_' and '.'; IPv6 addresses go in brackets"));
+        }
+        let port = match port {
+            None => None,
+            Some(p) => match p.parse::<u16>() {
+                Ok(n) if n > 0 && p.chars().all(|c| c.is_ascii_digit()) => Some(n),
+                _ => return Err(bad("the port must be a number from 1 to 65535")),
+            },
+        };
+        Ok(JumpHop { user, host: host.to_string(), port })
+    }
+}
+
+impl fmt::Display for JumpHop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(u) = &self.user {
+            write!(f, "{u}@")?;
+        }
+        if self.host.contains(':') {
+            write!(f, "[{}]", self.host)?;
+        } else {
+            f.write_str(&self.host)?;
+        }
+        if let Some(p) = self.port {
+            write!(f, ":{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::str::FromStr for ProxyJump {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.trim().is_empty() {
+            return Err("the jump host is empty; write [user@]host[:port] or a Host alias of the ssh config".into());
+        }
+        s.split(',').map(|h| h.trim().parse()).collect::<Result<Vec<JumpHop>, _>>().map(ProxyJump)
+    }
+}
+
+impl fmt::Display for ProxyJump {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, h) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{h}")?;
+        }
+        Ok(())
+    }
+}
+
+string_format_schema!(
+    ProxyJump,
+    "ProxyJump",
+    "proxy-jump",
+    "[user@]host[:port] or a Host alias of the ssh config; comma-separated for several hops"
+);
+
 /// The placeholders any template may use.
 pub const TEMPLATE_VARS: &[&str] = &[
     "version",
@@ -252,6 +366,48 @@ mod tests {
         assert!("Asia/Jakarta".parse::<TimeZoneName>().is_ok());
         let e = "Asia/Jakrta".parse::<TimeZoneName>().unwrap_err();
         assert!(e.contains("did you mean 'Asia/Jakarta'"), "{e}");
+    }
+
+    #[test]
+    fn proxy_jumps_parse_strictly_and_print_back() {
+        let j: ProxyJump = "admin@bastion.example.com:2222".parse().unwrap();
+        assert_eq!(
+            j.0,
+            vec![JumpHop { user: Some("admin".into()), host: "bastion.example.com".into(), port: Some(2222) }]
+        );
+        for (s, shown) in [
+            ("bastion", "bastion"),
+            ("ssh://ops@10.0.0.1:22", "ops@10.0.0.1:22"),
+            ("[::1]:2200", "[::1]:2200"),
+            ("a@[fe80::1]", "a@[fe80::1]"),
+            ("jump-1, u@jump-2:2022", "jump-1,u@jump-2:2022"),
+        ] {
+            let j: ProxyJump = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert_eq!(j.to_string(), shown);
+            assert_eq!(j.to_string().parse::<ProxyJump>().unwrap(), j, "display round-trips");
+        }
+        for bad in [
+            "",
+            "b;rm -rf ~",
+            "b:0",
+            "b:99999",
+            "b:",
+            "-oProxyCommand=x",
+            "u@",
+            "@b",
+            "a b",
+            "b,",
+            "::1",
+            "[::1",
+            "[x]:22",
+            "$(id)@b",
+            "b:22x",
+            "b'",
+            "%h",
+        ] {
+            let e = bad.parse::<ProxyJump>().unwrap_err();
+            assert!(e.contains("[user@]host[:port]"), "{bad}: {e}");
+        }
     }
 
     #[test]

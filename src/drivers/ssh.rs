@@ -17,6 +17,12 @@
 //!   `/dev/tcp` or `nc`), i.e. from the host's own point of view: a check of
 //!   `http://127.0.0.1:8003/health` means the host's loopback, and works for a
 //!   host behind NAT that the operator cannot reach directly.
+//! - `proxy_jump`: the hops are dialled by a `ProxyCommand` that is exactly
+//!   what OpenSSH builds for `ProxyJump` (`ssh -W '[%h]:%p' bastion`), plus
+//!   `-F` of a generated config that gives the jump hops the target's own
+//!   known_hosts, key and strictness (OpenSSH hands a `ProxyJump` hop only
+//!   `-F`, none of our `-o`/`-i`), and `-E` of a log, so a failure at the
+//!   bastion is reported as such (the master's stderr is /dev/null).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
@@ -30,6 +36,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufRead
 use super::slots::{SlotDriver, hosts_for, sh_quote};
 use super::transport::{ExecOutput, Held, Transport, TransportError};
 use crate::config::schema::{HostSpec, SshOptions};
+use crate::config::types::ProxyJump;
 use crate::config::{Config, ResolvedTarget};
 
 /// How one host is reached.
@@ -47,6 +54,8 @@ pub struct SshSettings {
     pub connect_timeout: Duration,
     /// Upper bound for any single remote command (None: the step's own timeout).
     pub command_timeout: Option<Duration>,
+    /// Bastion(s) in between: the host's own `proxy_jump`, else the target's.
+    pub proxy_jump: Option<ProxyJump>,
 }
 
 impl SshSettings {
@@ -61,6 +70,7 @@ impl SshSettings {
             strict_host_key_checking: opts.strict_host_key_checking.unwrap_or(true),
             connect_timeout: opts.connect_timeout.map(|d| d.get()).unwrap_or(Duration::from_secs(10)),
             command_timeout: opts.command_timeout.map(|d| d.get()),
+            proxy_jump: host.proxy_jump.clone().or_else(|| opts.proxy_jump.clone()),
         }
     }
 }
@@ -69,14 +79,24 @@ impl SshSettings {
 pub struct SshTransport {
     host: String,
     settings: SshSettings,
+    conn: tokio::sync::Mutex<Conn>,
+}
+
+#[derive(Default)]
+struct Conn {
     /// The master connection; `None` until first use, and again after it
     /// was found dead (the next call reconnects).
-    session: tokio::sync::Mutex<Option<Arc<Session>>>,
+    session: Option<Arc<Session>>,
+    /// `proxy_jump` only: a private folder for the generated ssh configs and
+    /// the jump hop's log, removed with the transport.
+    jump_dir: Option<tempfile::TempDir>,
+    /// Connection attempts so far (each gets its own jump log).
+    attempts: u32,
 }
 
 impl SshTransport {
     pub fn new(host: &str, settings: SshSettings) -> Self {
-        SshTransport { host: host.to_string(), settings, session: tokio::sync::Mutex::new(None) }
+        SshTransport { host: host.to_string(), settings, conn: tokio::sync::Mutex::new(Conn::default()) }
     }
 
     fn builder(&self) -> SessionBuilder {
@@ -110,34 +130,93 @@ impl SshTransport {
 
     /// The master connection, started on first use.
     async fn session(&self) -> Result<Arc<Session>, TransportError> {
-        let mut guard = self.session.lock().await;
-        if let Some(s) = guard.as_ref() {
+        let mut guard = self.conn.lock().await;
+        if let Some(s) = guard.session.as_ref() {
             return Ok(s.clone());
         }
-        let builder = self.builder();
+        let mut builder = self.builder();
+        let jump_log = match &self.settings.proxy_jump {
+            Some(jump) => {
+                let (config, log) = self.write_jump_files(&mut guard, jump).map_err(TransportError::Connect)?;
+                builder.config_file(config);
+                Some(log)
+            }
+            None => None,
+        };
         // ConnectTimeout covers the TCP connect; the backstop covers a stuck handshake.
         let limit = self.settings.connect_timeout * 2 + Duration::from_secs(5);
         let session = match tokio::time::timeout(limit, builder.connect_mux(&self.settings.destination)).await {
             Ok(Ok(s)) => Arc::new(s),
-            Ok(Err(e)) => return Err(TransportError::Connect(self.connect_error(&e))),
+            Ok(Err(e)) => return Err(TransportError::Connect(self.connect_error(&e, jump_log.as_deref()))),
             Err(_) => {
+                let via = match &self.settings.proxy_jump {
+                    Some(j) => format!(" through the bastion {j}"),
+                    None => String::new(),
+                };
                 return Err(TransportError::Connect(format!(
-                    "ssh to {} did not finish connecting within {}; check the address and that sshd answers",
+                    "ssh to {}{via} did not finish connecting within {}; check the address and that sshd answers{}",
                     self.settings.destination,
-                    crate::model::Duration(limit)
+                    crate::model::Duration(limit),
+                    if via.is_empty() { "" } else { " there and on the bastion" }
                 )));
             }
         };
-        *guard = Some(session.clone());
+        guard.session = Some(session.clone());
         Ok(session)
+    }
+
+    /// Writes the ssh configs of a connection through `jump` into the
+    /// transport's private folder: the one handed to the master (`-F`) and
+    /// the jump hops'. Returns that config and the jump hop's log.
+    fn write_jump_files(&self, conn: &mut Conn, jump: &ProxyJump) -> Result<(PathBuf, PathBuf), String> {
+        let cannot = |e: std::io::Error| {
+            format!(
+                "cannot write the ssh configs for the bastion {jump} of {} in {}: {e}; check that the temporary directory is writable (TMPDIR)",
+                self.host,
+                std::env::temp_dir().display()
+            )
+        };
+        if conn.jump_dir.is_none() {
+            conn.jump_dir = Some(tempfile::Builder::new().prefix("rvmctl-jump-").tempdir().map_err(cannot)?);
+        }
+        let Some(dir) = conn.jump_dir.as_ref().map(|d| d.path().to_path_buf()) else {
+            return Err(format!("no folder for the ssh configs of the bastion {jump}"));
+        };
+        conn.attempts += 1;
+        let (config, inner, log) = (
+            dir.join(format!("ssh_config.{}", conn.attempts)),
+            dir.join(format!("ssh_config.jump.{}", conn.attempts)),
+            dir.join(format!("jump.{}.log", conn.attempts)),
+        );
+        let (outer_text, inner_text) = jump_configs(&self.settings, jump, &inner, &log)
+            .map_err(|e| format!("{}: cannot connect through the bastion {jump}: {e}", self.host))?;
+        std::fs::write(&inner, inner_text).map_err(cannot)?;
+        std::fs::write(&config, outer_text).map_err(cannot)?;
+        std::fs::write(&log, "").map_err(cannot)?;
+        Ok((config, log))
     }
 
     /// Forgets a master that stopped answering, so the next call reconnects.
     async fn forget(&self) {
-        *self.session.lock().await = None;
+        self.conn.lock().await.session = None;
     }
 
-    fn connect_error(&self, e: &openssh::Error) -> String {
+    fn known_hosts_file(&self) -> String {
+        self.settings
+            .known_hosts
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "~/.ssh/known_hosts".into())
+    }
+
+    fn connect_error(&self, e: &openssh::Error, jump_log: Option<&Path>) -> String {
+        if let (Some(jump), Some(log)) = (&self.settings.proxy_jump, jump_log) {
+            let said = std::fs::read_to_string(log).unwrap_or_default();
+            if let Some(msg) = jump_error(&self.host, &self.settings.destination, jump, &self.known_hosts_file(), &said)
+            {
+                return msg;
+            }
+        }
         let detail = crate::exit::error_chain(e).replace("\r\n", "\n");
         let detail = detail.trim();
         let dest = &self.settings.destination;
@@ -145,12 +224,7 @@ impl SshTransport {
             || detail.contains("host key is known")
             || detail.contains("HOST IDENTIFICATION HAS CHANGED")
         {
-            let file = self
-                .settings
-                .known_hosts
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "~/.ssh/known_hosts".into());
+            let file = self.known_hosts_file();
             format!(
                 "the host key of {} ({dest}) is unknown or has changed, so the connection was refused. Verify the key out of band and add it to {file} (e.g. `ssh-keyscan`), or set `ssh: {{ strict_host_key_checking: false }}` on the target to opt out",
                 self.host
@@ -405,6 +479,115 @@ fn split_addr(addr: &str) -> Option<(&str, &str)> {
     (!h.is_empty() && !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())).then_some((h, p))
 }
 
+/// The ssh configs of a connection through `jump`: `(master, hops)`.
+///
+/// The master's (`-F`) sets `ProxyCommand` to what OpenSSH itself builds for
+/// `ProxyJump` — `ssh [-l user] [-p port] [-J earlier,hops] -W '[%h]:%p'
+/// last-hop` — plus `-F hops -E log`, then includes the ssh config the target
+/// would have used (`ssh.config`, else `~/.ssh/config` and the system one;
+/// the first value of an option wins, so the explicit jump wins over any
+/// `ProxyJump` there). The hops' config sets what rvmctl sets on the master's
+/// command line for the host — BatchMode, strict host key checking, the
+/// known_hosts file, the key, the connect timeout, keepalives — and includes
+/// the same ssh config, so a `Host` alias of the bastion still resolves.
+fn jump_configs(s: &SshSettings, jump: &ProxyJump, hops_config: &Path, log: &Path) -> Result<(String, String), String> {
+    let Some((last, earlier)) = jump.0.split_last() else {
+        return Err("`proxy_jump` names no host".into());
+    };
+    let includes = match &s.config {
+        Some(c) => format!("Include {}\n", config_quoted(c, "ssh.config", false)?),
+        None => "Include ~/.ssh/config\nInclude /etc/ssh/ssh_config\n".to_string(),
+    };
+    let mut cmd = format!("ssh -E {} -F {}", command_quoted(log)?, command_quoted(hops_config)?);
+    if let Some(u) = &last.user {
+        cmd.push_str(&format!(" -l '{u}'"));
+    }
+    if let Some(p) = last.port {
+        cmd.push_str(&format!(" -p {p}"));
+    }
+    if !earlier.is_empty() {
+        cmd.push_str(&format!(" -J '{}'", ProxyJump(earlier.to_vec())));
+    }
+    cmd.push_str(&format!(" -W '[%h]:%p' '{}'", last.host));
+    let master =
+        format!("# Generated by rvmctl: reach the host through `proxy_jump: {jump}`.\nProxyCommand {cmd}\n{includes}");
+
+    let mut hops = format!(
+        "# Generated by rvmctl: the jump hops of `proxy_jump: {jump}` are checked like the hosts.\n\
+         BatchMode yes\nStrictHostKeyChecking {}\nConnectTimeout {}\nServerAliveInterval 10\n",
+        if s.strict_host_key_checking { "yes" } else { "no" },
+        s.connect_timeout.as_secs().max(1)
+    );
+    if let Some(k) = &s.known_hosts {
+        hops.push_str(&format!("UserKnownHostsFile {}\n", config_quoted(k, "ssh.known_hosts", true)?));
+    }
+    if let Some(i) = &s.identity_file {
+        hops.push_str(&format!("IdentityFile {}\nIdentitiesOnly yes\n", config_quoted(i, "ssh.identity_file", true)?));
+    }
+    hops.push_str(&includes);
+    Ok((master, hops))
+}
+
+/// A path as a double-quoted ssh_config argument; `%` is doubled where ssh
+/// expands `%` tokens in it.
+fn config_quoted(p: &Path, what: &str, tokens: bool) -> Result<String, String> {
+    let text = p.to_str().unwrap_or_default();
+    let bad = |c: &str| text.is_empty() || text.contains(c);
+    if ["\"", "\\", "\n", "${"].iter().any(|c| bad(c)) || (!tokens && text.contains('%')) {
+        return Err(format!(
+            "`{what}` ({}) has characters that cannot be passed on in an ssh config (\", \\, ${{, %, a newline, or not UTF-8); move the file to a plainer path",
+            p.display()
+        ));
+    }
+    Ok(format!("\"{}\"", if tokens { text.replace('%', "%%") } else { text.to_string() }))
+}
+
+/// A path (of rvmctl's own temporary folder) single-quoted for the shell
+/// that runs `ProxyCommand`, with `%` doubled for ssh's token expansion.
+fn command_quoted(p: &Path) -> Result<String, String> {
+    let text = p.to_str().unwrap_or_default();
+    if text.is_empty() || text.contains(['\'', '\n']) {
+        return Err(format!(
+            "the temporary directory {} has a quote or newline in its path; set TMPDIR to a plainer one",
+            std::env::temp_dir().display()
+        ));
+    }
+    Ok(format!("'{}'", text.replace('%', "%%")))
+}
+
+/// What went wrong at the bastion, from what the jump `ssh` logged; `None`
+/// when it logged nothing (the failure was at the host itself).
+fn jump_error(host: &str, dest: &str, jump: &ProxyJump, known_hosts: &str, said: &str) -> Option<String> {
+    let lines: Vec<&str> =
+        said.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("Warning: Permanently added")).collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let detail = lines[lines.len().saturating_sub(6)..].join("\n");
+    let has = |s: &str| detail.contains(s);
+    let hint = if has("Host key verification failed")
+        || has("host key is known")
+        || has("HOST IDENTIFICATION HAS CHANGED")
+    {
+        format!(
+            "the host key of the bastion {jump} (on the way to {host}) is unknown or has changed, so the connection was refused. Verify the bastion's key out of band and add it to {known_hosts} (e.g. `ssh-keyscan`), or set `ssh: {{ strict_host_key_checking: false }}` on the target to opt out"
+        )
+    } else if has("Permission denied") {
+        format!(
+            "the bastion {jump} refused our key (on the way to {host}): check the bastion's user in `proxy_jump` (user@host), `ssh.identity_file` or that ssh-agent holds the key"
+        )
+    } else if has("stdio forwarding failed") || has("open failed") {
+        format!(
+            "the bastion {jump} answered but could not connect on to {host} ({dest}): check that the host is up and that the bastion can reach its address and port"
+        )
+    } else {
+        format!(
+            "cannot reach the bastion {jump} on the way to {host}: check that it is up and that `proxy_jump` names it correctly (user@host:port, or a Host alias of `ssh.config`)"
+        )
+    };
+    Some(format!("{hint}: {detail}"))
+}
+
 /// The lock holder: a remote process whose stdin we keep open.
 struct RemoteHolder {
     child: Option<openssh::Child<Arc<Session>>>,
@@ -467,7 +650,7 @@ pub fn new(cfg: &Config, env: &str, target: &ResolvedTarget) -> anyhow::Result<S
 
 #[cfg(test)]
 mod tests {
-    use super::split_addr;
+    use super::*;
 
     #[test]
     fn addresses_split() {
@@ -475,5 +658,116 @@ mod tests {
         assert_eq!(split_addr("[::1]:80"), Some(("::1", "80")));
         assert_eq!(split_addr("localhost"), None);
         assert_eq!(split_addr("h:x"), None);
+    }
+}
+
+#[cfg(test)]
+mod jump_tests {
+    use super::*;
+
+    fn settings(jump: &str) -> (SshSettings, ProxyJump) {
+        let j: ProxyJump = jump.parse().expect("jump");
+        let s = SshSettings {
+            destination: "rvm-001".into(),
+            user: Some("deploy".into()),
+            port: Some(22),
+            config: Some(PathBuf::from("/etc/rvm/ssh_config")),
+            known_hosts: Some(PathBuf::from("/etc/rvm/known_hosts")),
+            identity_file: Some(PathBuf::from("/etc/rvm/id_%u")),
+            strict_host_key_checking: true,
+            connect_timeout: Duration::from_secs(7),
+            command_timeout: None,
+            proxy_jump: Some(j.clone()),
+        };
+        (s, j)
+    }
+
+    #[test]
+    fn the_master_jumps_like_proxyjump_and_the_hops_get_our_settings() {
+        let (s, j) = settings("ops@jump-1:2200,admin@[::1]:2222");
+        let (master, hops) =
+            jump_configs(&s, &j, Path::new("/tmp/rvmctl-jump-x/hops"), Path::new("/tmp/rvmctl-jump-x/jump.1.log"))
+                .expect("configs");
+        assert!(
+            master.contains(
+                "\nProxyCommand ssh -E '/tmp/rvmctl-jump-x/jump.1.log' -F '/tmp/rvmctl-jump-x/hops' -l 'admin' -p 2222 -J 'ops@jump-1:2200' -W '[%h]:%p' '::1'\nInclude \"/etc/rvm/ssh_config\"\n"
+            ),
+            "{master}"
+        );
+        for line in [
+            "BatchMode yes",
+            "StrictHostKeyChecking yes",
+            "ConnectTimeout 7",
+            "UserKnownHostsFile \"/etc/rvm/known_hosts\"",
+            "IdentityFile \"/etc/rvm/id_%%u\"",
+            "IdentitiesOnly yes",
+            "Include \"/etc/rvm/ssh_config\"",
+        ] {
+            assert!(hops.lines().any(|l| l == line), "missing `{line}` in:\n{hops}");
+        }
+        // Our settings come before the include: the first value wins in ssh_config.
+        assert!(hops.find("StrictHostKeyChecking").unwrap_or(usize::MAX) < hops.find("Include").unwrap_or(0));
+
+        let (mut s, j) = settings("bastion");
+        s.strict_host_key_checking = false;
+        s.config = None;
+        s.known_hosts = None;
+        s.identity_file = None;
+        let (master, hops) = jump_configs(&s, &j, Path::new("/t/h"), Path::new("/t/l")).expect("configs");
+        assert!(master.contains("ProxyCommand ssh -E '/t/l' -F '/t/h' -W '[%h]:%p' 'bastion'\n"), "{master}");
+        assert!(master.ends_with("Include ~/.ssh/config\nInclude /etc/ssh/ssh_config\n"), "{master}");
+        assert!(hops.contains("StrictHostKeyChecking no\n") && !hops.contains("IdentityFile"), "{hops}");
+
+        let (mut s, j) = settings("bastion");
+        s.config = Some(PathBuf::from("/etc/rvm\"x/ssh_config"));
+        let e = jump_configs(&s, &j, Path::new("/t/h"), Path::new("/t/l")).unwrap_err();
+        assert!(e.contains("`ssh.config`") && e.contains("plainer path"), "{e}");
+        let e = jump_configs(&settings("b").0, &j, Path::new("/t/it's"), Path::new("/t/l")).unwrap_err();
+        assert!(e.contains("TMPDIR"), "{e}");
+    }
+
+    #[test]
+    fn a_hosts_own_proxy_jump_wins_over_the_targets() {
+        let text = "apiVersion: rvmctl/v1\nproject: p\nenvironments:\n  e:\n    targets:\n      - name: t\n        kind: ssh\n        app: a\n        ssh: { proxy_jump: \"ops@bastion-a:2222\", known_hosts: ./kh }\n        hosts: [h1, { name: h2, proxy_jump: \"jump-1,bastion-b\" }]\napps:\n  a: { artifact: { path: ./x }, services: [ { name: s, start: ./run } ] }\n";
+        let cfg = crate::config::load_str(Path::new("/etc/rvm/c.yaml"), "c.yaml", text).expect("config");
+        let env = cfg.environment("e").expect("env");
+        let t = &env.targets[0];
+        let jump = |i: usize| SshSettings::new(&cfg, &t.ssh, &t.hosts[i]).proxy_jump.map(|j| j.to_string());
+        assert_eq!(jump(0).as_deref(), Some("ops@bastion-a:2222"));
+        assert_eq!(jump(1).as_deref(), Some("jump-1,bastion-b"));
+        assert_eq!(SshSettings::new(&cfg, &t.ssh, &t.hosts[0]).known_hosts, Some(PathBuf::from("/etc/rvm/kh")));
+    }
+
+    #[test]
+    fn failures_at_the_bastion_are_told_apart_from_the_hosts() {
+        // What ssh 9.x logs at the jump hop (-E) in each case.
+        let j: ProxyJump = "root@127.0.0.1:24101".parse().expect("jump");
+        let err = |said: &str| jump_error("rvm-001", "rvm-001", &j, "/kh", said);
+        assert_eq!(err(""), None, "nothing at the bastion: the host's own failure");
+        assert_eq!(
+            err("Warning: Permanently added '[127.0.0.1]:24101' (ED25519) to the list of known hosts.\r\n"),
+            None
+        );
+        let key = err(
+            "No ED25519 host key is known for [127.0.0.1]:24101 and you have requested strict checking.\r\nHost key verification failed.\r\n",
+        );
+        let key = key.unwrap_or_default();
+        assert!(
+            key.starts_with("the host key of the bastion root@127.0.0.1:24101 (on the way to rvm-001) is unknown"),
+            "{key}"
+        );
+        assert!(key.contains("add it to /kh") && key.contains("strict_host_key_checking: false"), "{key}");
+        let denied = err("root@127.0.0.1: Permission denied (publickey,keyboard-interactive).").unwrap_or_default();
+        assert!(denied.starts_with("the bastion root@127.0.0.1:24101 refused our key"), "{denied}");
+        let onward = err("channel 0: open failed: connect failed: Connection refused\nstdio forwarding failed")
+            .unwrap_or_default();
+        assert!(onward.contains("answered but could not connect on to rvm-001"), "{onward}");
+        let down = err("ssh: connect to host 127.0.0.1 port 24101: Connection refused").unwrap_or_default();
+        assert!(
+            down.starts_with(
+                "cannot reach the bastion root@127.0.0.1:24101 on the way to rvm-001: check that it is up"
+            ) && down.ends_with("port 24101: Connection refused"),
+            "{down}"
+        );
     }
 }

@@ -41,9 +41,16 @@ impl Host {
     }
 }
 
+/// The index [`Fleet::start_sshd`] and [`Fleet::kill_sshd`] take for the bastion.
+pub const BASTION: usize = usize::MAX;
+
 pub struct Fleet {
     pub dir: tempfile::TempDir,
     pub hosts: Vec<Host>,
+    /// A jump host (`Host bastion` in ssh_config, its key pinned): one more
+    /// real sshd, logging at DEBUG1 so its log shows each connection it
+    /// forwards. `None` unless [`Fleet::start_bastion`] was called.
+    pub bastion: Option<Host>,
     pub ssh_config: PathBuf,
     pub known_hosts: PathBuf,
     pub client_key: PathBuf,
@@ -65,6 +72,7 @@ impl Fleet {
             known_hosts: root.join("known_hosts"),
             client_key,
             hosts: Vec::new(),
+            bastion: None,
             dir,
         };
         for i in 1..=n {
@@ -93,10 +101,51 @@ impl Fleet {
         fleet
     }
 
+    /// Host `i`, or the bastion for [`BASTION`].
+    fn machine(&mut self, i: usize) -> &mut Host {
+        match i {
+            BASTION => self.bastion.as_mut().expect("no bastion: call start_bastion"),
+            i => &mut self.hosts[i],
+        }
+    }
+
+    /// Starts a bastion with its own host key, authorized key and free port,
+    /// and rewrites ssh_config and known_hosts with it. The hosts stay
+    /// reachable directly too: tests prove the jump from the bastion's log
+    /// ([`Fleet::bastion_forwards_to`]) or by stopping it.
+    pub fn start_bastion(&mut self) {
+        let dir = self.dir.path().join("bastion");
+        std::fs::create_dir_all(&dir).expect("bastion dir");
+        run(Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "bastion", "-f"])
+            .arg(dir.join("hostkey")));
+        std::fs::copy(self.client_key.with_extension("pub"), dir.join("authorized_keys")).expect("authorized_keys");
+        self.bastion = Some(Host {
+            name: "bastion".into(),
+            port: 0,
+            port_blue: 0,
+            port_green: 0,
+            dir,
+            labels: Vec::new(),
+            sshd: None,
+        });
+        self.start_sshd(BASTION);
+        self.write_client_files(&[]);
+    }
+
+    /// How many connections the bastion's sshd forwarded to `port` (its log
+    /// at DEBUG1: `server_request_direct_tcpip: … target 127.0.0.1 port P`).
+    pub fn bastion_forwards_to(&self, port: u16) -> usize {
+        let Some(b) = &self.bastion else { return 0 };
+        let log = std::fs::read_to_string(b.dir.join("sshd.log")).unwrap_or_default();
+        let target = format!("target 127.0.0.1 port {port}");
+        log.lines().filter(|l| l.contains("server_request_direct_tcpip") && l.trim_end().ends_with(&target)).count()
+    }
+
     /// (Re)starts host `i`'s sshd on its port (a new free one the first time).
     pub fn start_sshd(&mut self, i: usize) {
         for attempt in 0..5 {
-            let h = &mut self.hosts[i];
+            let h = self.machine(i);
             if h.port == 0 || attempt > 0 {
                 h.port = free_port();
             }
@@ -112,10 +161,11 @@ impl Fleet {
                     "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/hostkey\nPidFile none\n\
                      AuthorizedKeysFile {d}/authorized_keys\nStrictModes no\nPermitRootLogin prohibit-password\n\
                      PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n\
-                     MaxSessions 100\nMaxStartups 100:30:200\nSubsystem sftp internal-sftp\nLogLevel ERROR\n\
+                     MaxSessions 100\nMaxStartups 100:30:200\nSubsystem sftp internal-sftp\nLogLevel {level}\n\
                      SetEnv SHLVL=1\n",
                     port = h.port,
-                    d = h.dir.display()
+                    d = h.dir.display(),
+                    level = if i == BASTION { "DEBUG1" } else { "ERROR" }
                 ),
             )
             .expect("sshd_config");
@@ -159,18 +209,19 @@ impl Fleet {
     /// Kills host `i`'s sshd and every process below it (its connections
     /// and the remote commands they run): the host is gone.
     pub fn kill_sshd(&mut self, i: usize) {
-        if let Some(mut c) = self.hosts[i].sshd.take() {
+        if let Some(mut c) = self.machine(i).sshd.take() {
             kill_tree(c.id() as i32);
             let _ = c.wait();
         }
     }
 
-    /// Writes ssh_config (one `Host` alias per host) and known_hosts with the
-    /// host keys pinned; hosts in `unpinned` are left out of known_hosts.
+    /// Writes ssh_config (one `Host` alias per host, and the bastion's) and
+    /// known_hosts with the host keys pinned; hosts in `unpinned` (and
+    /// `bastion`) are left out of known_hosts.
     pub fn write_client_files(&self, unpinned: &[&str]) {
         let mut cfg = String::new();
         let mut kh = String::new();
-        for h in &self.hosts {
+        for h in self.hosts.iter().chain(&self.bastion) {
             let _ = write!(
                 cfg,
                 "Host {n}\n  HostName 127.0.0.1\n  Port {p}\n  User root\n  IdentityFile {k}\n  IdentitiesOnly yes\n  GlobalKnownHostsFile /dev/null\n  LogLevel ERROR\n\n",
@@ -361,6 +412,9 @@ impl Drop for Fleet {
     fn drop(&mut self) {
         for i in 0..self.hosts.len() {
             self.kill_sshd(i);
+        }
+        if self.bastion.is_some() {
+            self.kill_sshd(BASTION);
         }
         // The edge app servers the rollouts started (their pid files).
         for h in &self.hosts {
