@@ -58,22 +58,68 @@ fi
 pub(super) const CLEAR_STARTED: &str = r#"rm -f "$RVM_BASE/.rvmctl/$RVM_COLOR.started"
 "#;
 
-/// Checks an uploaded/fetched artifact, then unpacks it into the inactive
-/// slot through a temporary folder, so a slot is either whole or absent.
+/// A `url:` artifact the host does not hold yet, fetched by the host into
+/// `$A.part`. A transfer that breaks off is continued from the bytes it
+/// kept (`curl -C -`) while attempts make progress; the part file outlives
+/// a failed run, so the next run continues too. 4xx answers (but 408 and
+/// 429) are final.
+const FETCH: &str = r#"
+rvm_fetch() {
+  P="$A.part"; tries=0; stalls=0; got=-1
+  mkdir -p "$S/artifacts"
+  while :; do
+    tries=$((tries + 1)); rc=0
+    code=$(curl -fsSL --connect-timeout 20 --speed-limit 1 --speed-time 60 -w '%{http_code}' -C - -o "$P" "$RVM_URL") || rc=$?
+    [ "$rc" = 0 ] && break
+    case "$rc:$code" in
+      22:416) break ;; # the part is whole already (or wrong): the checksum says which
+      22:408|22:429|22:5*) ;;
+      22:*) echo "the download of $RVM_URL_SHOWN was refused (HTTP $code); check the URL and that the host may read it" >&2; exit 6 ;;
+      33:*) rm -f "$P" ;; # the server cannot continue a transfer: start over
+    esac
+    now=0; if [ -f "$P" ]; then now=$(wc -c < "$P"); now=$((now)); fi
+    if [ "$now" -gt "$got" ]; then stalls=0; else stalls=$((stalls + 1)); fi
+    got=$now
+    if [ "$stalls" -ge 3 ]; then
+      echo "the download of $RVM_URL_SHOWN failed (curl exit $rc, HTTP $code) after $tries attempts; $now bytes are kept in $P and the next run continues from there. Check that the host reaches the URL" >&2
+      exit 6
+    fi
+    echo "the download broke off (curl exit $rc) with $now bytes; continuing" >&2
+    sleep $((stalls + 1))
+  done
+  echo "RVM_FETCHED attempts=$tries"
+}
+"#;
+
+/// Fetches a `url:` artifact the host lacks, checks the artifact, then
+/// unpacks it into the inactive slot through a temporary folder, so a slot
+/// is either whole or absent.
 pub(super) const STAGE: &str = r#"
 set -eu
-S="$RVM_BASE/.rvmctl"; B="$RVM_BASE"; C="$RVM_COLOR"
+S="$RVM_BASE/.rvmctl"; B="$RVM_BASE"; C="$RVM_COLOR"; A="$RVM_ARTIFACT"
 live=$(readlink "$B/current" 2>/dev/null || true)
 if [ "$live" = "$C" ]; then echo "refusing to stage into the live slot $C" >&2; exit 3; fi
-sum=$(sha256sum "$RVM_ARTIFACT" | cut -d' ' -f1)
+sum=""
+if [ -f "$A" ]; then sum=$(sha256sum "$A" | cut -d' ' -f1); fi
+if [ "$sum" != "$RVM_SHA256" ] && [ -n "${RVM_URL:-}" ]; then
+  rm -f "$A"
+  rvm_fetch
+  sum=$(sha256sum "$A.part" | cut -d' ' -f1)
+  if [ "$sum" != "$RVM_SHA256" ]; then
+    rm -f "$A.part"
+    echo "checksum mismatch: expected $RVM_SHA256, got $sum from $RVM_URL_SHOWN ; the downloaded file was deleted and the slot was not touched. Check artifact.sha256 against the file at that URL" >&2
+    exit 4
+  fi
+  mv -f "$A.part" "$A"
+fi
 if [ "$sum" != "$RVM_SHA256" ]; then
-  echo "checksum mismatch for $RVM_ARTIFACT: expected $RVM_SHA256, got $sum; the slot was not touched" >&2
-  rm -f "$RVM_ARTIFACT"; exit 4
+  echo "checksum mismatch for $A: expected $RVM_SHA256, got $sum; the file was deleted and the slot was not touched" >&2
+  rm -f "$A"; exit 4
 fi
 printf '%s\n' "$RVM_META_STAGING" > "$S/$C.json.tmp" && mv -f "$S/$C.json.tmp" "$S/$C.json"
 rm -rf "$B/.$C.new" "$B/.$C.old"
 mkdir -p "$B/.$C.new"
-tar -xzf "$RVM_ARTIFACT" -C "$B/.$C.new"
+tar -xzf "$A" -C "$B/.$C.new"
 if [ -e "$B/$C" ]; then mv "$B/$C" "$B/.$C.old"; fi
 mv "$B/.$C.new" "$B/$C"
 rm -rf "$B/.$C.old" "$S/$C.started"
@@ -84,7 +130,14 @@ for f in "$S"/artifacts/*.tar.gz; do
   h=$(basename "$f" .tar.gz)
   grep -qs "$h" "$S/blue.json" "$S/green.json" || rm -f "$f"
 done
+# parts of downloads no run continued for a day
+find "$S/artifacts" -name '*.part' -mtime +0 -exec rm -f {} + 2>/dev/null || true
 "#;
+
+/// [`STAGE`] with the functions it calls.
+pub(super) fn stage_script() -> String {
+    format!("{FETCH}{STAGE}")
+}
 
 /// The atomic switch: a new symlink renamed over the old one.
 pub(super) const SWITCH: &str = r#"

@@ -1,10 +1,10 @@
 //! Putting a release into a slot: verify the artifact, upload or fetch it
 //! once per sha256, unpack it through a temporary folder.
 
-use super::scripts::STAGE;
+use super::scripts::stage_script;
 use super::{SlotDriver, SlotHost, sh_quote};
 use crate::drivers::driver::{Driver, DriverError, StepOutput};
-use crate::model::{Color, SlotStatus};
+use crate::model::{Color, SlotStatus, redact_url};
 
 impl SlotDriver {
     pub(super) async fn stage(
@@ -32,11 +32,12 @@ impl SlotDriver {
                 )));
             }
         }
+        let short_sha = sha.get(..12).unwrap_or(&sha).to_string();
         let state = self.observe(&unit).await;
         let held = state.slot(color);
         if reuse && held.is_some_and(|s| s.version == version && s.sha256.as_deref() == Some(sha.as_str())) {
             return Ok(StepOutput {
-                detail: format!("{version} already staged in {color} (sha256 {})", &sha[..12]),
+                detail: format!("{version} already staged in {color} (sha256 {short_sha})"),
                 skipped: true,
             });
         }
@@ -57,46 +58,66 @@ impl SlotDriver {
             stopped = format!("stopped {} in {color}; ", old.version);
         }
         let remote = format!("{}/.rvmctl/artifacts/{sha}.tar.gz", h.base);
-        let have = self
-            .exec(
-                h,
-                format!(
-                    "{}[ -f {} ] && sha256sum {} | cut -d' ' -f1",
-                    self.prelude(h, None, None, &[]),
-                    sh_quote(&remote),
-                    sh_quote(&remote)
-                ),
-                self.timeout(),
-                "stage",
-            )
-            .await?;
-        if have.stdout.trim() != sha {
-            if let Some(local) = &art.local_file {
+        let mut how = "from the host's cache".to_string();
+        if let Some(local) = &art.local_file {
+            let have = self
+                .exec(
+                    h,
+                    format!(
+                        "{}[ -f {} ] && sha256sum {} | cut -d' ' -f1",
+                        self.prelude(h, None, None, &[]),
+                        sh_quote(&remote),
+                        sh_quote(&remote)
+                    ),
+                    self.timeout(),
+                    "stage",
+                )
+                .await?;
+            if have.stdout.trim() != sha {
                 h.transport
                     .upload(local, &remote, self.timeout())
                     .await
-                    .map_err(|e| fail(format!("upload failed: {e}")))?;
-            } else if let Some(url) = &art.url {
-                let script = format!(
-                    "{}set -eu\nmkdir -p \"$RVM_BASE/.rvmctl/artifacts\"\ncurl -fsSL --retry 2 -o {q}.part {u} && mv -f {q}.part {q}",
-                    self.prelude(h, None, None, &[]),
-                    q = sh_quote(&remote),
-                    u = sh_quote(url)
-                );
-                self.exec_ok(h, script, self.timeout(), "download artifact").await?;
+                    .map_err(|e| fail(format!("upload failed: {e}; run the deploy again")))?;
+                how = "uploaded".into();
             }
         }
+        // A url: artifact is fetched by the host within the stage command.
+        let url = art.url.as_deref().unwrap_or("");
         let extra = [
             ("RVM_ARTIFACT", remote.clone()),
             ("RVM_SHA256", sha.clone()),
+            ("RVM_URL", url.to_string()),
+            ("RVM_URL_SHOWN", redact_url(url)),
             ("RVM_META_STAGING", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staging)),
             ("RVM_META", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staged)),
         ];
-        let script = format!("{}{STAGE}", self.prelude(h, Some(color), Some(version), &extra));
-        self.exec_ok(h, script, self.timeout(), "stage").await?;
+        let script = format!("{}{}", self.prelude(h, Some(color), Some(version), &extra), stage_script());
+        // A download by the host and the unpacking each had a timeout when
+        // they were two commands; together they have both.
+        let timeout = if url.is_empty() { self.timeout() } else { self.timeout() * 2 };
+        let out = self.exec(h, script, timeout, "stage").await?;
+        if !out.success() {
+            return Err(DriverError::StepFailed {
+                unit: unit.clone(),
+                step: "stage".into(),
+                message: format!("exited {}", out.code.map_or("by signal".into(), |c| c.to_string())),
+                output: redact_url(&shown(&out.combined())),
+            });
+        }
+        if let Some(attempts) = out.stdout.lines().find_map(|l| l.strip_prefix("RVM_FETCHED attempts=")) {
+            how = match attempts.trim() {
+                "1" => "downloaded by the host".into(),
+                n => format!("downloaded by the host in {n} attempts, continuing where each broke off"),
+            };
+        }
         Ok(StepOutput {
-            detail: format!("{stopped}staged {version} into {color} (sha256 {})", &sha[..12]),
+            detail: format!("{stopped}staged {version} into {color} (sha256 {short_sha}; artifact {how})"),
             skipped: false,
         })
     }
+}
+
+/// A script's output without the `RVM_…` lines it reports to rvmctl with.
+fn shown(output: &str) -> String {
+    output.lines().filter(|l| !l.starts_with("RVM_")).collect::<Vec<_>>().join("\n")
 }
