@@ -1,11 +1,13 @@
 //! Artifacts at the edge, on real sshd hosts: a host's download that
-//! breaks off is continued, not restarted, and verified before unpacking.
+//! breaks off is continued, not restarted, and verified before unpacking;
+//! each host keeps its recent artifacts, so a redeploy transfers nothing.
 
 mod support;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -53,6 +55,10 @@ impl ArtifactServer {
 
     fn seen(&self, path: &str) -> Vec<Seen> {
         self.seen.lock().expect("seen").iter().filter(|s| s.path == path).cloned().collect()
+    }
+
+    fn all_seen(&self) -> usize {
+        self.seen.lock().expect("seen").len()
     }
 }
 
@@ -200,7 +206,7 @@ fn a_download_cut_mid_body_is_continued_from_where_it_stopped_and_verified() {
     assert_eq!(f.live_version(0).as_deref(), Some("1.0.0"));
     let base = f.hosts[0].base();
     assert!(base.join("blue/blob.bin").is_file(), "the slot holds the whole release");
-    assert_eq!(artifacts(&base), vec![cached(&base, &sha)], "no part file left");
+    assert_eq!(artifacts(&base), vec![cached(&base, &sha), base.join(".rvmctl/artifacts/used")], "no part file left");
     assert!(!text(&o).contains("S3CRET"), "{}", text(&o));
 
     // A file that does not match its sha256 is deleted, and the error says so;
@@ -263,4 +269,80 @@ fn a_part_left_by_an_earlier_run_is_continued_by_the_next() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(f.live_version(0).as_deref(), Some("1.1.0"));
     assert!(!part(&sha).exists() && cached(&base, &sha).is_file());
+}
+
+#[test]
+fn a_redeploy_of_a_recent_url_release_downloads_nothing() {
+    let f = Fleet::start(1);
+    let server = ArtifactServer::start();
+    let mut shas = HashMap::new();
+    for v in ["1.0.0", "1.1.0", "1.2.0", "1.3.0"] {
+        let (bytes, sha) = release(&f, v, 16);
+        server.serve(&format!("/edge-{v}.tar.gz"), bytes);
+        shas.insert(v, sha);
+    }
+    let url = format!("{}/edge-{{version}}.tar.gz", server.url);
+    // One sha256 per version: the config names the one being deployed.
+    let run = |v: &str| {
+        url_config(&f, "strategy: blue_green", &url, &shas[v]);
+        let o = deploy(&f, v);
+        assert_eq!(o.status.code(), Some(0), "{v}: {}", text(&o));
+        assert_eq!(f.live_version(0).as_deref(), Some(v));
+        o
+    };
+    for v in ["1.0.0", "1.1.0", "1.2.0"] {
+        run(v);
+    }
+    // 1.0.0 is in no slot any more (blue 1.2.0, green 1.1.0), but among the
+    // 3 most recent: the host stages it from its cache.
+    let before = server.all_seen();
+    let o = run("1.0.0");
+    assert_eq!(server.all_seen(), before, "no request at all: {:?}", server.seen("/edge-1.0.0.tar.gz"));
+    assert!(text(&o).contains("artifact from the host's cache"), "{}", text(&o));
+
+    // The cache stays bounded: 1.1.0 is neither recent nor in a slot.
+    run("1.3.0");
+    let base = f.hosts[0].base();
+    let mut want: Vec<PathBuf> = ["1.0.0", "1.2.0", "1.3.0"].iter().map(|v| cached(&base, &shas[v])).collect();
+    want.push(base.join(".rvmctl/artifacts/used"));
+    want.sort();
+    assert_eq!(artifacts(&base), want);
+    f.assert_safe();
+}
+
+#[test]
+fn path_uploads_skip_every_host_that_holds_the_checksum() {
+    let f = Fleet::start(2);
+    for v in ["1.0.0", "1.1.0", "1.2.0"] {
+        f.build_release(v, false);
+    }
+    f.write_config("strategy: blue_green", "");
+    for v in ["1.0.0", "1.1.0", "1.2.0"] {
+        let o = deploy(&f, v);
+        assert_eq!(o.status.code(), Some(0), "{v}: {}", text(&o));
+    }
+    // The packed 1.0.0 and its sha256 (the folder packs reproducibly).
+    let packed = f.path("cache/rvmctl/artifacts/edge-1.0.0.tar.gz");
+    let sha = rvmctl::drivers::artifact::sha256_file(&packed).expect("packed 1.0.0");
+    let (a, b) = (f.hosts[0].base(), f.hosts[1].base());
+    let kept = std::fs::metadata(cached(&a, &sha)).expect("rvm-001 keeps 1.0.0");
+    // rvm-002 lost it (a cleanup, a new disk): it alone gets an upload.
+    std::fs::remove_file(cached(&b, &sha)).expect("rvm-002 keeps 1.0.0");
+
+    let o = deploy(&f, "1.0.0");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let all = text(&o);
+    assert_eq!(all.matches("artifact from the host's cache").count(), 1, "{all}");
+    assert_eq!(all.matches("artifact uploaded").count(), 1, "{all}");
+    let now = std::fs::metadata(cached(&a, &sha)).expect("rvm-001 still has it");
+    assert_eq!(
+        (now.ino(), now.mtime_nsec(), now.mtime()),
+        (kept.ino(), kept.mtime_nsec(), kept.mtime()),
+        "not rewritten"
+    );
+    assert!(cached(&b, &sha).is_file(), "rvm-002 got it back");
+    for i in 0..2 {
+        assert_eq!(f.live_version(i).as_deref(), Some("1.0.0"), "{}", f.hosts[i].name);
+    }
+    f.assert_safe();
 }

@@ -438,6 +438,20 @@ pub struct Artifact {
     pub sha256: Option<Template>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256_url: Option<Template>,
+    /// Artifacts each host keeps besides those its slots hold, most recently
+    /// staged first (default 3), so a rollback or redeploy of a recent
+    /// version needs no transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep: Option<u32>,
+}
+
+impl Artifact {
+    pub const DEFAULT_KEEP: u32 = 3;
+
+    /// How many recently staged artifacts a host keeps.
+    pub fn keep(&self) -> u32 {
+        self.keep.unwrap_or(Self::DEFAULT_KEEP)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -93,7 +93,8 @@ rvm_fetch() {
 
 /// Fetches a `url:` artifact the host lacks, checks the artifact, then
 /// unpacks it into the inactive slot through a temporary folder, so a slot
-/// is either whole or absent.
+/// is either whole or absent. Keeps the `RVM_KEEP` most recently staged
+/// artifacts and those a slot holds.
 pub(super) const STAGE: &str = r#"
 set -eu
 S="$RVM_BASE/.rvmctl"; B="$RVM_BASE"; C="$RVM_COLOR"; A="$RVM_ARTIFACT"
@@ -124,11 +125,14 @@ if [ -e "$B/$C" ]; then mv "$B/$C" "$B/.$C.old"; fi
 mv "$B/.$C.new" "$B/$C"
 rm -rf "$B/.$C.old" "$S/$C.started"
 printf '%s\n' "$RVM_META" > "$S/$C.json.tmp" && mv -f "$S/$C.json.tmp" "$S/$C.json"
-# keep only artifacts a slot still refers to
+# the artifact cache: the RVM_KEEP most recently staged, and what a slot holds
+U="$S/artifacts/used"
+{ echo "$RVM_SHA256"; grep -vxF "$RVM_SHA256" "$U" 2>/dev/null || true; } | awk -v n="$RVM_KEEP" 'NR <= n' > "$U.tmp"
+mv -f "$U.tmp" "$U"
 for f in "$S"/artifacts/*.tar.gz; do
   [ -e "$f" ] || continue
   h=$(basename "$f" .tar.gz)
-  grep -qs "$h" "$S/blue.json" "$S/green.json" || rm -f "$f"
+  grep -qsxF "$h" "$U" || grep -qsF "$h" "$S/blue.json" "$S/green.json" || rm -f "$f"
 done
 # parts of downloads no run continued for a day
 find "$S/artifacts" -name '*.part' -mtime +0 -exec rm -f {} + 2>/dev/null || true

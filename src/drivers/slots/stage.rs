@@ -3,6 +3,7 @@
 
 use super::scripts::stage_script;
 use super::{SlotDriver, SlotHost, sh_quote};
+use crate::config::schema::Artifact;
 use crate::drivers::driver::{Driver, DriverError, StepOutput};
 use crate::model::{Color, SlotStatus, redact_url};
 
@@ -88,6 +89,7 @@ impl SlotDriver {
             ("RVM_SHA256", sha.clone()),
             ("RVM_URL", url.to_string()),
             ("RVM_URL_SHOWN", redact_url(url)),
+            ("RVM_KEEP", self.app.artifact.as_ref().map_or(Artifact::DEFAULT_KEEP, Artifact::keep).to_string()),
             ("RVM_META_STAGING", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staging)),
             ("RVM_META", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staged)),
         ];
