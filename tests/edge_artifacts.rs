@@ -1,6 +1,7 @@
 //! Artifacts at the edge, on real sshd hosts: a host's download that
 //! breaks off is continued, not restarted, and verified before unpacking;
-//! each host keeps its recent artifacts, so a redeploy transfers nothing.
+//! each host keeps its recent artifacts, so a redeploy transfers nothing;
+//! and a host without the disk space fails before anything is written.
 
 mod support;
 
@@ -345,4 +346,58 @@ fn path_uploads_skip_every_host_that_holds_the_checksum() {
         assert_eq!(f.live_version(i).as_deref(), Some("1.0.0"), "{}", f.hosts[i].name);
     }
     f.assert_safe();
+}
+
+#[test]
+fn a_host_without_the_disk_space_fails_its_stage_before_anything_is_written() {
+    let f = Fleet::start(1);
+    f.build_release("1.0.0", false);
+    let base = f.hosts[0].base();
+    let nothing_written = |o: &std::process::Output| {
+        assert!(artifacts(&base).is_empty(), "no artifact: {:?}\n{}", artifacts(&base), text(o));
+        assert!(!base.join("blue").exists() && !base.join(".rvmctl/blue.json").exists(), "no slot: {}", text(o));
+    };
+    let absurd = "min_free_disk: 1000TiB";
+
+    // path: checked before the upload, with the real df of the host.
+    f.write_config(&format!("strategy: blue_green\n{absurd}"), "");
+    let o = deploy(&f, "1.0.0");
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    let all = text(&o);
+    for part in [
+        "not enough disk space on rvm-001 for 1.0.0",
+        "(upload ",
+        " + unpacked ",
+        " + min_free_disk 1000TiB)",
+        &format!("on the filesystem of {}", base.display()),
+        "free; nothing was written",
+        "lower `min_free_disk`",
+    ] {
+        assert!(all.contains(part), "{part:?} in:\n{all}");
+    }
+    nothing_written(&o);
+
+    // url: checked on the host before its download starts.
+    let server = ArtifactServer::start();
+    let (bytes, sha) = release(&f, "1.0.0", 16);
+    server.serve("/edge-1.0.0.tar.gz", bytes);
+    url_config(
+        &f,
+        &format!("strategy: blue_green\n{absurd}"),
+        &format!("{}/edge-{{version}}.tar.gz", server.url),
+        &sha,
+    );
+    let o = deploy(&f, "1.0.0");
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    let all = text(&o);
+    assert!(all.contains("not enough disk space on rvm-001 for 1.0.0"), "{all}");
+    assert!(all.contains("(min_free_disk 1000TiB before the download; its own size"), "{all}");
+    assert_eq!(server.all_seen(), 0, "nothing was downloaded");
+    nothing_written(&o);
+
+    // With room, the same deploy goes through.
+    url_config(&f, "strategy: blue_green", &format!("{}/edge-{{version}}.tar.gz", server.url), &sha);
+    let o = deploy(&f, "1.0.0");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(f.live_version(0).as_deref(), Some("1.0.0"));
 }

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::types::{Duration, Percent, Template, TimeOfDay, TimeZoneName};
+use super::types::{ByteSize, Duration, Percent, Template, TimeOfDay, TimeZoneName};
 
 pub const API_VERSION: &str = "rvmctl/v1";
 
@@ -143,6 +143,10 @@ pub struct Settings {
     pub batch_size: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canary: Option<CanaryConfig>,
+    /// Slot hosts: space that must stay free on the base dir's filesystem
+    /// after staging (checked before anything is written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_free_disk: Option<ByteSize>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]

@@ -58,6 +58,43 @@ fi
 pub(super) const CLEAR_STARTED: &str = r#"rm -f "$RVM_BASE/.rvmctl/$RVM_COLOR.started"
 "#;
 
+/// Shell functions the artifact scripts share: the disk-space check and the
+/// estimate of an archive's unpacked size.
+pub(super) const SPACE: &str = r#"
+# rvm_space NEED_KIB UNPACKED_KIB FOR: fails, printing an RVM_NOSPACE line,
+# when the filesystem of $RVM_BASE (or of its nearest existing parent) has
+# less than NEED_KIB free. FOR says what needs it: upload, download, unpack.
+rvm_space() {
+  d="$RVM_BASE"
+  while [ ! -d "$d" ]; do d=$(dirname "$d"); done
+  free=$(df -Pk "$d" 2>/dev/null | awk 'NR == 2 { print $4 }')
+  case "$free" in
+    ''|*[!0-9]*) echo "warning: cannot read the free space of $d (df -Pk); not checked" >&2; return 0 ;;
+  esac
+  [ "$1" -le "$free" ] && return 0
+  echo "RVM_NOSPACE for=$3 need_k=$1 unpacked_k=$2 free_k=$free dir=$d"
+  return 1
+}
+# rvm_unpacked_k FILE: about how many KiB a .tar.gz unpacks to. gzip -l reads
+# the trailer, which counts modulo 4 GiB: 4 GiB is added while it is clearly
+# below the compressed size (as rvmctl does for a path: artifact).
+rvm_unpacked_k() {
+  set -- $(gzip -l "$1" 2>/dev/null | awk 'NR == 2 { print $1, $2 }')
+  c=${1:-0}; u=${2:-0}
+  while [ $((u + u / 100 + 1024)) -lt "$c" ]; do u=$((u + 4294967296)); done
+  echo $(( (u + 1023) / 1024 ))
+}
+"#;
+
+/// Before an upload: the sha256 of the host's copy, if it has one, and
+/// whether the upload and its unpacking fit (`RVM_NEED_K`).
+pub(super) const PROBE: &str = r#"
+A="$RVM_ARTIFACT"; sum=""
+if [ -f "$A" ]; then sum=$(sha256sum "$A" | cut -d' ' -f1); fi
+echo "have=$sum"
+if [ "$sum" != "$RVM_SHA256" ]; then rvm_space "$RVM_NEED_K" "$RVM_UNPACKED_K" upload || true; fi
+"#;
+
 /// A `url:` artifact the host does not hold yet, fetched by the host into
 /// `$A.part`. A transfer that breaks off is continued from the bytes it
 /// kept (`curl -C -`) while attempts make progress; the part file outlives
@@ -91,10 +128,10 @@ rvm_fetch() {
 }
 "#;
 
-/// Fetches a `url:` artifact the host lacks, checks the artifact, then
-/// unpacks it into the inactive slot through a temporary folder, so a slot
-/// is either whole or absent. Keeps the `RVM_KEEP` most recently staged
-/// artifacts and those a slot holds.
+/// Fetches a `url:` artifact the host lacks, checks the artifact, checks the
+/// disk space its unpacking needs, then unpacks it into the inactive slot
+/// through a temporary folder, so a slot is either whole or absent. Keeps
+/// the `RVM_KEEP` most recently staged artifacts and those a slot holds.
 pub(super) const STAGE: &str = r#"
 set -eu
 S="$RVM_BASE/.rvmctl"; B="$RVM_BASE"; C="$RVM_COLOR"; A="$RVM_ARTIFACT"
@@ -104,6 +141,7 @@ sum=""
 if [ -f "$A" ]; then sum=$(sha256sum "$A" | cut -d' ' -f1); fi
 if [ "$sum" != "$RVM_SHA256" ] && [ -n "${RVM_URL:-}" ]; then
   rm -f "$A"
+  rvm_space "$RVM_MARGIN_K" 0 download || exit 5
   rvm_fetch
   sum=$(sha256sum "$A.part" | cut -d' ' -f1)
   if [ "$sum" != "$RVM_SHA256" ]; then
@@ -117,6 +155,8 @@ if [ "$sum" != "$RVM_SHA256" ]; then
   echo "checksum mismatch for $A: expected $RVM_SHA256, got $sum; the file was deleted and the slot was not touched" >&2
   rm -f "$A"; exit 4
 fi
+unpacked=$(rvm_unpacked_k "$A")
+rvm_space $((unpacked + RVM_MARGIN_K)) "$unpacked" unpack || exit 5
 printf '%s\n' "$RVM_META_STAGING" > "$S/$C.json.tmp" && mv -f "$S/$C.json.tmp" "$S/$C.json"
 rm -rf "$B/.$C.new" "$B/.$C.old"
 mkdir -p "$B/.$C.new"
@@ -140,7 +180,7 @@ find "$S/artifacts" -name '*.part' -mtime +0 -exec rm -f {} + 2>/dev/null || tru
 
 /// [`STAGE`] with the functions it calls.
 pub(super) fn stage_script() -> String {
-    format!("{FETCH}{STAGE}")
+    format!("{SPACE}{FETCH}{STAGE}")
 }
 
 /// The atomic switch: a new symlink renamed over the old one.

@@ -1,9 +1,10 @@
 //! Putting a release into a slot: verify the artifact, upload or fetch it
 //! once per sha256, unpack it through a temporary folder.
 
-use super::scripts::stage_script;
-use super::{SlotDriver, SlotHost, sh_quote};
+use super::scripts::{PROBE, SPACE, stage_script};
+use super::{SlotDriver, SlotHost};
 use crate::config::schema::Artifact;
+use crate::config::types::ByteSize;
 use crate::drivers::driver::{Driver, DriverError, StepOutput};
 use crate::model::{Color, SlotStatus, redact_url};
 
@@ -42,6 +43,32 @@ impl SlotDriver {
                 skipped: true,
             });
         }
+        let remote = format!("{}/.rvmctl/artifacts/{sha}.tar.gz", h.base);
+        let margin = self.settings.min_free_disk;
+        let space = Space { host: &h.spec.name, version, base: &h.base, margin };
+        // A path: artifact: one round trip says whether the host holds it and,
+        // if not, whether the upload and its unpacking would fit — before
+        // anything is stopped, sent or written.
+        let mut upload = None;
+        if let Some(local) = &art.local_file {
+            let (size, unpacked) = (art.size.unwrap_or(0), art.unpacked.unwrap_or(0));
+            let need_k = size.div_ceil(1024) + unpacked.div_ceil(1024) + margin.kib_ceil();
+            let vars = [
+                ("RVM_ARTIFACT", remote.clone()),
+                ("RVM_SHA256", sha.clone()),
+                ("RVM_NEED_K", need_k.to_string()),
+                ("RVM_UNPACKED_K", unpacked.div_ceil(1024).to_string()),
+            ];
+            let probe = format!("{}{SPACE}{PROBE}", self.prelude(h, None, None, &vars));
+            let out = self.exec_ok(h, probe, self.timeout(), "stage").await?;
+            if let Some(short) = NoSpace::parse(&out.stdout) {
+                return Err(fail(space.message(&short)));
+            }
+            let have = out.stdout.lines().find_map(|l| l.strip_prefix("have=")).unwrap_or("").trim();
+            if have != sha {
+                upload = Some((local, size));
+            }
+        }
         // A warm slot (kept running by keep_previous, or a start that never
         // got stopped): its own release stops its services before anything
         // is unpacked over them, or they keep the port and pid files vanish.
@@ -58,37 +85,21 @@ impl SlotDriver {
             })?;
             stopped = format!("stopped {} in {color}; ", old.version);
         }
-        let remote = format!("{}/.rvmctl/artifacts/{sha}.tar.gz", h.base);
         let mut how = "from the host's cache".to_string();
-        if let Some(local) = &art.local_file {
-            let have = self
-                .exec(
-                    h,
-                    format!(
-                        "{}[ -f {} ] && sha256sum {} | cut -d' ' -f1",
-                        self.prelude(h, None, None, &[]),
-                        sh_quote(&remote),
-                        sh_quote(&remote)
-                    ),
-                    self.timeout(),
-                    "stage",
-                )
-                .await?;
-            if have.stdout.trim() != sha {
-                h.transport
-                    .upload(local, &remote, self.timeout())
-                    .await
-                    .map_err(|e| fail(format!("upload failed: {e}; run the deploy again")))?;
-                how = "uploaded".into();
-            }
+        if let Some((local, size)) = upload {
+            h.transport
+                .upload(local, &remote, self.timeout())
+                .await
+                .map_err(|e| fail(format!("upload failed: {e}; run the deploy again")))?;
+            how = format!("uploaded {}", ByteSize(size).human());
         }
-        // A url: artifact is fetched by the host within the stage command.
         let url = art.url.as_deref().unwrap_or("");
         let extra = [
             ("RVM_ARTIFACT", remote.clone()),
             ("RVM_SHA256", sha.clone()),
             ("RVM_URL", url.to_string()),
             ("RVM_URL_SHOWN", redact_url(url)),
+            ("RVM_MARGIN_K", margin.kib_ceil().to_string()),
             ("RVM_KEEP", self.app.artifact.as_ref().map_or(Artifact::DEFAULT_KEEP, Artifact::keep).to_string()),
             ("RVM_META_STAGING", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staging)),
             ("RVM_META", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staged)),
@@ -98,6 +109,9 @@ impl SlotDriver {
         // they were two commands; together they have both.
         let timeout = if url.is_empty() { self.timeout() } else { self.timeout() * 2 };
         let out = self.exec(h, script, timeout, "stage").await?;
+        if let Some(short) = NoSpace::parse(&out.stdout) {
+            return Err(fail(space.message(&short)));
+        }
         if !out.success() {
             return Err(DriverError::StepFailed {
                 unit: unit.clone(),
@@ -122,4 +136,117 @@ impl SlotDriver {
 /// A script's output without the `RVM_…` lines it reports to rvmctl with.
 fn shown(output: &str) -> String {
     output.lines().filter(|l| !l.starts_with("RVM_")).collect::<Vec<_>>().join("\n")
+}
+
+/// What `rvm_space` printed when a host lacks the room (`RVM_NOSPACE …`).
+#[derive(Debug, PartialEq)]
+struct NoSpace {
+    /// What needs the room: `upload`, `download` or `unpack`.
+    what: String,
+    need_k: u64,
+    unpacked_k: u64,
+    free_k: u64,
+    dir: String,
+}
+
+impl NoSpace {
+    fn parse(stdout: &str) -> Option<NoSpace> {
+        let line = stdout.lines().find_map(|l| l.strip_prefix("RVM_NOSPACE "))?;
+        let (nums, dir) = line.split_once(" dir=")?;
+        let field = |name: &str| {
+            nums.split_whitespace().find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse::<u64>().ok())
+        };
+        let what = nums.split_whitespace().find_map(|kv| kv.strip_prefix("for="))?.to_string();
+        Some(NoSpace {
+            what,
+            need_k: field("need_k")?,
+            unpacked_k: field("unpacked_k")?,
+            free_k: field("free_k")?,
+            dir: dir.to_string(),
+        })
+    }
+}
+
+/// Where a space check ran, for its message.
+struct Space<'a> {
+    host: &'a str,
+    version: &'a str,
+    base: &'a str,
+    margin: ByteSize,
+}
+
+impl Space<'_> {
+    fn message(&self, s: &NoSpace) -> String {
+        let kib = |k: u64| ByteSize(k.saturating_mul(1024)).human();
+        let unpacked = kib(s.unpacked_k);
+        let what = match s.what.as_str() {
+            "upload" => {
+                let upload = s.need_k.saturating_sub(s.unpacked_k).saturating_sub(self.margin.kib_ceil());
+                format!("upload {} + unpacked {unpacked} + min_free_disk {}", kib(upload), self.margin)
+            }
+            "download" => {
+                format!("min_free_disk {} before the download; its own size is known once it is here", self.margin)
+            }
+            _ => format!("unpacked {unpacked} + min_free_disk {}", self.margin),
+        };
+        let untouched = match s.what.as_str() {
+            "unpack" => "the slot was not touched (the artifact stays in the host's cache)",
+            _ => "nothing was written",
+        };
+        let at =
+            if s.dir == self.base { self.base.to_string() } else { format!("{} (measured at {})", self.base, s.dir) };
+        format!(
+            "not enough disk space on {host} for {version}: it needs {need} ({what}) on the filesystem of {at}, which has {free} free; {untouched}. Free space on that filesystem of {host}, or lower `min_free_disk` for this target",
+            host = self.host,
+            version = self.version,
+            need = kib(s.need_k),
+            free = kib(s.free_k),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_no_space_line_parses_with_a_dir_that_has_spaces() {
+        let out = "have=\nRVM_NOSPACE for=upload need_k=2048 unpacked_k=12 free_k=1024 dir=/srv/my app\n";
+        assert_eq!(
+            NoSpace::parse(out),
+            Some(NoSpace {
+                what: "upload".into(),
+                need_k: 2048,
+                unpacked_k: 12,
+                free_k: 1024,
+                dir: "/srv/my app".into()
+            })
+        );
+        assert_eq!(NoSpace::parse("have=abc\n"), None);
+    }
+
+    #[test]
+    fn the_no_space_message_names_host_sizes_path_and_what_to_do() {
+        let space = Space { host: "rvm-001", version: "1.2.0", base: "/opt/app", margin: ByteSize(100 << 20) };
+        let s = NoSpace {
+            what: "unpack".into(),
+            need_k: 300 * 1024,
+            unpacked_k: 200 * 1024,
+            free_k: 150 * 1024,
+            dir: "/opt".into(),
+        };
+        let m = space.message(&s);
+        for part in [
+            "rvm-001",
+            "1.2.0",
+            "needs 300.0 MiB",
+            "(unpacked 200.0 MiB + min_free_disk 100MiB)",
+            "/opt/app (measured at /opt)",
+            "150.0 MiB free",
+            "the slot was not touched",
+            "lower `min_free_disk`",
+        ] {
+            assert!(m.contains(part), "{part:?} missing from: {m}");
+        }
+    }
 }
