@@ -7,7 +7,7 @@
 use serde_json::{Map, Value as J};
 
 use super::diagnostic::{Issues, did_you_mean};
-use super::types::{Duration, Percent, ProxyJump, TimeOfDay, TimeZoneName};
+use super::types::{ByteSize, Duration, Percent, ProxyJump, TimeOfDay, TimeZoneName};
 use super::yaml::{Node, PathSeg, Value};
 
 pub fn check(root: &Node, schema: &J, issues: &mut Issues) {
@@ -295,6 +295,7 @@ fn describe(schema: &J) -> String {
             "timezone" => return "a time zone like Asia/Jakarta".into(),
             "pause" => return "a duration or 'manual'".into(),
             "proxy-jump" => return "a jump host like user@bastion:2222 or a Host alias".into(),
+            "size" => return "a size like 100MiB".into(),
             _ => {}
         }
     }
@@ -323,6 +324,7 @@ fn type_help(node: &Node, schema: &J) -> Option<String> {
     let format = schema.get("format").and_then(J::as_str);
     match (&node.value, t) {
         (Value::Int(n), _) if format == Some("duration") => Some(format!("add a unit, e.g. {n}s")),
+        (Value::Int(n), _) if format == Some("size") && *n != 0 => Some(format!("add a unit, e.g. \"{n}MiB\"")),
         (Value::Int(n), _) if format == Some("percent") => Some(format!("write it as a percentage, e.g. \"{n}%\"")),
         (Value::Int(_) | Value::Float(_) | Value::Bool(_), Some("string")) => {
             Some("quote the value to make it a string".into())
@@ -337,6 +339,7 @@ fn check_format(fmt: &str, s: &str) -> Result<(), String> {
     match fmt {
         "duration" => s.parse::<Duration>().map(drop),
         "percent" => s.parse::<Percent>().map(drop),
+        "size" => s.parse::<ByteSize>().map(drop),
         "time-of-day" => s.parse::<TimeOfDay>().map(drop),
         "timezone" => s.parse::<TimeZoneName>().map(drop),
         "pause" if s == "manual" => Ok(()),

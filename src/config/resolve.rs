@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::schema::{
     App, ConfigFile, DeploymentWindow, Environment, HostSpec, Pause, Settings, SshOptions, Strategy, Target, TargetKind,
 };
-use super::types::{Duration, Percent};
+use super::types::{ByteSize, Duration, Percent};
 
 /// Settings with every value filled in.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -27,6 +27,7 @@ pub struct Effective {
     pub batch_size: u32,
     pub canary_steps: Vec<Percent>,
     pub canary_pause: Pause,
+    pub min_free_disk: ByteSize,
 }
 
 impl Default for Effective {
@@ -45,6 +46,7 @@ impl Default for Effective {
             batch_size: 1,
             canary_steps: vec![Percent(10.0), Percent(50.0), Percent(100.0)],
             canary_pause: Pause::For(Duration::from_secs(60)),
+            min_free_disk: ByteSize(100 << 20),
         }
     }
 }
@@ -62,7 +64,8 @@ impl Effective {
             keep_previous,
             post_switch_monitor,
             max_concurrency,
-            batch_size
+            batch_size,
+            min_free_disk
         );
         if let Some(rc) = &s.rollback_criteria {
             if let Some(v) = rc.max_failure_rate {

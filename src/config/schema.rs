@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::types::{Duration, Percent, ProxyJump, Template, TimeOfDay, TimeZoneName};
+use super::types::{ByteSize, Duration, Percent, ProxyJump, Template, TimeOfDay, TimeZoneName};
 
 pub const API_VERSION: &str = "rvmctl/v1";
 
@@ -143,6 +143,10 @@ pub struct Settings {
     pub batch_size: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canary: Option<CanaryConfig>,
+    /// Slot hosts: space that must stay free on the base dir's filesystem
+    /// after staging (checked before anything is written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_free_disk: Option<ByteSize>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -452,6 +456,20 @@ pub struct Artifact {
     pub sha256: Option<Template>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256_url: Option<Template>,
+    /// Artifacts each host keeps besides those its slots hold, most recently
+    /// staged first (default 3), so a rollback or redeploy of a recent
+    /// version needs no transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep: Option<u32>,
+}
+
+impl Artifact {
+    pub const DEFAULT_KEEP: u32 = 3;
+
+    /// How many recently staged artifacts a host keeps.
+    pub fn keep(&self) -> u32 {
+        self.keep.unwrap_or(Self::DEFAULT_KEEP)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

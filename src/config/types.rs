@@ -38,6 +38,80 @@ impl fmt::Display for Percent {
 
 string_format_schema!(Percent, "Percent", "percent", "e.g. 10%");
 
+/// An amount of disk space written as `100MiB`, `2GiB`, `500MB` or `0`:
+/// a whole number and a unit (`B`, `KB`/`MB`/`GB`/`TB` are powers of 1000,
+/// `KiB`/`MiB`/`GiB`/`TiB` powers of 1024).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct ByteSize(pub u64);
+
+const BYTE_UNITS: &[(&str, u64)] = &[
+    ("TiB", 1 << 40),
+    ("GiB", 1 << 30),
+    ("MiB", 1 << 20),
+    ("KiB", 1 << 10),
+    ("TB", 1_000_000_000_000),
+    ("GB", 1_000_000_000),
+    ("MB", 1_000_000),
+    ("KB", 1_000),
+    ("kB", 1_000),
+    ("B", 1),
+];
+
+impl ByteSize {
+    pub fn bytes(self) -> u64 {
+        self.0
+    }
+
+    /// Whole KiB, rounded up (what `df -Pk` counts in).
+    pub fn kib_ceil(self) -> u64 {
+        self.0.div_ceil(1024)
+    }
+
+    /// A measured amount for messages: `1.5 GiB`, `12.0 KiB`, `300 B`.
+    pub fn human(self) -> String {
+        let n = self.0;
+        for (unit, size) in [("TiB", 1u64 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+            if n >= size {
+                return format!("{:.1} {unit}", n as f64 / size as f64);
+            }
+        }
+        format!("{n} B")
+    }
+}
+
+impl std::str::FromStr for ByteSize {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("'{s}' is not a size; write a whole number with a unit, e.g. 100MiB, 2GiB, 500MB (or 0)");
+        let t = s.trim();
+        let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        if digits == 0 {
+            return Err(bad());
+        }
+        let n: u64 = t[..digits].parse().map_err(|_| bad())?;
+        let unit = t[digits..].trim();
+        let mult = match unit {
+            "" if n == 0 => 1,
+            "" => return Err(bad()),
+            u => BYTE_UNITS.iter().find(|(name, _)| *name == u).map(|(_, m)| *m).ok_or_else(bad)?,
+        };
+        n.checked_mul(mult).map(ByteSize).ok_or_else(|| format!("'{s}' is too large; the most is 16EiB"))
+    }
+}
+
+impl fmt::Display for ByteSize {
+    /// The largest unit that divides it exactly, so it parses back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            return f.write_str("0");
+        }
+        let (unit, size) = BYTE_UNITS.iter().find(|(_, size)| self.0 % size == 0).copied().unwrap_or(("B", 1));
+        write!(f, "{}{unit}", self.0 / size)
+    }
+}
+
+string_format_schema!(ByteSize, "ByteSize", "size", "e.g. 100MiB, 2GiB, 500MB");
+
 /// A wall-clock time of day `HH:MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TimeOfDay {
@@ -351,6 +425,30 @@ mod tests {
         for bad in ["10", "101%", "x%", "-1%"] {
             assert!(bad.parse::<Percent>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn sizes_parse_print_and_round_trip() {
+        for (s, bytes, shown) in [
+            ("100MiB", 100 << 20, "100MiB"),
+            ("2GiB", 2 << 30, "2GiB"),
+            ("1024KiB", 1 << 20, "1MiB"),
+            ("500MB", 500_000_000, "500MB"),
+            ("0", 0, "0"),
+            ("7B", 7, "7B"),
+            (" 1 TiB ", 1 << 40, "1TiB"),
+        ] {
+            let b: ByteSize = s.parse().unwrap();
+            assert_eq!(b.bytes(), bytes, "{s}");
+            assert_eq!(b.to_string(), shown, "{s}");
+            assert_eq!(b.to_string().parse::<ByteSize>().unwrap(), b, "display round-trips");
+        }
+        for bad in ["", "100", "1.5GiB", "MiB", "-1MiB", "10 mb", "99999999TiB"] {
+            assert!(bad.parse::<ByteSize>().is_err(), "{bad}");
+        }
+        assert_eq!(ByteSize(1536).kib_ceil(), 2);
+        assert_eq!(ByteSize(3 << 29).human(), "1.5 GiB");
+        assert_eq!(ByteSize(300).human(), "300 B");
     }
 
     #[test]

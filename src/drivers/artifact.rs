@@ -17,6 +17,10 @@ pub struct PreparedArtifact {
     /// Or fetched on the host.
     pub url: Option<String>,
     pub sha256: Option<String>,
+    /// `path:` artifacts: bytes to upload, and about how many they unpack to
+    /// (see [`unpacked_size`]); both unknown for a `url:` until it arrives.
+    pub size: Option<u64>,
+    pub unpacked: Option<u64>,
 }
 
 /// Resolves the artifact of a version (operator-side I/O, memoized).
@@ -34,6 +38,35 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
         h.update(&buf[..n]);
     }
     Ok(hex::encode(h.finalize()))
+}
+
+/// About how many bytes a .tar.gz unpacks to, read from the gzip trailer
+/// (ISIZE, the size modulo 4 GiB: what `gzip -l` shows) without unpacking
+/// it. Past 4 GiB the trailer wraps, so while it is clearly below the
+/// compressed size (gzip never grows data by more than a few bytes per
+/// block) 4 GiB is added: a lower bound, never more than the truth. The
+/// host estimates the same way (`STAGE`).
+pub fn unpacked_size(path: &Path) -> std::io::Result<u64> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    let compressed = f.metadata()?.len();
+    if compressed < 4 {
+        return Ok(0);
+    }
+    f.seek(SeekFrom::End(-4))?;
+    let mut trailer = [0u8; 4];
+    f.read_exact(&mut trailer)?;
+    Ok(unwrap_isize(u64::from(u32::from_le_bytes(trailer)), compressed))
+}
+
+/// The smallest size ≡ `isize` (mod 4 GiB) that gzip could have compressed
+/// into `compressed` bytes.
+pub fn unwrap_isize(isize: u64, compressed: u64) -> u64 {
+    let mut u = isize;
+    while u + u / 100 + 1024 < compressed {
+        u += 1 << 32;
+    }
+    u
 }
 
 fn cache_dir() -> PathBuf {
@@ -99,10 +132,18 @@ pub fn prepare(cfg: &Config, app_name: &str, artifact: &Artifact, version: &str)
                 ));
             }
         }
-        return Ok(PreparedArtifact { local_file: Some(file), url: None, sha256: Some(sha) });
+        let size = std::fs::metadata(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?.len();
+        let unpacked = unpacked_size(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        return Ok(PreparedArtifact {
+            local_file: Some(file),
+            url: None,
+            sha256: Some(sha),
+            size: Some(size),
+            unpacked: Some(unpacked),
+        });
     }
     let url = artifact.url.as_ref().map(|t| t.render(&lookup)).transpose()?;
-    Ok(PreparedArtifact { local_file: None, url, sha256: expected })
+    Ok(PreparedArtifact { local_file: None, url, sha256: expected, size: None, unpacked: None })
 }
 
 /// Prepares each version once per run (packing a folder is not free).
@@ -117,4 +158,31 @@ pub fn memoize(f: impl Fn(&str) -> Result<PreparedArtifact, String> + Send + Syn
         guard.insert(version.to_string(), a.clone());
         Ok(a)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unpacked_size_reads_the_gzip_trailer() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("data");
+        std::fs::write(&data, vec![b'x'; 300_000]).expect("write");
+        let status = std::process::Command::new("gzip").arg("-k").arg(&data).status().expect("gzip");
+        assert!(status.success());
+        assert_eq!(unpacked_size(&dir.path().join("data.gz")).expect("size"), 300_000);
+    }
+
+    #[test]
+    fn a_wrapped_trailer_is_unwrapped_only_when_it_cannot_be_true() {
+        // Incompressible data: a few bytes larger compressed; no wrap.
+        assert_eq!(unwrap_isize(1_000_000, 1_000_200), 1_000_000);
+        // A trailer that could be true is kept (5 GiB of text packed into
+        // 1 GiB shows 1 GiB too: the estimate is a lower bound).
+        assert_eq!(unwrap_isize(1 << 30, 1 << 30), 1 << 30);
+        // 6 GiB of random data (6 GiB compressed) shows 2 GiB in the trailer.
+        assert_eq!(unwrap_isize(2 << 30, 6 << 30), (2u64 << 30) + (4 << 30));
+        assert_eq!(unwrap_isize(0, 0), 0);
+    }
 }

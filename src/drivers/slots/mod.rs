@@ -8,7 +8,7 @@
 //! {base}/.rvmctl/lock.json           who holds it (stale once the flock is free)
 //! {base}/.rvmctl/{blue,green}.json   slot metadata: version, sha256, status
 //! {base}/.rvmctl/history.jsonl       append-only history
-//! {base}/.rvmctl/artifacts/          verified artifacts, by sha256
+//! {base}/.rvmctl/artifacts/          verified artifacts, by sha256: the slots' and the `keep` latest
 //! ```
 //!
 //! Values (versions, colors, metadata) reach the host's shell only as

@@ -58,33 +58,130 @@ fi
 pub(super) const CLEAR_STARTED: &str = r#"rm -f "$RVM_BASE/.rvmctl/$RVM_COLOR.started"
 "#;
 
-/// Checks an uploaded/fetched artifact, then unpacks it into the inactive
-/// slot through a temporary folder, so a slot is either whole or absent.
+/// Shell functions the artifact scripts share: the disk-space check and the
+/// estimate of an archive's unpacked size.
+pub(super) const SPACE: &str = r#"
+# rvm_space NEED_KIB UNPACKED_KIB FOR: fails, printing an RVM_NOSPACE line,
+# when the filesystem of $RVM_BASE (or of its nearest existing parent) has
+# less than NEED_KIB free. FOR says what needs it: upload, download, unpack.
+rvm_space() {
+  d="$RVM_BASE"
+  while [ ! -d "$d" ]; do d=$(dirname "$d"); done
+  free=$(df -Pk "$d" 2>/dev/null | awk 'NR == 2 { print $4 }')
+  case "$free" in
+    ''|*[!0-9]*) echo "warning: cannot read the free space of $d (df -Pk); not checked" >&2; return 0 ;;
+  esac
+  [ "$1" -le "$free" ] && return 0
+  echo "RVM_NOSPACE for=$3 need_k=$1 unpacked_k=$2 free_k=$free dir=$d"
+  return 1
+}
+# rvm_unpacked_k FILE: about how many KiB a .tar.gz unpacks to. gzip -l reads
+# the trailer, which counts modulo 4 GiB: 4 GiB is added while it is clearly
+# below the compressed size (as rvmctl does for a path: artifact).
+rvm_unpacked_k() {
+  set -- $(gzip -l "$1" 2>/dev/null | awk 'NR == 2 { print $1, $2 }')
+  c=${1:-0}; u=${2:-0}
+  while [ $((u + u / 100 + 1024)) -lt "$c" ]; do u=$((u + 4294967296)); done
+  echo $(( (u + 1023) / 1024 ))
+}
+"#;
+
+/// Before an upload: the sha256 of the host's copy, if it has one, and
+/// whether the upload and its unpacking fit (`RVM_NEED_K`).
+pub(super) const PROBE: &str = r#"
+A="$RVM_ARTIFACT"; sum=""
+if [ -f "$A" ]; then sum=$(sha256sum "$A" | cut -d' ' -f1); fi
+echo "have=$sum"
+if [ "$sum" != "$RVM_SHA256" ]; then rvm_space "$RVM_NEED_K" "$RVM_UNPACKED_K" upload || true; fi
+"#;
+
+/// A `url:` artifact the host does not hold yet, fetched by the host into
+/// `$A.part`. A transfer that breaks off is continued from the bytes it
+/// kept (`curl -C -`) while attempts make progress; the part file outlives
+/// a failed run, so the next run continues too. 4xx answers (but 408 and
+/// 429) are final.
+const FETCH: &str = r#"
+rvm_fetch() {
+  P="$A.part"; tries=0; stalls=0; got=-1
+  mkdir -p "$S/artifacts"
+  while :; do
+    tries=$((tries + 1)); rc=0
+    code=$(curl -fsSL --connect-timeout 20 --speed-limit 1 --speed-time 60 -w '%{http_code}' -C - -o "$P" "$RVM_URL") || rc=$?
+    [ "$rc" = 0 ] && break
+    case "$rc:$code" in
+      22:416) break ;; # the part is whole already (or wrong): the checksum says which
+      22:408|22:429|22:5*) ;;
+      22:*) echo "the download of $RVM_URL_SHOWN was refused (HTTP $code); check the URL and that the host may read it" >&2; exit 6 ;;
+      33:*) rm -f "$P" ;; # the server cannot continue a transfer: start over
+    esac
+    now=0; if [ -f "$P" ]; then now=$(wc -c < "$P"); now=$((now)); fi
+    if [ "$now" -gt "$got" ]; then stalls=0; else stalls=$((stalls + 1)); fi
+    got=$now
+    if [ "$stalls" -ge 3 ]; then
+      echo "the download of $RVM_URL_SHOWN failed (curl exit $rc, HTTP $code) after $tries attempts; $now bytes are kept in $P and the next run continues from there. Check that the host reaches the URL" >&2
+      exit 6
+    fi
+    echo "the download broke off (curl exit $rc) with $now bytes; continuing" >&2
+    sleep $((stalls + 1))
+  done
+  echo "RVM_FETCHED attempts=$tries"
+}
+"#;
+
+/// Fetches a `url:` artifact the host lacks, checks the artifact, checks the
+/// disk space its unpacking needs, then unpacks it into the inactive slot
+/// through a temporary folder, so a slot is either whole or absent. Keeps
+/// the `RVM_KEEP` most recently staged artifacts and those a slot holds.
 pub(super) const STAGE: &str = r#"
 set -eu
-S="$RVM_BASE/.rvmctl"; B="$RVM_BASE"; C="$RVM_COLOR"
+S="$RVM_BASE/.rvmctl"; B="$RVM_BASE"; C="$RVM_COLOR"; A="$RVM_ARTIFACT"
 live=$(readlink "$B/current" 2>/dev/null || true)
 if [ "$live" = "$C" ]; then echo "refusing to stage into the live slot $C" >&2; exit 3; fi
-sum=$(sha256sum "$RVM_ARTIFACT" | cut -d' ' -f1)
-if [ "$sum" != "$RVM_SHA256" ]; then
-  echo "checksum mismatch for $RVM_ARTIFACT: expected $RVM_SHA256, got $sum; the slot was not touched" >&2
-  rm -f "$RVM_ARTIFACT"; exit 4
+sum=""
+if [ -f "$A" ]; then sum=$(sha256sum "$A" | cut -d' ' -f1); fi
+if [ "$sum" != "$RVM_SHA256" ] && [ -n "${RVM_URL:-}" ]; then
+  rm -f "$A"
+  rvm_space "$RVM_MARGIN_K" 0 download || exit 5
+  rvm_fetch
+  sum=$(sha256sum "$A.part" | cut -d' ' -f1)
+  if [ "$sum" != "$RVM_SHA256" ]; then
+    rm -f "$A.part"
+    echo "checksum mismatch: expected $RVM_SHA256, got $sum from $RVM_URL_SHOWN ; the downloaded file was deleted and the slot was not touched. Check artifact.sha256 against the file at that URL" >&2
+    exit 4
+  fi
+  mv -f "$A.part" "$A"
 fi
+if [ "$sum" != "$RVM_SHA256" ]; then
+  echo "checksum mismatch for $A: expected $RVM_SHA256, got $sum; the file was deleted and the slot was not touched" >&2
+  rm -f "$A"; exit 4
+fi
+unpacked=$(rvm_unpacked_k "$A")
+rvm_space $((unpacked + RVM_MARGIN_K)) "$unpacked" unpack || exit 5
 printf '%s\n' "$RVM_META_STAGING" > "$S/$C.json.tmp" && mv -f "$S/$C.json.tmp" "$S/$C.json"
 rm -rf "$B/.$C.new" "$B/.$C.old"
 mkdir -p "$B/.$C.new"
-tar -xzf "$RVM_ARTIFACT" -C "$B/.$C.new"
+tar -xzf "$A" -C "$B/.$C.new"
 if [ -e "$B/$C" ]; then mv "$B/$C" "$B/.$C.old"; fi
 mv "$B/.$C.new" "$B/$C"
 rm -rf "$B/.$C.old" "$S/$C.started"
 printf '%s\n' "$RVM_META" > "$S/$C.json.tmp" && mv -f "$S/$C.json.tmp" "$S/$C.json"
-# keep only artifacts a slot still refers to
+# the artifact cache: the RVM_KEEP most recently staged, and what a slot holds
+U="$S/artifacts/used"
+{ echo "$RVM_SHA256"; grep -vxF "$RVM_SHA256" "$U" 2>/dev/null || true; } | awk -v n="$RVM_KEEP" 'NR <= n' > "$U.tmp"
+mv -f "$U.tmp" "$U"
 for f in "$S"/artifacts/*.tar.gz; do
   [ -e "$f" ] || continue
   h=$(basename "$f" .tar.gz)
-  grep -qs "$h" "$S/blue.json" "$S/green.json" || rm -f "$f"
+  grep -qsxF "$h" "$U" || grep -qsF "$h" "$S/blue.json" "$S/green.json" || rm -f "$f"
 done
+# parts of downloads no run continued for a day
+find "$S/artifacts" -name '*.part' -mtime +0 -exec rm -f {} + 2>/dev/null || true
 "#;
+
+/// [`STAGE`] with the functions it calls.
+pub(super) fn stage_script() -> String {
+    format!("{SPACE}{FETCH}{STAGE}")
+}
 
 /// The atomic switch: a new symlink renamed over the old one.
 pub(super) const SWITCH: &str = r#"

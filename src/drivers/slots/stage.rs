@@ -1,10 +1,12 @@
 //! Putting a release into a slot: verify the artifact, upload or fetch it
 //! once per sha256, unpack it through a temporary folder.
 
-use super::scripts::STAGE;
-use super::{SlotDriver, SlotHost, sh_quote};
+use super::scripts::{PROBE, SPACE, stage_script};
+use super::{SlotDriver, SlotHost};
+use crate::config::schema::Artifact;
+use crate::config::types::ByteSize;
 use crate::drivers::driver::{Driver, DriverError, StepOutput};
-use crate::model::{Color, SlotStatus};
+use crate::model::{Color, SlotStatus, redact_url};
 
 impl SlotDriver {
     pub(super) async fn stage(
@@ -32,13 +34,40 @@ impl SlotDriver {
                 )));
             }
         }
+        let short_sha = sha.get(..12).unwrap_or(&sha).to_string();
         let state = self.observe(&unit).await;
         let held = state.slot(color);
         if reuse && held.is_some_and(|s| s.version == version && s.sha256.as_deref() == Some(sha.as_str())) {
             return Ok(StepOutput {
-                detail: format!("{version} already staged in {color} (sha256 {})", &sha[..12]),
+                detail: format!("{version} already staged in {color} (sha256 {short_sha})"),
                 skipped: true,
             });
+        }
+        let remote = format!("{}/.rvmctl/artifacts/{sha}.tar.gz", h.base);
+        let margin = self.settings.min_free_disk;
+        let space = Space { host: &h.spec.name, version, base: &h.base, margin };
+        // A path: artifact: one round trip says whether the host holds it and,
+        // if not, whether the upload and its unpacking would fit — before
+        // anything is stopped, sent or written.
+        let mut upload = None;
+        if let Some(local) = &art.local_file {
+            let (size, unpacked) = (art.size.unwrap_or(0), art.unpacked.unwrap_or(0));
+            let need_k = size.div_ceil(1024) + unpacked.div_ceil(1024) + margin.kib_ceil();
+            let vars = [
+                ("RVM_ARTIFACT", remote.clone()),
+                ("RVM_SHA256", sha.clone()),
+                ("RVM_NEED_K", need_k.to_string()),
+                ("RVM_UNPACKED_K", unpacked.div_ceil(1024).to_string()),
+            ];
+            let probe = format!("{}{SPACE}{PROBE}", self.prelude(h, None, None, &vars));
+            let out = self.exec_ok(h, probe, self.timeout(), "stage").await?;
+            if let Some(short) = NoSpace::parse(&out.stdout) {
+                return Err(fail(space.message(&short)));
+            }
+            let have = out.stdout.lines().find_map(|l| l.strip_prefix("have=")).unwrap_or("").trim();
+            if have != sha {
+                upload = Some((local, size));
+            }
         }
         // A warm slot (kept running by keep_previous, or a start that never
         // got stopped): its own release stops its services before anything
@@ -56,47 +85,168 @@ impl SlotDriver {
             })?;
             stopped = format!("stopped {} in {color}; ", old.version);
         }
-        let remote = format!("{}/.rvmctl/artifacts/{sha}.tar.gz", h.base);
-        let have = self
-            .exec(
-                h,
-                format!(
-                    "{}[ -f {} ] && sha256sum {} | cut -d' ' -f1",
-                    self.prelude(h, None, None, &[]),
-                    sh_quote(&remote),
-                    sh_quote(&remote)
-                ),
-                self.timeout(),
-                "stage",
-            )
-            .await?;
-        if have.stdout.trim() != sha {
-            if let Some(local) = &art.local_file {
-                h.transport
-                    .upload(local, &remote, self.timeout())
-                    .await
-                    .map_err(|e| fail(format!("upload failed: {e}")))?;
-            } else if let Some(url) = &art.url {
-                let script = format!(
-                    "{}set -eu\nmkdir -p \"$RVM_BASE/.rvmctl/artifacts\"\ncurl -fsSL --retry 2 -o {q}.part {u} && mv -f {q}.part {q}",
-                    self.prelude(h, None, None, &[]),
-                    q = sh_quote(&remote),
-                    u = sh_quote(url)
-                );
-                self.exec_ok(h, script, self.timeout(), "download artifact").await?;
-            }
+        let mut how = "from the host's cache".to_string();
+        if let Some((local, size)) = upload {
+            h.transport
+                .upload(local, &remote, self.timeout())
+                .await
+                .map_err(|e| fail(format!("upload failed: {e}; run the deploy again")))?;
+            how = format!("uploaded {}", ByteSize(size).human());
         }
+        let url = art.url.as_deref().unwrap_or("");
         let extra = [
             ("RVM_ARTIFACT", remote.clone()),
             ("RVM_SHA256", sha.clone()),
+            ("RVM_URL", url.to_string()),
+            ("RVM_URL_SHOWN", redact_url(url)),
+            ("RVM_MARGIN_K", margin.kib_ceil().to_string()),
+            ("RVM_KEEP", self.app.artifact.as_ref().map_or(Artifact::DEFAULT_KEEP, Artifact::keep).to_string()),
             ("RVM_META_STAGING", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staging)),
             ("RVM_META", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staged)),
         ];
-        let script = format!("{}{STAGE}", self.prelude(h, Some(color), Some(version), &extra));
-        self.exec_ok(h, script, self.timeout(), "stage").await?;
+        let script = format!("{}{}", self.prelude(h, Some(color), Some(version), &extra), stage_script());
+        // A download by the host and the unpacking each had a timeout when
+        // they were two commands; together they have both.
+        let timeout = if url.is_empty() { self.timeout() } else { self.timeout() * 2 };
+        let out = self.exec(h, script, timeout, "stage").await?;
+        if let Some(short) = NoSpace::parse(&out.stdout) {
+            return Err(fail(space.message(&short)));
+        }
+        if !out.success() {
+            return Err(DriverError::StepFailed {
+                unit: unit.clone(),
+                step: "stage".into(),
+                message: format!("exited {}", out.code.map_or("by signal".into(), |c| c.to_string())),
+                output: redact_url(&shown(&out.combined())),
+            });
+        }
+        if let Some(attempts) = out.stdout.lines().find_map(|l| l.strip_prefix("RVM_FETCHED attempts=")) {
+            how = match attempts.trim() {
+                "1" => "downloaded by the host".into(),
+                n => format!("downloaded by the host in {n} attempts, continuing where each broke off"),
+            };
+        }
         Ok(StepOutput {
-            detail: format!("{stopped}staged {version} into {color} (sha256 {})", &sha[..12]),
+            detail: format!("{stopped}staged {version} into {color} (sha256 {short_sha}; artifact {how})"),
             skipped: false,
         })
+    }
+}
+
+/// A script's output without the `RVM_…` lines it reports to rvmctl with.
+fn shown(output: &str) -> String {
+    output.lines().filter(|l| !l.starts_with("RVM_")).collect::<Vec<_>>().join("\n")
+}
+
+/// What `rvm_space` printed when a host lacks the room (`RVM_NOSPACE …`).
+#[derive(Debug, PartialEq)]
+struct NoSpace {
+    /// What needs the room: `upload`, `download` or `unpack`.
+    what: String,
+    need_k: u64,
+    unpacked_k: u64,
+    free_k: u64,
+    dir: String,
+}
+
+impl NoSpace {
+    fn parse(stdout: &str) -> Option<NoSpace> {
+        let line = stdout.lines().find_map(|l| l.strip_prefix("RVM_NOSPACE "))?;
+        let (nums, dir) = line.split_once(" dir=")?;
+        let field = |name: &str| {
+            nums.split_whitespace().find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse::<u64>().ok())
+        };
+        let what = nums.split_whitespace().find_map(|kv| kv.strip_prefix("for="))?.to_string();
+        Some(NoSpace {
+            what,
+            need_k: field("need_k")?,
+            unpacked_k: field("unpacked_k")?,
+            free_k: field("free_k")?,
+            dir: dir.to_string(),
+        })
+    }
+}
+
+/// Where a space check ran, for its message.
+struct Space<'a> {
+    host: &'a str,
+    version: &'a str,
+    base: &'a str,
+    margin: ByteSize,
+}
+
+impl Space<'_> {
+    fn message(&self, s: &NoSpace) -> String {
+        let kib = |k: u64| ByteSize(k.saturating_mul(1024)).human();
+        let unpacked = kib(s.unpacked_k);
+        let what = match s.what.as_str() {
+            "upload" => {
+                let upload = s.need_k.saturating_sub(s.unpacked_k).saturating_sub(self.margin.kib_ceil());
+                format!("upload {} + unpacked {unpacked} + min_free_disk {}", kib(upload), self.margin)
+            }
+            "download" => {
+                format!("min_free_disk {} before the download; its own size is known once it is here", self.margin)
+            }
+            _ => format!("unpacked {unpacked} + min_free_disk {}", self.margin),
+        };
+        let untouched = match s.what.as_str() {
+            "unpack" => "the slot was not touched (the artifact stays in the host's cache)",
+            _ => "nothing was written",
+        };
+        let at =
+            if s.dir == self.base { self.base.to_string() } else { format!("{} (measured at {})", self.base, s.dir) };
+        format!(
+            "not enough disk space on {host} for {version}: it needs {need} ({what}) on the filesystem of {at}, which has {free} free; {untouched}. Free space on that filesystem of {host}, or lower `min_free_disk` for this target",
+            host = self.host,
+            version = self.version,
+            need = kib(s.need_k),
+            free = kib(s.free_k),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_no_space_line_parses_with_a_dir_that_has_spaces() {
+        let out = "have=\nRVM_NOSPACE for=upload need_k=2048 unpacked_k=12 free_k=1024 dir=/srv/my app\n";
+        assert_eq!(
+            NoSpace::parse(out),
+            Some(NoSpace {
+                what: "upload".into(),
+                need_k: 2048,
+                unpacked_k: 12,
+                free_k: 1024,
+                dir: "/srv/my app".into()
+            })
+        );
+        assert_eq!(NoSpace::parse("have=abc\n"), None);
+    }
+
+    #[test]
+    fn the_no_space_message_names_host_sizes_path_and_what_to_do() {
+        let space = Space { host: "rvm-001", version: "1.2.0", base: "/opt/app", margin: ByteSize(100 << 20) };
+        let s = NoSpace {
+            what: "unpack".into(),
+            need_k: 300 * 1024,
+            unpacked_k: 200 * 1024,
+            free_k: 150 * 1024,
+            dir: "/opt".into(),
+        };
+        let m = space.message(&s);
+        for part in [
+            "rvm-001",
+            "1.2.0",
+            "needs 300.0 MiB",
+            "(unpacked 200.0 MiB + min_free_disk 100MiB)",
+            "/opt/app (measured at /opt)",
+            "150.0 MiB free",
+            "the slot was not touched",
+            "lower `min_free_disk`",
+        ] {
+            assert!(m.contains(part), "{part:?} missing from: {m}");
+        }
     }
 }
