@@ -1127,7 +1127,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__history)
-            opts="-e -f -o -v -q -n -h --env --limit --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -f -o -v -q -n -h --env --limit --units --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

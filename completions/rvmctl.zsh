@@ -433,7 +433,7 @@ esac
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
-'--limit=[Show at most this many entries (newest first)]:LIMIT:_default' \
+'--limit=[Show at most this many runs (with --units\: entries), newest first]:LIMIT:_default' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
 '-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
@@ -447,6 +447,7 @@ yaml\:""))' \
 '--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
 '-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--units[One row per unit instead of one per run]' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \

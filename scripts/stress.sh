@@ -20,7 +20,9 @@ for i in $(seq 1 "$runs"); do
     echo "run $i/$runs: ok ($(( $(date +%s) - start ))s, load $(cut -d' ' -f1 /proc/loadavg))"
   else
     failed=$((failed + 1))
-    echo "run $i/$runs: FAILED ($(( $(date +%s) - start ))s)"
+    mkdir -p target/stress
+    printf '%s\n' "$out" >"target/stress/run-$i.log"
+    echo "run $i/$runs: FAILED ($(( $(date +%s) - start ))s; output in target/stress/run-$i.log)"
     grep -E '^\s+FAIL ' <<<"$out" | sort -u
   fi
 done

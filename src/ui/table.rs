@@ -381,7 +381,10 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
             let stranded =
                 r.targets.iter().flat_map(|t| &t.units).filter(|u| u.result == UnitResult::Failed && u.moved()).count();
             if stranded == 0 {
-                "FAILED: traffic stayed on the previous color where the new one was not healthy.".into()
+                let failed = r.targets.iter().flat_map(|t| &t.units).filter(|u| u.result == UnitResult::Failed).count();
+                format!(
+                    "FAILED: traffic stayed on the previous color; {failed} unit(s) failed before their switch (see the errors below)."
+                )
             } else {
                 format!(
                     "FAILED: {stranded} unit(s) could not be switched back and stay on {} (it passed its health checks before the switch); the rest stayed on the previous color. Once they are reachable, re-run the deploy or `rvmctl rollback -e {}`.",
