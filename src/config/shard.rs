@@ -46,7 +46,7 @@ impl ResolvedEnv {
         for t in &mut self.targets {
             let mut names: Vec<String> = t.hosts.iter().map(|h| h.name.clone()).collect();
             names.sort();
-            let mine: Vec<String> = names.into_iter().skip(k).step_by(n).collect();
+            let mine: std::collections::HashSet<String> = names.into_iter().skip(k).step_by(n).collect();
             t.hosts.retain(|h| mine.contains(&h.name));
         }
         self.targets.retain(|t| !t.hosts.is_empty() || (t.kind == super::schema::TargetKind::Kubernetes && k == 0));

@@ -434,9 +434,15 @@ fn label_checks(plan: &mut Plan, req: &PlanRequest) {
     let plan_version = plan.version.clone();
     for tp in &mut plan.targets {
         let Some(t) = req.env.targets.iter().find(|t| t.name == tp.target) else { continue };
+        if t.app.health_checks.is_empty() {
+            continue;
+        }
+        // By name, once per target: a lookup per unit must not scan the fleet.
+        let hosts: std::collections::HashMap<&str, &crate::config::schema::HostSpec> =
+            t.hosts.iter().map(|h| (h.name.as_str(), h)).collect();
         for u in &mut tp.units {
             let version = u.version.clone().unwrap_or_else(|| plan_version.clone());
-            let host = t.hosts.iter().find(|h| h.name == u.unit);
+            let host = hosts.get(u.unit.as_str()).copied();
             for step in &mut u.steps {
                 let Step::HealthCheck { name, index, color } = step else { continue };
                 let Some(check) = t.app.health_checks.get(*index) else { continue };
