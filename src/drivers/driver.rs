@@ -56,6 +56,10 @@ pub trait LockGuard: Send + Sync {
 pub struct StepContext {
     pub version: String,
     pub environment: String,
+    /// This step's journal entry (state `started`), for a driver that folds
+    /// journal writes into the step's own remote command
+    /// ([`Driver::folds_journal`]); `None` otherwise.
+    pub journal: Option<JournalEntry>,
 }
 
 /// What a step produced (shown with -v; the tail is shown on failure).
@@ -85,6 +89,24 @@ pub trait Driver: Send + Sync {
     async fn break_lock(&self, unit: &str) -> Result<(), DriverError>;
     /// Records progress on the unit (`None`: the run finished; clear it).
     /// Drivers without a journal keep the default, which records nothing.
+    /// Appends `entry` to the unit's history and, when the run finished
+    /// (`clear_journal`), removes its journal. Default: the two calls; a
+    /// driver may do both in one round trip.
+    async fn record(&self, unit: &str, entry: &HistoryEntry, clear_journal: bool) -> Result<(), DriverError> {
+        self.append_history(unit, entry).await?;
+        if clear_journal {
+            let _ = self.journal(unit, None).await;
+        }
+        Ok(())
+    }
+    /// The driver records the journal of its steps itself: `started` before
+    /// and `done`/`failed` after the side effect, inside the step's own
+    /// remote command (one round trip, not three); read-only steps (health
+    /// checks, the monitor) record nothing. The executor then writes only
+    /// the unit's first entry. Default: no, the executor writes each.
+    fn folds_journal(&self) -> bool {
+        false
+    }
     async fn journal(&self, unit: &str, entry: Option<&JournalEntry>) -> Result<(), DriverError> {
         let _ = (unit, entry);
         Ok(())

@@ -306,16 +306,9 @@ impl Executor<'_> {
         futures::stream::iter(entries.into_iter().map(|(unit, entry)| {
             let d = driver.clone();
             async move {
-                match d.append_history(&unit, &entry).await {
-                    Err(e) => Some(format!("{unit}: could not record history: {e}")),
-                    Ok(()) => {
-                        // Finished, either way: nothing left here to resume or abort.
-                        if entry.result != Outcome::Interrupted {
-                            let _ = d.journal(&unit, None).await;
-                        }
-                        None
-                    }
-                }
+                // Finished, either way (unless interrupted): nothing left here to resume or abort.
+                let finished = entry.result != Outcome::Interrupted;
+                d.record(&unit, &entry, finished).await.err().map(|e| format!("{unit}: could not record history: {e}"))
             }
         }))
         .buffer_unordered(bookkeeping_concurrency(t))

@@ -19,13 +19,21 @@ impl Executor<'_> {
         StepContext {
             version: u.version.clone().unwrap_or_else(|| self.plan.version.clone()),
             environment: self.plan.environment.clone(),
+            journal: None,
         }
     }
 
     /// Records on the unit where this run is (best effort: a unit that cannot
     /// take the write fails its step right after anyway).
     pub(super) async fn journal(&self, driver: &dyn Driver, u: &UnitPlan, step: &Step, state: JournalState) {
-        let entry = JournalEntry {
+        let entry = self.journal_entry(u, step, state);
+        if let Err(e) = driver.journal(&u.unit, Some(&entry)).await {
+            tracing::debug!("journal on {}: {e}", u.unit);
+        }
+    }
+
+    fn journal_entry(&self, u: &UnitPlan, step: &Step, state: JournalState) -> JournalEntry {
+        JournalEntry {
             plan_hash: self.plan.hash.clone(),
             kind: crate::model::wire_name(&self.plan.kind),
             version: u.version.clone().unwrap_or_else(|| self.plan.version.clone()),
@@ -35,9 +43,6 @@ impl Executor<'_> {
             state,
             holder: self.user.clone(),
             at: Timestamp::now(),
-        };
-        if let Err(e) = driver.journal(&u.unit, Some(&entry)).await {
-            tracing::debug!("journal on {}: {e}", u.unit);
         }
     }
 
@@ -50,16 +55,24 @@ impl Executor<'_> {
         step: &Step,
     ) -> Result<(), DriverError> {
         self.reporter.step(&t.target, &u.unit, step, StepState::Started, "");
-        self.journal(driver, u, step, JournalState::Started).await;
+        let folded = driver.folds_journal();
+        if !folded {
+            self.journal(driver, u, step, JournalState::Started).await;
+        }
         fault::inject(step, "before");
-        let ctx = self.ctx(u);
+        let mut ctx = self.ctx(u);
+        if folded {
+            ctx.journal = Some(self.journal_entry(u, step, JournalState::Started));
+        }
         let r = tokio::select! {
             r = driver.run_step(&u.unit, step, &ctx) => r,
             _ = self.cancel.hard.cancelled(), if !step.is_switch() => Err(DriverError::Interrupted { unit: u.unit.clone() }),
             // Watching health changes nothing: the first signal may end it.
             _ = self.cancel.soft.cancelled(), if matches!(step, Step::Monitor { .. }) => Err(DriverError::Interrupted { unit: u.unit.clone() }),
         };
-        self.journal(driver, u, step, if r.is_ok() { JournalState::Done } else { JournalState::Failed }).await;
+        if !folded {
+            self.journal(driver, u, step, if r.is_ok() { JournalState::Done } else { JournalState::Failed }).await;
+        }
         fault::inject(step, "after");
         match &r {
             Ok(out) => self.reporter.step(
@@ -82,6 +95,12 @@ impl Executor<'_> {
         runs: Arc<Mutex<HashMap<String, UnitRun>>>,
     ) -> bool {
         let started = Instant::now();
+        // A driver that journals inside its steps gets the unit's first entry
+        // here, so a run killed before its first side effect still shows.
+        let first = u.steps.iter().find(|s| !matches!(s, Step::AcquireLock));
+        if let (true, Some(first)) = (driver.folds_journal(), first) {
+            self.journal(driver.as_ref(), u, first, JournalState::Started).await;
+        }
         for step in u.steps.iter().take_while(|s| !s.is_switch()) {
             if matches!(step, Step::AcquireLock) {
                 continue;

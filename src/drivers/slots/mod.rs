@@ -22,7 +22,7 @@ mod operations;
 mod scripts;
 mod stage;
 
-use scripts::{CLEAR_STARTED, MARK_STARTED, STOP_PRELUDE, WRITE_META};
+use scripts::{CLEAR_STARTED, MARK_STARTED, STOP_PRELUDE, WRITE_META, journaled};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,7 +36,7 @@ use crate::config::schema::{App, HostSpec, TargetKind};
 use crate::config::types::Template;
 use crate::config::{Effective, ResolvedTarget, TemplateScope};
 use crate::gates::health::RenderedCheck;
-use crate::model::{Color, SlotState, SlotStatus};
+use crate::model::{Color, JournalEntry, SlotState, SlotStatus};
 
 /// Single-quotes `s` for a POSIX shell.
 pub fn sh_quote(s: &str) -> String {
@@ -192,15 +192,16 @@ impl SlotDriver {
         version: &str,
         cmd: HostCommand<'_>,
     ) -> Result<StepOutput, DriverError> {
-        let HostCommand { template, timeout, attempts, step, starts } = cmd;
+        let HostCommand { template, timeout, attempts, step, starts, journal } = cmd;
         let step = step.as_str();
         let rendered = self.render(h, color, version, template)?;
         // A start marks the slot started first: interrupted or not, its
         // services may run from now on, and a restage must stop them.
         let mark = if starts { MARK_STARTED } else { "" };
         let script = format!(
-            "{}{mark}cd \"$RVM_SLOT_DIR\" || exit 1\n{rendered}",
-            self.prelude(h, Some(color), Some(version), &[])
+            "{}{}",
+            self.prelude(h, Some(color), Some(version), &[]),
+            journaled(&format!("{mark}cd \"$RVM_SLOT_DIR\" || exit 1\n{rendered}"), journal)
         );
         let mut last = None;
         for i in 0..attempts.max(1) {
@@ -226,8 +227,9 @@ impl SlotDriver {
         color: Color,
         version: &str,
         step: &str,
+        journal: Option<&JournalEntry>,
     ) -> Result<StepOutput, DriverError> {
-        let mut script = format!("{}{STOP_PRELUDE}", self.prelude(h, Some(color), Some(version), &[]));
+        let mut script = STOP_PRELUDE.to_string();
         let mut stops = 0u32;
         for name in self.app.service_order().iter().rev() {
             let Some(stop) = self.app.services.iter().find(|s| &s.name == name).and_then(|s| s.stop.as_ref()) else {
@@ -239,6 +241,7 @@ impl SlotDriver {
             stops += 1;
         }
         script.push_str(CLEAR_STARTED);
+        let script = format!("{}{}", self.prelude(h, Some(color), Some(version), &[]), journaled(&script, journal));
         let out = self.exec_ok(h, script, self.timeout() * stops.max(1), step).await?;
         Ok(StepOutput { detail: out.combined().trim().to_string(), skipped: false })
     }
@@ -277,6 +280,8 @@ struct HostCommand<'a> {
     step: String,
     /// A service start: mark the slot started before running it.
     starts: bool,
+    /// The step's journal entry, written around the command (folded).
+    journal: Option<&'a JournalEntry>,
 }
 
 /// A saved plan names something the config no longer has.

@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use super::scripts::{BREAK_LOCK, HOLD_LOCK, OBSERVE, SWITCH, parse_observation};
+use super::scripts::{BREAK_LOCK, HOLD_LOCK, OBSERVE, SWITCH, journaled, parse_observation};
 use super::{HostCommand, SlotDriver, stale_plan};
 use crate::config::schema::TargetKind;
 use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput};
@@ -87,7 +87,7 @@ impl Driver for SlotDriver {
                 Ok(StepOutput::default())
             }
             Step::Stage { color, version, reuse, sha256 } => {
-                self.stage(h, *color, version, *reuse, sha256.as_deref()).await
+                self.stage(h, *color, version, *reuse, sha256.as_deref(), ctx.journal.as_ref()).await
             }
             Step::PreDeploy { name, color } => match self.app.pre_deploy.iter().find(|p| &p.name == name) {
                 Some(p) => {
@@ -103,6 +103,7 @@ impl Driver for SlotDriver {
                             attempts: 1,
                             step: format!("pre-deploy check {name}"),
                             starts: false,
+                            journal: ctx.journal.as_ref(),
                         },
                     )
                     .await
@@ -123,6 +124,7 @@ impl Driver for SlotDriver {
                             attempts,
                             step: format!("start {name}"),
                             starts: true,
+                            journal: ctx.journal.as_ref(),
                         },
                     )
                     .await
@@ -165,7 +167,11 @@ impl Driver for SlotDriver {
                     ..slot
                 })
                 .unwrap_or_default();
-                let script = format!("{}{SWITCH}", self.prelude(h, Some(*to), Some(v), &[("RVM_META", meta)]));
+                let script = format!(
+                    "{}{}",
+                    self.prelude(h, Some(*to), Some(v), &[("RVM_META", meta)]),
+                    journaled(SWITCH, ctx.journal.as_ref())
+                );
                 self.exec_ok(h, script, self.timeout(), "switch")
                     .await
                     .map(|_| StepOutput { detail: format!("live → {to}"), skipped: false })
@@ -176,7 +182,7 @@ impl Driver for SlotDriver {
             Step::StopPrevious { color } => {
                 let state = self.observe(unit).await;
                 let version = state.slot(*color).map(|s| s.version.clone()).unwrap_or_default();
-                self.stop_services(h, *color, &version, "stop previous").await
+                self.stop_services(h, *color, &version, "stop previous", ctx.journal.as_ref()).await
             }
         };
         // A slot whose gate, service or check failed must never be switched to.
@@ -204,10 +210,15 @@ impl Driver for SlotDriver {
     }
 
     async fn append_history(&self, unit: &str, entry: &HistoryEntry) -> Result<(), DriverError> {
+        self.record(unit, entry, false).await
+    }
+
+    async fn record(&self, unit: &str, entry: &HistoryEntry, clear_journal: bool) -> Result<(), DriverError> {
         let h = self.host(unit)?;
         let line = serde_json::to_string(entry).unwrap_or_default();
+        let clear = if clear_journal { " && rm -f \"$RVM_BASE/.rvmctl/journal.json\"" } else { "" };
         let script = format!(
-            "{}mkdir -p \"$RVM_BASE/.rvmctl\" && printf '%s\\n' \"$RVM_ENTRY\" >> \"$RVM_BASE/.rvmctl/history.jsonl\"",
+            "{}mkdir -p \"$RVM_BASE/.rvmctl\" && printf '%s\\n' \"$RVM_ENTRY\" >> \"$RVM_BASE/.rvmctl/history.jsonl\"{clear}",
             self.prelude(h, None, None, &[("RVM_ENTRY", line)])
         );
         self.exec_ok(h, script, self.timeout(), "record history").await.map(drop)
@@ -234,6 +245,10 @@ impl Driver for SlotDriver {
             None => format!("{}rm -f \"$RVM_BASE/.rvmctl/journal.json\"", self.prelude(h, None, None, &[])),
         };
         self.exec_ok(h, script, self.timeout(), "journal").await.map(drop)
+    }
+
+    fn folds_journal(&self) -> bool {
+        true
     }
 
     async fn break_lock(&self, unit: &str) -> Result<(), DriverError> {

@@ -1,7 +1,25 @@
 //! The shell scripts the slot model runs on a host, and the parser of what
 //! `OBSERVE` prints. Values reach them only as single-quoted `export`s.
 
-use crate::model::{Color, UnitState};
+use super::sh_quote;
+use crate::model::{Color, JournalEntry, JournalState, UnitState};
+
+/// Wraps a side-effecting step's script so the unit's journal says
+/// `started` before it runs and `done` or `failed` after it, in the same
+/// remote command: one round trip where there were three. The body runs in
+/// a subshell, so its own `exit` and `set -e` end only it.
+pub(super) fn journaled(body: &str, entry: Option<&JournalEntry>) -> String {
+    let Some(e) = entry else { return body.to_string() };
+    let json = |state| sh_quote(&serde_json::to_string(&JournalEntry { state, ..e.clone() }).unwrap_or_default());
+    format!(
+        "rvm_journal() {{ J=\"$RVM_BASE/.rvmctl\"; mkdir -p \"$J\" && printf '%s\\n' \"$1\" > \"$J/journal.json.tmp\" && mv -f \"$J/journal.json.tmp\" \"$J/journal.json\"; }}\n\
+         rvm_journal {started}\n(\n{body}\n)\nrvm_rc=$?\n\
+         if [ \"$rvm_rc\" -eq 0 ]; then rvm_journal {done}; else rvm_journal {failed}; fi\nexit \"$rvm_rc\"\n",
+        started = json(JournalState::Started),
+        done = json(JournalState::Done),
+        failed = json(JournalState::Failed),
+    )
+}
 
 pub(super) const OBSERVE: &str = r#"
 S="$RVM_BASE/.rvmctl"

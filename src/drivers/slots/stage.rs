@@ -1,7 +1,7 @@
 //! Putting a release into a slot: verify the artifact, upload or fetch it
 //! once per sha256, unpack it through a temporary folder.
 
-use super::scripts::{PROBE, SPACE, stage_script};
+use super::scripts::{PROBE, SPACE, journaled, stage_script};
 use super::{SlotDriver, SlotHost};
 use crate::config::schema::Artifact;
 use crate::config::types::ByteSize;
@@ -16,6 +16,7 @@ impl SlotDriver {
         version: &str,
         reuse: bool,
         planned_sha: Option<&str>,
+        journal: Option<&crate::model::JournalEntry>,
     ) -> Result<StepOutput, DriverError> {
         let unit = h.spec.name.clone();
         let fail = |message: String| DriverError::StepFailed {
@@ -74,7 +75,7 @@ impl SlotDriver {
         // is unpacked over them, or they keep the port and pid files vanish.
         let mut stopped = String::new();
         if let Some(old) = held.filter(|s| s.started || s.status == SlotStatus::Healthy) {
-            self.stop_services(h, color, &old.version, "stage").await.map_err(|e| match e {
+            self.stop_services(h, color, &old.version, "stage", None).await.map_err(|e| match e {
                 DriverError::StepFailed { unit, message, output, .. } => DriverError::StepFailed {
                     unit,
                     step: format!("stop {} in {color} before restaging", old.version),
@@ -104,7 +105,8 @@ impl SlotDriver {
             ("RVM_META_STAGING", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staging)),
             ("RVM_META", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staged)),
         ];
-        let script = format!("{}{}", self.prelude(h, Some(color), Some(version), &extra), stage_script());
+        let script =
+            format!("{}{}", self.prelude(h, Some(color), Some(version), &extra), journaled(&stage_script(), journal));
         // A download by the host and the unpacking each had a timeout when
         // they were two commands; together they have both.
         let timeout = if url.is_empty() { self.timeout() } else { self.timeout() * 2 };
