@@ -39,6 +39,10 @@ pub struct UnitReport {
     pub result: UnitResult,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The link was lost while the switch command ran: it may or may not
+    /// have happened on the unit, and switching back could not be confirmed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub switch_unknown: bool,
     pub duration_ms: u128,
 }
 
@@ -99,6 +103,7 @@ pub(super) fn new_unit_report(u: &UnitPlan, result: UnitResult, error: Option<St
         version: u.version.clone(),
         result,
         error,
+        switch_unknown: false,
         duration_ms: 0,
     }
 }

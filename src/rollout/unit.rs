@@ -166,6 +166,10 @@ impl Executor<'_> {
                     return false;
                 }
                 Err(e) => {
+                    // The link dropped while the switch command ran: it may
+                    // have happened. Treat the unit as switched, so the
+                    // rollback puts it back (a no-op if it never moved).
+                    let unknown = step.is_switch() && matches!(e, DriverError::Unreachable { .. });
                     let snapshot = {
                         let mut guard = lock_or_recover(&runs);
                         guard.get_mut(&u.unit).map(|run| {
@@ -173,6 +177,10 @@ impl Executor<'_> {
                             run.report.duration_ms += started.elapsed().as_millis();
                             // Failed before the switch, or unhealthy after it.
                             run.report.result = UnitResult::Failed;
+                            if unknown {
+                                run.switched = true;
+                                run.report.switch_unknown = true;
+                            }
                             run.clone()
                         })
                     };
@@ -221,6 +229,7 @@ impl Executor<'_> {
                 run.switched = false;
                 run.report.result = UnitResult::RolledBack;
                 run.report.after = Some(prev);
+                run.report.switch_unknown = false;
             }
             Err(e) => {
                 run.report.error =

@@ -378,16 +378,27 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
         ApplyOutcome::Success => format!("Done: {} is live in {}.", r.version, r.environment),
         ApplyOutcome::Noop => format!("Nothing to do: {} is already live in {}.", r.version, r.environment),
         ApplyOutcome::Failed => {
-            let stranded =
-                r.targets.iter().flat_map(|t| &t.units).filter(|u| u.result == UnitResult::Failed && u.moved()).count();
-            if stranded == 0 {
-                let failed = r.targets.iter().flat_map(|t| &t.units).filter(|u| u.result == UnitResult::Failed).count();
+            let units = || r.targets.iter().flat_map(|t| &t.units);
+            let stranded = units().filter(|u| u.result == UnitResult::Failed && u.moved()).count();
+            let unknown: Vec<&str> = units().filter(|u| u.switch_unknown).map(|u| u.unit.as_str()).collect();
+            let unknown = if unknown.is_empty() {
+                String::new()
+            } else {
                 format!(
-                    "FAILED: traffic stayed on the previous color; {failed} unit(s) failed before their switch (see the errors below)."
+                    " {} unit(s) lost the link during their switch, which may or may not have happened: {}; `rvmctl status -e {}` shows where they are once reachable.",
+                    unknown.len(),
+                    unknown.join(", "),
+                    r.environment
+                )
+            };
+            if stranded == 0 {
+                let failed = units().filter(|u| u.result == UnitResult::Failed && !u.switch_unknown).count();
+                format!(
+                    "FAILED: traffic stayed on the previous color; {failed} unit(s) failed before their switch (see the errors below).{unknown}"
                 )
             } else {
                 format!(
-                    "FAILED: {stranded} unit(s) could not be switched back and stay on {} (it passed its health checks before the switch); the rest stayed on the previous color. Once they are reachable, re-run the deploy or `rvmctl rollback -e {}`.",
+                    "FAILED: {stranded} unit(s) could not be switched back and stay on {} (it passed its health checks before the switch); the rest stayed on the previous color. Once they are reachable, re-run the deploy or `rvmctl rollback -e {}`.{unknown}",
                     r.version, r.environment
                 )
             }

@@ -22,6 +22,7 @@ mod operations;
 mod scripts;
 mod stage;
 
+pub use scripts::sh_quote;
 use scripts::{CLEAR_STARTED, MARK_STARTED, STOP_PRELUDE, WRITE_META, journaled};
 
 use std::sync::Arc;
@@ -37,11 +38,6 @@ use crate::config::types::Template;
 use crate::config::{Effective, ResolvedTarget, TemplateScope};
 use crate::gates::health::RenderedCheck;
 use crate::model::{Color, JournalEntry, SlotState, SlotStatus};
-
-/// Single-quotes `s` for a POSIX shell.
-pub fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
 
 /// One host of a slot target.
 pub struct SlotHost {

@@ -1,8 +1,12 @@
 //! The shell scripts the slot model runs on a host, and the parser of what
 //! `OBSERVE` prints. Values reach them only as single-quoted `export`s.
 
-use super::sh_quote;
 use crate::model::{Color, JournalEntry, JournalState, UnitState};
+
+/// Single-quotes `s` for a POSIX shell.
+pub fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
 
 /// Wraps a side-effecting step's script so the unit's journal says
 /// `started` before it runs and `done` or `failed` after it, in the same
