@@ -39,25 +39,16 @@ fn fleet(n: usize) -> Fleet {
     f
 }
 
-fn all_live(f: &Fleet, color: &str, version: &str) {
-    for i in 0..f.hosts.len() {
-        assert_eq!(f.live(i).as_deref(), Some(color), "{}", f.hosts[i].name);
-        assert_eq!(f.live_version(i).as_deref(), Some(version), "{}", f.hosts[i].name);
-        let health = f.serving(i).unwrap_or_default();
-        assert!(health.contains(&format!("\"version\": \"{version}\"")), "{}: {health}", f.hosts[i].name);
-    }
-}
-
 #[test]
 fn ssh_fleet_blue_green_status_and_rollback() {
     let f = fleet(10);
     f.write_config("strategy: blue_green", "");
     let out = f.run(V1);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    all_live(&f, "blue", "1.0.0");
+    f.assert_all_live("blue", "1.0.0");
     let out = f.run(V2);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    all_live(&f, "green", "1.1.0");
+    f.assert_all_live("green", "1.1.0");
 
     let out = f.run(&["status", "-e", "field", "-o", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
@@ -68,7 +59,7 @@ fn ssh_fleet_blue_green_status_and_rollback() {
 
     let out = f.run(&["rollback", "-e", "field", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    all_live(&f, "blue", "1.0.0");
+    f.assert_all_live("blue", "1.0.0");
     let out = f.run(&["history", "-e", "field", "-o", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(stdout(&out).contains("\"rollback\""), "{}", text(&out));
@@ -96,11 +87,11 @@ fn ssh_fleet_rolling_in_batches_after_a_hosts_subset() {
     let out = f.run(V1);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(stderr(&out).contains("wave 3/3"), "{}", text(&out));
-    all_live(&f, "blue", "1.0.0");
+    f.assert_all_live("blue", "1.0.0");
     let out = f.run(V2);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(stderr(&out).contains("wave 4/4"), "{}", text(&out));
-    all_live(&f, "green", "1.1.0");
+    f.assert_all_live("green", "1.1.0");
 }
 
 #[test]
@@ -135,7 +126,7 @@ fn ssh_fleet_canary_manual_pause_then_promote() {
     let out = f.run(V1);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(stdout(&out).contains("Done"), "{}", text(&out));
-    all_live(&f, "blue", "1.0.0");
+    f.assert_all_live("blue", "1.0.0");
     let out = f.run(&["promote", "-e", "field", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
@@ -157,7 +148,7 @@ fn ssh_canary_health_failure_stops_and_rolls_back() {
     assert!(err.contains("rolling back 1 switched unit(s)"), "{}", text(&out));
     assert!(stdout(&out).contains("ROLLED BACK"), "{}", text(&out));
     // Nobody after the failing step was touched; the canaries are back.
-    all_live(&f, "blue", "1.0.0");
+    f.assert_all_live("blue", "1.0.0");
     assert!(!f.hosts[4].base().join("green").exists(), "wave 3 must not have been staged");
 }
 
@@ -195,7 +186,7 @@ fn ssh_host_killed_mid_rollout_is_pending_alone_and_rerun_converges() {
     let out = f.run(V1);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(stderr(&out).contains("already staged"), "{}", text(&out));
-    all_live(&f, "blue", "1.0.0");
+    f.assert_all_live("blue", "1.0.0");
 }
 
 #[test]
@@ -217,7 +208,7 @@ fn ssh_unknown_host_key_is_refused_unless_opted_out() {
     f.write_config_ssh("strategy: blue_green", "", "strict_host_key_checking: false");
     let out = f.run(V1);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    all_live(&f, "blue", "1.0.0");
+    f.assert_all_live("blue", "1.0.0");
 }
 
 #[test]

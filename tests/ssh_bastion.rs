@@ -44,15 +44,6 @@ fn write_config(f: &Fleet, extra: &str, host_jump: Option<(&str, &str)>) {
     }
 }
 
-fn all_live(f: &Fleet, color: &str, version: &str) {
-    for i in 0..f.hosts.len() {
-        assert_eq!(f.live(i).as_deref(), Some(color), "{}", f.hosts[i].name);
-        assert_eq!(f.live_version(i).as_deref(), Some(version), "{}", f.hosts[i].name);
-        let health = f.serving(i).unwrap_or_default();
-        assert!(health.contains(&format!("\"version\": \"{version}\"")), "{}: {health}", f.hosts[i].name);
-    }
-}
-
 #[test]
 fn a_fleet_behind_a_bastion_deploys_and_switches_through_it() {
     let f = fleet(2);
@@ -60,10 +51,10 @@ fn a_fleet_behind_a_bastion_deploys_and_switches_through_it() {
     write_config(&f, "", Some(("rvm-002", "bastion")));
     let out = f.run(V1);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    all_live(&f, "blue", "1.0.0");
+    f.assert_all_live("blue", "1.0.0");
     let out = f.run(V2);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    all_live(&f, "green", "1.1.0");
+    f.assert_all_live("green", "1.1.0");
     f.assert_safe();
     f.assert_history_consistent(Some("1.1.0"));
 
@@ -81,7 +72,7 @@ fn a_stopped_bastion_fails_fast_and_traffic_stays() {
     write_config(&f, "", None);
     let out = f.run(V1);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    all_live(&f, "blue", "1.0.0");
+    f.assert_all_live("blue", "1.0.0");
 
     // The hosts' sshd still answer; only the way to them is gone.
     f.kill_sshd(BASTION);
@@ -97,7 +88,7 @@ fn a_stopped_bastion_fails_fast_and_traffic_stays() {
         assert!(err.contains(&format!("{jump} on the way to {}: check that it is up", h.name)), "{}", text(&out));
     }
     assert!(err.contains("Connection refused"), "{}", text(&out));
-    all_live(&f, "blue", "1.0.0");
+    f.assert_all_live("blue", "1.0.0");
     for h in &f.hosts {
         assert!(!h.base().join("green").exists(), "{}: nothing staged", h.name);
     }
@@ -108,7 +99,7 @@ fn a_stopped_bastion_fails_fast_and_traffic_stays() {
     write_config(&f, "", None);
     let out = f.run(V2);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    all_live(&f, "green", "1.1.0");
+    f.assert_all_live("green", "1.1.0");
 }
 
 #[test]
@@ -133,5 +124,5 @@ fn an_unknown_bastion_key_is_refused_unless_opted_out() {
     write_config(&f, ", strict_host_key_checking: false", None);
     let out = f.run(V1);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    all_live(&f, "blue", "1.0.0");
+    f.assert_all_live("blue", "1.0.0");
 }

@@ -364,6 +364,16 @@ environments:
         }
     }
 
+    /// Every host is live on `color` with `version`, and its app says so.
+    pub fn assert_all_live(&self, color: &str, version: &str) {
+        for i in 0..self.hosts.len() {
+            assert_eq!(self.live(i).as_deref(), Some(color), "{}", self.hosts[i].name);
+            assert_eq!(self.live_version(i).as_deref(), Some(version), "{}", self.hosts[i].name);
+            let health = self.serving(i).unwrap_or_default();
+            assert!(health.contains(&format!("\"version\": \"{version}\"")), "{}: {health}", self.hosts[i].name);
+        }
+    }
+
     /// Version in the live slot of host `i`.
     pub fn live_version(&self, i: usize) -> Option<String> {
         std::fs::read_to_string(self.hosts[i].base().join("current/VERSION")).ok().map(|s| s.trim().to_string())
