@@ -47,6 +47,8 @@ fn a_warm_idle_slot_is_stopped_by_its_own_release_before_it_is_restaged() {
     let o = f.run(&["status", "-e", "field", "--no-health", "-o", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("status json");
     assert_eq!(v["targets"][0]["units"][0]["blue"]["started"], true, "status shows the warm slot: {v}");
+    let o = f.run(&["status", "-e", "field", "--no-health"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1.0.0 (idle, warm)"), "{}", text(&o));
 
     // 3.0.0 goes into blue, where 1.0.0 still runs and holds the port.
     let o = deploy(&f, "3.0.0");

@@ -32,6 +32,8 @@ fn slot_text(s: Option<&SlotState>, live: bool) -> String {
         Some(s) => {
             let status = match s.status {
                 SlotStatus::Healthy if live => "live",
+                // keep_previous: its services still run, a rollback is instant.
+                SlotStatus::Healthy if s.started => "idle, warm",
                 SlotStatus::Healthy => "idle",
                 SlotStatus::Staged => "staged",
                 SlotStatus::Staging => "half-staged",
