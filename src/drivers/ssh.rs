@@ -292,40 +292,53 @@ impl SshTransport {
     }
 }
 
-fn collect<R: AsyncRead + Unpin + Send + 'static>(r: Option<R>) -> tokio::task::JoinHandle<Vec<u8>> {
-    tokio::spawn(async move {
-        let mut buf = Vec::new();
+/// What a reader has read so far: kept even when it never sees the end.
+type Sink = Arc<std::sync::Mutex<Vec<u8>>>;
+
+fn collect<R: AsyncRead + Unpin + Send + 'static>(r: Option<R>) -> (Sink, tokio::task::JoinHandle<()>) {
+    let sink = Sink::default();
+    let into = sink.clone();
+    let task = tokio::spawn(async move {
         if let Some(mut r) = r {
             let mut chunk = [0u8; 8192];
             while let Ok(n) = r.read(&mut chunk).await {
                 if n == 0 {
                     break;
                 }
-                buf.extend_from_slice(&chunk[..n]);
+                into.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(&chunk[..n]);
             }
         }
-        buf
-    })
+    });
+    (sink, task)
 }
 
-/// Waits for a remote child and collects its output. Output is read to EOF
-/// when possible; when the process exited but a background service it
-/// started keeps the channel open, a short grace then stops the reading.
+/// Waits for a remote command: its exit status and everything it printed.
+///
+/// The exit status can arrive before the last output (a loaded machine had
+/// the readers lose a 300 ms race and the whole output was dropped: an
+/// observation came back empty, "slot green is empty"). The readers now
+/// get up to 2 s after the exit, and whatever they read by then is kept; the
+/// bound is for a process the command left running in the background that
+/// still holds the pipes open.
 async fn finish(mut child: openssh::Child<Arc<Session>>) -> (Result<ExitStatus, openssh::Error>, String, String) {
-    let out = collect(child.stdout().take());
-    let err = collect(child.stderr().take());
-    let readers = async { (out.await.unwrap_or_default(), err.await.unwrap_or_default()) };
+    let (out, out_task) = collect(child.stdout().take());
+    let (err, err_task) = collect(child.stderr().take());
+    let readers = async {
+        let _ = out_task.await;
+        let _ = err_task.await;
+    };
     tokio::pin!(readers);
     let wait = child.wait();
     tokio::pin!(wait);
-    let (status, (o, e)) = tokio::select! {
-        r = &mut readers => (wait.await, r),
+    let status = tokio::select! {
+        _ = &mut readers => wait.await,
         s = &mut wait => {
-            let r = tokio::time::timeout(Duration::from_millis(300), &mut readers).await.unwrap_or_default();
-            (s, r)
+            let _ = tokio::time::timeout(Duration::from_secs(2), &mut readers).await;
+            s
         }
     };
-    (status, String::from_utf8_lossy(&o).into_owned(), String::from_utf8_lossy(&e).into_owned())
+    let take = |s: &Sink| String::from_utf8_lossy(&s.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    (status, take(&out), take(&err))
 }
 
 #[async_trait]
