@@ -279,9 +279,8 @@ fn plan_unit(t: &ResolvedTarget, u: &UnitState, version: &str, sha: Option<Strin
             if let (true, Some(j)) = (slot.version == version && same_artifact, unrecorded) {
                 // An interrupted run switched this unit but never recorded it:
                 // verify the live color and write the history it is missing.
-                let checks = t.app.health_checks.iter().enumerate();
                 let mut steps = vec![Step::AcquireLock];
-                steps.extend(checks.map(|(index, h)| Step::HealthCheck { name: h.display_name(), index, color: live }));
+                steps.extend(health_steps(t, live));
                 steps.push(Step::ReleaseLock);
                 return UnitPlan {
                     reason: format!(
@@ -333,11 +332,7 @@ fn unit_steps(
     }
     steps.extend(t.app.pre_deploy.iter().map(|p| Step::PreDeploy { name: p.name.clone(), color: to }));
     steps.extend(t.app.service_order().into_iter().map(|name| Step::StartService { name, color: to }));
-    steps.extend(t.app.health_checks.iter().enumerate().map(|(index, h)| Step::HealthCheck {
-        name: h.display_name(),
-        index,
-        color: to,
-    }));
+    steps.extend(health_steps(t, to));
     if let (TargetKind::Kubernetes, Strategy::Canary, Some(_)) = (t.kind, s.strategy, from) {
         let pause = match &s.canary_pause {
             Pause::Manual => None,
@@ -424,6 +419,16 @@ fn assemble(req: &PlanRequest, kind: PlanKind, targets: Vec<TargetPlan>) -> Plan
     label_checks(&mut plan, req);
     plan.hash = plan.compute_hash();
     plan
+}
+
+/// The app's health checks as steps against `color`, named as written;
+/// [`label_checks`] renders the names per unit once the plan is whole.
+fn health_steps(t: &ResolvedTarget, color: Color) -> impl Iterator<Item = Step> + '_ {
+    t.app.health_checks.iter().enumerate().map(move |(index, h)| Step::HealthCheck {
+        name: h.display_name(),
+        index,
+        color,
+    })
 }
 
 /// Names each health-check step after what it probes on its own unit
@@ -549,11 +554,7 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
             if t.kind == TargetKind::Kubernetes {
                 steps.push(Step::WaitReady { color: prev });
             }
-            steps.extend(t.app.health_checks.iter().enumerate().map(|(index, h)| Step::HealthCheck {
-                name: h.display_name(),
-                index,
-                color: prev,
-            }));
+            steps.extend(health_steps(t, prev));
             steps.push(Step::Switch { from: Some(live), to: prev });
             steps.push(Step::ReleaseLock);
             p.steps = steps;
