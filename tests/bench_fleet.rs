@@ -18,18 +18,17 @@ fn env_list(k: &str, d: &str) -> Vec<usize> {
     std::env::var(k).unwrap_or_else(|_| d.to_string()).split(',').map(|s| s.trim().parse().expect(k)).collect()
 }
 
-/// What the comparison runs configure: the work the ssh loop does too
-/// (stage, start, one http check, switch), no pre-deploy check, no tcp or
-/// command check, no post-switch monitor.
-fn same_work_as_loop(cfg: &str) -> String {
-    let kept: Vec<&str> = cfg
-        .lines()
-        .filter(|l| !l.contains("pre_deploy:") && !l.contains("name: marker"))
-        .filter(|l| !l.contains("kind: tcp") && !l.contains("kind: command"))
-        .collect();
-    let out = kept.join("\n").replace("post_switch_monitor: 1s", "post_switch_monitor: 0s");
-    assert!(out.len() < cfg.len() && out.contains("post_switch_monitor: 0s"), "config template changed: {cfg}");
-    out
+/// One rvmctl deploy over the fleet.
+struct Run {
+    /// The whole process, seconds.
+    wall: f64,
+    /// The executor only (the report's `duration_ms`), seconds.
+    rollout: f64,
+    /// Each host's steps, seconds.
+    per_host: Vec<f64>,
+    failed: usize,
+    /// Remote commands and ssh connections per host (mean).
+    round_trips: f64,
 }
 
 struct Bench<'a> {
@@ -37,28 +36,24 @@ struct Bench<'a> {
 }
 
 impl Bench<'_> {
-    /// One `rvmctl deploy` of `version` to every host; (wall s, rollout s, per-host s, failed units).
-    fn rvmctl(&self, version: &str, concurrency: usize, minimal: bool) -> (f64, f64, Vec<f64>, usize) {
+    /// One `rvmctl deploy` of `version` to every host. `minimal`: only the
+    /// work the plain ssh loop does too (stage, start, one http check, switch).
+    fn rvmctl(&self, version: &str, concurrency: usize, minimal: bool) -> Run {
         let f = self.f;
         f.build_release(version, false);
         // Generous timeouts: on a small shared machine the hosts' processes compete for the
         // same cores; a timeout would measure the machine, not the rollout.
-        let cfg = f.write_config(
-            &format!(
-                "strategy: immediate\nmax_concurrency: {concurrency}\ntimeout: 300s\nrollback_criteria: {{ max_failure_rate: 100% }}"
-            ),
-            "",
+        let settings = format!(
+            "strategy: immediate\nmax_concurrency: {concurrency}\ntimeout: 300s\nrollback_criteria: {{ max_failure_rate: 100% }}"
         );
-        let mut text_cfg = std::fs::read_to_string(&cfg)
+        let cfg = if minimal { f.write_config_like_ssh_loop(&settings) } else { f.write_config(&settings, "") };
+        let text_cfg = std::fs::read_to_string(&cfg)
             .expect("config")
             .replace("timeout: 5s", "timeout: 60s")
             .replace("timeout: 10s", "timeout: 60s");
-        if minimal {
-            text_cfg = same_work_as_loop(&text_cfg);
-        }
         std::fs::write(&cfg, text_cfg).expect("config");
         let started = Instant::now();
-        let out = f.run(&["deploy", "-e", "field", "--version", version, "--yes", "-o", "json"]);
+        let (out, trips) = f.run_counting(&["deploy", "-e", "field", "--version", version, "--yes", "-o", "json"]);
         let wall = started.elapsed().as_secs_f64();
         let report: serde_json::Value =
             serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
@@ -68,7 +63,14 @@ impl Bench<'_> {
             eprintln!("deploy of {version} failed on {failed} host(s):\n{}", text(&out));
         }
         let per_host = units.iter().map(|u| u["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0).collect();
-        (wall, report["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0, per_host, failed)
+        Run {
+            wall,
+            rollout: report["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0,
+            per_host,
+            failed,
+            round_trips: trips.values().map(|(commands, _)| commands).sum::<usize>() as f64
+                / f.hosts.len().max(1) as f64,
+        }
     }
 
     /// One run of the plain ssh script over every host (its own slots under
@@ -129,6 +131,10 @@ impl Bench<'_> {
     }
 }
 
+/// The plain ssh script's connections per host: one per command (readlink,
+/// unpack with the tarball on stdin, start, check, switch).
+const LOOP_ROUND_TRIPS: usize = 5;
+
 #[test]
 #[ignore = "benchmark: run scripts/bench-fleet.sh"]
 fn bench_fleet() {
@@ -136,10 +142,10 @@ fn bench_fleet() {
     let levels = env_list("BENCH_LEVELS", "5,10,25,50,100");
     let out_path = std::env::var("BENCH_OUT").unwrap_or_else(|_| "bench-fleet.md".into());
     let mut full = String::from(
-        "| hosts | max_concurrency | waves | wall time (s) | rollout time (s) | mean per host (s) | slowest host (s) | ideal = slowest × waves (s) | wall / ideal | failed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| hosts | max_concurrency | waves | wall time (s) | rollout time (s) | mean per host (s) | slowest host (s) | ideal = slowest × waves (s) | wall / ideal | round trips per host | failed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let mut cmp = String::from(
-        "| hosts | concurrency | plain ssh loop (s) | rvmctl, same work (s) | rvmctl / loop | rvmctl, full app (s) | full / loop |\n|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| hosts | concurrency | plain ssh loop (s) | loop round trips per host | rvmctl, same work (s) | rvmctl round trips per host | rvmctl / loop | rvmctl, full app (s) | full / loop |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let mut run = 0;
     let mut next_version = || {
@@ -150,11 +156,11 @@ fn bench_fleet() {
         let f = Fleet::start(n);
         let b = Bench { f: &f };
         // Warm-up: first deploy everywhere (connections, python, page cache).
-        let (_, _, _, failed) = b.rvmctl(&next_version(), 10, false);
+        let failed = b.rvmctl(&next_version(), 10, false).failed;
         assert_eq!(failed, 0, "warm-up deploy failed on {failed} hosts");
         let mut full_at = std::collections::HashMap::new();
         for &c in levels.iter().filter(|&&c| c <= n) {
-            let (wall, rollout, per_host, failed) = b.rvmctl(&next_version(), c, false);
+            let Run { wall, rollout, per_host, failed, round_trips } = b.rvmctl(&next_version(), c, false);
             let waves = n.div_ceil(c) as f64;
             let slowest = per_host.iter().cloned().fold(0.0, f64::max);
             let mean = per_host.iter().sum::<f64>() / per_host.len().max(1) as f64;
@@ -162,7 +168,7 @@ fn bench_fleet() {
             full_at.insert(c, wall);
             let _ = writeln!(
                 full,
-                "| {n} | {c} | {waves} | {wall:.1} | {rollout:.1} | {mean:.2} | {slowest:.2} | {ideal:.1} | {:.2} | {failed} |",
+                "| {n} | {c} | {waves} | {wall:.1} | {rollout:.1} | {mean:.2} | {slowest:.2} | {ideal:.1} | {:.2} | {round_trips:.1} | {failed} |",
                 wall / ideal
             );
             eprintln!("{n} hosts, concurrency {c}: wall {wall:.1}s, slowest host {slowest:.2}s, ideal {ideal:.1}s");
@@ -175,13 +181,17 @@ fn bench_fleet() {
         let compare: Vec<usize> = if si == 0 { vec![1, 10.min(n)] } else { vec![10.min(n)] };
         for c in compare {
             let lp = b.ssh_loop(&next_version(), c, &loop_ports);
-            let (rv, _, _, failed) = b.rvmctl(&next_version(), c, true);
+            let Run { wall: rv, failed, round_trips, .. } = b.rvmctl(&next_version(), c, true);
             assert_eq!(failed, 0, "rvmctl (same work) failed on {failed} hosts");
             let full_cell = match full_at.get(&c) {
                 Some(w) => format!("{w:.1} | {:.2}", w / lp),
                 None => "- | -".into(),
             };
-            let _ = writeln!(cmp, "| {n} | {c} | {lp:.1} | {rv:.1} | {:.2} | {full_cell} |", rv / lp);
+            let _ = writeln!(
+                cmp,
+                "| {n} | {c} | {lp:.1} | {LOOP_ROUND_TRIPS} | {rv:.1} | {round_trips:.1} | {:.2} | {full_cell} |",
+                rv / lp
+            );
             eprintln!("{n} hosts, concurrency {c}: ssh loop {lp:.1}s, rvmctl {rv:.1}s");
         }
         b.stop_loop_apps();

@@ -298,3 +298,31 @@ fn an_unreachable_host_is_pending_not_failed_and_until_converged_finishes_it() {
     f.assert_history_consistent(Some("1.1.0"));
     f.assert_safe();
 }
+
+/// Issue 14's budget: a deploy costs a host at most seven ssh round trips
+/// (the top-level observe, the lock, stage with its upload, start, one
+/// check, switch, history), counted from rvmctl's own log of remote
+/// commands. A redeploy onto a warm slot (keep_previous) is the case that
+/// used to cost most: the restage first stops the slot's old release.
+#[test]
+fn a_deploy_costs_each_host_at_most_seven_round_trips() {
+    let f = Fleet::start(2);
+    for v in ["1.0.0", "1.1.0", "1.2.0"] {
+        f.build_release(v, false);
+    }
+    f.write_config_like_ssh_loop("strategy: immediate");
+    for v in ["1.0.0", "1.1.0"] {
+        let out = deploy(&f, v);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    // 1.2.0 goes into the slot 1.0.0 still runs in (warm), with an upload.
+    let (out, trips) = f.run_counting(&["deploy", "-e", "field", "--version", "1.2.0", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(trips.len(), 2, "every host counted: {trips:?}\n{}", text(&out));
+    for (host, (commands, connections)) in &trips {
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(*commands <= 7, "{host} took {commands} round trips:\n{log}");
+        assert_eq!(*connections, 1, "{host}: one ssh connection for the whole run:\n{log}");
+    }
+    f.assert_safe();
+}

@@ -68,7 +68,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: AdoptArgs) -> CliResult {
     }
     common::gate_confirm(&a.gate, &format!("Adopt {}/{existing} as {}-blue?", plan.namespace, target.app_name))?;
     let info = crate::drivers::lock_info("adopt", None);
-    let lock = driver.lock(&target.app_name, &info).await.map_err(|e| {
+    let lock = driver.lock(&target.app_name, &info, None).await.map_err(|e| {
         let code = if matches!(e, crate::drivers::DriverError::Locked { .. }) { Exit::LockHeld } else { Exit::Error };
         CliError::new(code, e)
     })?;

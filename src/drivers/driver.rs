@@ -78,7 +78,16 @@ pub trait Driver: Send + Sync {
     /// Resolves the artifact of `version` on the operator's side; its sha256
     /// when it has one (a plan records it, apply verifies it).
     async fn prepare(&self, version: &str) -> Result<Option<String>, String>;
-    async fn lock(&self, unit: &str, info: &LockInfo) -> Result<Box<dyn LockGuard>, DriverError>;
+    /// Takes the unit's lock. A driver that folds its journal
+    /// ([`Driver::folds_journal`]) records `journal` (the run's first entry
+    /// on this unit) as it takes it, so a run killed before its first step
+    /// still shows as interrupted; others ignore it.
+    async fn lock(
+        &self,
+        unit: &str,
+        info: &LockInfo,
+        journal: Option<&JournalEntry>,
+    ) -> Result<Box<dyn LockGuard>, DriverError>;
     /// Runs one side-effecting step of a plan on one unit.
     async fn run_step(&self, unit: &str, step: &Step, ctx: &StepContext) -> Result<StepOutput, DriverError>;
     /// Runs the app's health checks against `color` once (no retries).
@@ -103,7 +112,8 @@ pub trait Driver: Send + Sync {
     /// and `done`/`failed` after the side effect, inside the step's own
     /// remote command (one round trip, not three); read-only steps (health
     /// checks, the monitor) record nothing. The executor then writes only
-    /// the unit's first entry. Default: no, the executor writes each.
+    /// the unit's first entry, with the lock. Default: no, the executor
+    /// writes each.
     fn folds_journal(&self) -> bool {
         false
     }

@@ -8,8 +8,9 @@
 //!
 //! - `exec`: `timeout -k 5 N sh -c SCRIPT` on the host, so a timed-out
 //!   command is killed there too, not only abandoned here.
-//! - `upload`: the local file is streamed into `cat > file.part` over the
-//!   session, then renamed; never read into memory whole.
+//! - `exec_with_input`: a command with a local file streamed to its stdin
+//!   (the stage script receives an artifact this way: upload and unpack in
+//!   one round trip); never read into memory whole.
 //! - `hold` (the lock): a remote `sh` whose stdin stays open. When rvmctl
 //!   exits or the connection dies, sshd closes that stdin, the holder ends
 //!   and the host's flock is released.
@@ -34,7 +35,7 @@ use openssh::{ControlPersist, KnownHosts, Session, SessionBuilder, Stdio};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 
 use super::slots::{SlotDriver, hosts_for, sh_quote};
-use super::transport::{ExecOutput, Held, Transport, TransportError};
+use super::transport::{ExecOutput, Held, Transport, TransportError, read_until_ready};
 use crate::config::schema::{HostSpec, SshOptions};
 use crate::config::types::ProxyJump;
 use crate::config::{Config, ResolvedTarget};
@@ -143,6 +144,7 @@ impl SshTransport {
             }
             None => None,
         };
+        let started = std::time::Instant::now();
         // ConnectTimeout covers the TCP connect; the backstop covers a stuck handshake.
         let limit = self.settings.connect_timeout * 2 + Duration::from_secs(5);
         let session = match tokio::time::timeout(limit, builder.connect_mux(&self.settings.destination)).await {
@@ -161,6 +163,7 @@ impl SshTransport {
                 )));
             }
         };
+        round_trip(&self.host, "connect", started);
         guard.session = Some(session.clone());
         Ok(session)
     }
@@ -345,6 +348,7 @@ async fn finish(mut child: openssh::Child<Arc<Session>>) -> (Result<ExitStatus, 
 impl Transport for SshTransport {
     async fn exec(&self, script: &str, timeout: Duration) -> Result<ExecOutput, TransportError> {
         let timeout = self.limit(timeout);
+        let started = std::time::Instant::now();
         let child = self.spawn(script, Some(timeout), Stdio::null(), "a command").await?;
         // The host kills the command at `timeout`; give it a moment to say so.
         let local = timeout + self.settings.connect_timeout + Duration::from_secs(10);
@@ -359,65 +363,74 @@ impl Transport for SshTransport {
             Ok(s) => s,
             Err(e) => return Err(self.command_error("a command", e).await),
         };
+        round_trip(&self.host, "command", started);
         if status.code() == Some(124) {
             return Err(TransportError::Timeout(timeout));
         }
         Ok(ExecOutput { code: status.code(), stdout, stderr })
     }
 
-    async fn upload(&self, local: &Path, remote: &str, timeout: Duration) -> Result<(), TransportError> {
+    async fn exec_with_input(
+        &self,
+        script: &str,
+        input: &Path,
+        timeout: Duration,
+    ) -> Result<ExecOutput, TransportError> {
         let timeout = self.limit(timeout);
-        let mut file = tokio::fs::File::open(local)
+        let mut file = tokio::fs::File::open(input)
             .await
-            .map_err(|e| TransportError::Io(format!("cannot read {}: {e}", local.display())))?;
-        let script = format!(
-            "set -e\nf={q}\nmkdir -p \"$(dirname \"$f\")\"\ncat > \"$f.part\"\nmv -f \"$f.part\" \"$f\"",
-            q = sh_quote(remote)
-        );
-        let copy = async {
-            let mut child = self.spawn(&script, Some(timeout), Stdio::piped(), "upload").await?;
+            .map_err(|e| TransportError::Io(format!("cannot read {}: {e}", input.display())))?;
+        let started = std::time::Instant::now();
+        let run = async {
+            let mut child = self.spawn(script, Some(timeout), Stdio::piped(), "sending the artifact").await?;
+            let mut broke = None;
             if let Some(mut stdin) = child.stdin().take() {
-                let sent = tokio::io::copy(&mut file, &mut stdin).await;
-                let _ = stdin.shutdown().await;
-                drop(stdin);
-                if let Err(e) = sent {
-                    let (_, _, stderr) = finish(child).await;
-                    return Err(TransportError::Io(format!(
-                        "upload of {} to {}:{remote} broke off: {e} {}",
-                        local.display(),
-                        self.host,
-                        stderr.trim()
-                    )));
+                if let Err(e) = tokio::io::copy(&mut file, &mut stdin).await {
+                    broke = Some(e);
                 }
+                let _ = stdin.shutdown().await;
             }
-            let (status, stdout, stderr) = finish(child).await;
-            match status {
-                Ok(s) if s.success() => Ok(()),
-                Ok(s) => Err(TransportError::Io(format!(
-                    "writing {remote} on {} failed (exit {}): {}",
-                    self.host,
-                    s.code().map_or("by signal".into(), |c| c.to_string()),
-                    format!("{stdout}{stderr}").trim()
-                ))),
-                Err(e) => Err(self.command_error("upload", e).await),
+            let (status, stdout, mut stderr) = finish(child).await;
+            let status = match status {
+                Ok(s) => s,
+                Err(e) => return Err(self.command_error("sending the artifact", e).await),
+            };
+            // A script may end before it read everything (no room for it):
+            // its own output says why; otherwise the stream broke.
+            if let Some(e) = broke.filter(|_| status.success() || stdout.is_empty() && stderr.is_empty()) {
+                stderr.push_str(&format!("\nsending {} to {} broke off: {e}", input.display(), self.host));
             }
+            Ok(ExecOutput { code: status.code(), stdout, stderr })
         };
-        match tokio::time::timeout(timeout + Duration::from_secs(10), copy).await {
-            Ok(r) => r,
-            Err(_) => Err(TransportError::Timeout(timeout)),
+        let out =
+            match tokio::time::timeout(timeout + self.settings.connect_timeout + Duration::from_secs(10), run).await {
+                Ok(r) => r?,
+                Err(_) => {
+                    self.forget().await;
+                    return Err(TransportError::Timeout(timeout));
+                }
+            };
+        round_trip(&self.host, "command with upload", started);
+        if out.code == Some(124) {
+            return Err(TransportError::Timeout(timeout));
         }
+        Ok(out)
     }
 
     async fn hold(&self, script: &str, timeout: Duration) -> Result<(Box<dyn Held>, String), TransportError> {
+        let started = std::time::Instant::now();
         let mut child = self.spawn(script, None, Stdio::piped(), "taking the lock").await?;
         let stdin = child.stdin().take();
         let Some(stdout) = child.stdout().take() else {
             return Err(TransportError::Io("no stdout from the lock holder".into()));
         };
         let mut lines = BufReader::new(stdout).lines();
-        match tokio::time::timeout(timeout, lines.next_line()).await {
-            Ok(Ok(Some(first))) => Ok((Box::new(RemoteHolder { child: Some(child), stdin, _lines: lines }), first)),
-            Ok(Ok(None)) | Ok(Err(_)) => {
+        match tokio::time::timeout(timeout, read_until_ready(&mut lines)).await {
+            Ok((text, ready)) if ready || !text.is_empty() => {
+                round_trip(&self.host, "lock", started);
+                Ok((Box::new(RemoteHolder { child: Some(child), stdin, _lines: lines }), text))
+            }
+            Ok(_) => {
                 drop(stdin);
                 let mut stderr = String::new();
                 if let Some(mut e) = child.stderr().take() {
@@ -479,6 +492,14 @@ impl Transport for SshTransport {
             Err(TransportError::Connect(format!("connect {addr} (from {}): {}", self.host, out.stderr.trim())))
         }
     }
+}
+
+/// Logs one round trip to the host (a remote command, the lock holder's
+/// answer, an upload, or the master connection's handshake) and how long it
+/// took: `RVMCTL_LOG=rvmctl::round_trip=debug` shows them, and the fleet
+/// benchmark counts them per host.
+fn round_trip(host: &str, what: &str, started: std::time::Instant) {
+    tracing::debug!(target: "rvmctl::round_trip", host, what, ms = started.elapsed().as_millis() as u64, "ssh round trip");
 }
 
 /// Added to a health check's own timeout for the remote command that runs

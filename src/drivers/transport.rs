@@ -59,14 +59,41 @@ pub trait Held: Send + Sync {
 pub trait Transport: Send + Sync {
     /// Runs `script` with `sh -c`; a non-zero exit is not an error here.
     async fn exec(&self, script: &str, timeout: Duration) -> Result<ExecOutput, TransportError>;
-    /// Copies a local file to `remote` (streamed, never read whole).
-    async fn upload(&self, local: &Path, remote: &str, timeout: Duration) -> Result<(), TransportError>;
-    /// Starts `script` with stdin open and returns after its first output line.
+    /// Runs `script` with the local file `input` streamed to its stdin (never
+    /// read whole): an upload and what the host does with it, in one round
+    /// trip. A script that ends before it read everything is not an error
+    /// here; its exit status and output say why.
+    async fn exec_with_input(
+        &self,
+        script: &str,
+        input: &Path,
+        timeout: Duration,
+    ) -> Result<ExecOutput, TransportError>;
+    /// Starts `script` with stdin open and returns what it printed up to a
+    /// line [`READY`] (not included), or everything it printed if it ended
+    /// first having printed something (e.g. that the lock is held).
     async fn hold(&self, script: &str, timeout: Duration) -> Result<(Box<dyn Held>, String), TransportError>;
     /// GET `url` as seen from the host: (status, body).
     async fn http_get(&self, url: &str, timeout: Duration) -> Result<(u16, String), TransportError>;
     /// TCP connect to `addr` as seen from the host.
     async fn tcp_connect(&self, addr: &str, timeout: Duration) -> Result<(), TransportError>;
+}
+
+/// The line a [`Transport::hold`] script prints once it holds what it holds.
+pub const READY: &str = "RVM_READY";
+
+/// Reads lines until [`READY`]: the text before it, whether it came, and
+/// the reader (kept, so the holder's later output has somewhere to go).
+pub async fn read_until_ready<R: tokio::io::AsyncBufRead + Unpin>(lines: &mut tokio::io::Lines<R>) -> (String, bool) {
+    let mut text = String::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        if line == READY {
+            return (text, true);
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    (text, false)
 }
 
 /// Runs commands on this machine.
@@ -132,6 +159,11 @@ fn take(buf: &Arc<Mutex<Vec<u8>>>) -> String {
 /// background may keep our pipes open for its whole life.
 pub async fn run_command(mut cmd: Command, timeout: Duration) -> Result<ExecOutput, TransportError> {
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    run_spawned(cmd, timeout).await
+}
+
+/// [`run_command`] for a command whose stdio is set up already.
+async fn run_spawned(mut cmd: Command, timeout: Duration) -> Result<ExecOutput, TransportError> {
     let mut child = cmd.spawn().map_err(|e| TransportError::Io(format!("cannot start command: {e}")))?;
     let (out, out_task) = collect(child.stdout.take());
     let (err, err_task) = collect(child.stderr.take());
@@ -149,7 +181,8 @@ pub async fn run_command(mut cmd: Command, timeout: Duration) -> Result<ExecOutp
     Ok(ExecOutput { code: status.code(), stdout: take(&out), stderr: take(&err) })
 }
 
-/// Starts `cmd` with stdin piped and waits for its first stdout line.
+/// Starts `cmd` with stdin piped and waits for its [`READY`] line (see
+/// [`Transport::hold`]).
 pub async fn hold_command(mut cmd: Command, timeout: Duration) -> Result<(Box<dyn Held>, String), TransportError> {
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| TransportError::Io(format!("cannot start command: {e}")))?;
@@ -158,9 +191,9 @@ pub async fn hold_command(mut cmd: Command, timeout: Duration) -> Result<(Box<dy
         return Err(TransportError::Io("no stdout".into()));
     };
     let mut lines = BufReader::new(stdout).lines();
-    let first = match tokio::time::timeout(timeout, lines.next_line()).await {
-        Ok(Ok(Some(line))) => line,
-        Ok(Ok(None)) | Ok(Err(_)) => {
+    let first = match tokio::time::timeout(timeout, read_until_ready(&mut lines)).await {
+        Ok((text, ready)) if ready || !text.is_empty() => text,
+        Ok(_) => {
             let mut stderr = String::new();
             if let Some(mut e) = child.stderr.take() {
                 let _ = tokio::time::timeout(Duration::from_secs(2), e.read_to_string(&mut stderr)).await;
@@ -173,12 +206,14 @@ pub async fn hold_command(mut cmd: Command, timeout: Duration) -> Result<(Box<dy
             return Err(TransportError::Timeout(timeout));
         }
     };
-    Ok((Box::new(HeldChild { child, stdin }), first))
+    Ok((Box::new(HeldChild { child, stdin, _out: lines }), first))
 }
 
 struct HeldChild {
     child: Child,
     stdin: Option<ChildStdin>,
+    /// Kept open: a holder writing after [`READY`] must not get SIGPIPE.
+    _out: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
 }
 
 #[async_trait]
@@ -201,19 +236,17 @@ impl Transport for LocalTransport {
         run_command(shell(script), timeout).await
     }
 
-    async fn upload(&self, local: &Path, remote: &str, timeout: Duration) -> Result<(), TransportError> {
-        let copy = async {
-            if let Some(parent) = Path::new(remote).parent() {
-                tokio::fs::create_dir_all(parent).await?;
-            }
-            let tmp = format!("{remote}.part");
-            tokio::fs::copy(local, &tmp).await?;
-            tokio::fs::rename(&tmp, remote).await
-        };
-        match tokio::time::timeout(timeout, copy).await {
-            Ok(r) => r.map_err(|e| TransportError::Io(format!("copy {} to {remote}: {e}", local.display()))),
-            Err(_) => Err(TransportError::Timeout(timeout)),
-        }
+    async fn exec_with_input(
+        &self,
+        script: &str,
+        input: &Path,
+        timeout: Duration,
+    ) -> Result<ExecOutput, TransportError> {
+        let file = std::fs::File::open(input)
+            .map_err(|e| TransportError::Io(format!("cannot read {}: {e}", input.display())))?;
+        let mut cmd = shell(script);
+        cmd.stdin(Stdio::from(file)).stdout(Stdio::piped()).stderr(Stdio::piped());
+        run_spawned(cmd, timeout).await
     }
 
     async fn hold(&self, script: &str, timeout: Duration) -> Result<(Box<dyn Held>, String), TransportError> {

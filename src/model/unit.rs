@@ -93,6 +93,12 @@ impl UnitState {
             Color::Green => self.green.as_mut(),
         }
     }
+    pub fn set_slot(&mut self, c: Color, slot: SlotState) {
+        match c {
+            Color::Blue => self.blue = Some(slot),
+            Color::Green => self.green = Some(slot),
+        }
+    }
     pub fn live_version(&self) -> Option<&str> {
         self.live.and_then(|c| self.slot(c)).map(|s| s.version.as_str())
     }

@@ -103,9 +103,15 @@ impl Executor<'_> {
         );
         let results: Vec<LockResult> = futures::stream::iter(deploy.iter().map(|u| {
             let (d, info, unit) = (driver.clone(), info.clone(), u.unit.clone());
+            // A driver that journals inside its steps records the unit's first
+            // entry with the lock, so a run killed before its first step shows.
+            let first = u.steps.iter().find(|s| !matches!(s, Step::AcquireLock));
+            let journal = first
+                .filter(|_| driver.folds_journal())
+                .map(|s| self.journal_entry(u, s, crate::model::JournalState::Started));
             async move {
                 self.reporter.step(&t.target, &unit, &Step::AcquireLock, StepState::Started, "");
-                let r = d.lock(&unit, &info).await;
+                let r = d.lock(&unit, &info, journal.as_ref()).await;
                 let state = if r.is_ok() { StepState::Done } else { StepState::Failed };
                 let detail = r.as_ref().err().map(ToString::to_string).unwrap_or_default();
                 self.reporter.step(&t.target, &unit, &Step::AcquireLock, state, &detail);
@@ -292,20 +298,33 @@ impl Executor<'_> {
         locks: &Locks,
         outcome: ApplyOutcome,
     ) -> Vec<String> {
-        let entries: Vec<(String, HistoryEntry)> = deploy
+        // A pending unit cannot take a history line: it is unreachable. A
+        // skipped one gets none, but the first journal entry its lock wrote
+        // goes: this run will not come back for it.
+        let entries: Vec<(String, Option<HistoryEntry>)> = deploy
             .iter()
+            .filter(|u| locks.contains_key(&u.unit))
             .filter_map(|u| {
                 let run = runs.get(&u.unit)?;
-                // A pending unit cannot take a history line: it is unreachable.
-                let untouched = (run.report.result == UnitResult::Skipped && outcome != ApplyOutcome::Interrupted)
-                    || run.report.result == UnitResult::Pending;
-                (locks.contains_key(&u.unit) && !untouched)
-                    .then(|| (u.unit.clone(), self.history_entry(u, run, outcome)))
+                match run.report.result {
+                    UnitResult::Pending => None,
+                    UnitResult::Skipped if outcome != ApplyOutcome::Interrupted => {
+                        driver.folds_journal().then(|| (u.unit.clone(), None))
+                    }
+                    _ => Some((u.unit.clone(), Some(self.history_entry(u, run, outcome)))),
+                }
             })
             .collect();
         futures::stream::iter(entries.into_iter().map(|(unit, entry)| {
             let d = driver.clone();
             async move {
+                let Some(entry) = entry else {
+                    return d
+                        .journal(&unit, None)
+                        .await
+                        .err()
+                        .map(|e| format!("{unit}: could not clear its journal: {e}"));
+                };
                 // Finished, either way (unless interrupted): nothing left here to resume or abort.
                 let finished = entry.result != Outcome::Interrupted;
                 d.record(&unit, &entry, finished).await.err().map(|e| format!("{unit}: could not record history: {e}"))

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use super::*;
 use crate::config::schema::TargetKind;
 use crate::drivers::{DriverError, StepContext, StepOutput};
-use crate::model::{Color, HistoryEntry, LockInfo, SlotState, SlotStatus, UnitState};
+use crate::model::{Color, HistoryEntry, JournalEntry, LockInfo, SlotState, SlotStatus, UnitState};
 use crate::plan::{PlanKind, UnitAction, UnitPlan};
 
 #[derive(Default)]
@@ -60,7 +60,12 @@ impl Driver for Fake {
     async fn prepare(&self, _: &str) -> Result<Option<String>, String> {
         Ok(None)
     }
-    async fn lock(&self, unit: &str, _: &LockInfo) -> Result<Box<dyn LockGuard>, DriverError> {
+    async fn lock(
+        &self,
+        unit: &str,
+        _: &LockInfo,
+        _: Option<&JournalEntry>,
+    ) -> Result<Box<dyn LockGuard>, DriverError> {
         if self.locked.contains(unit) {
             return Err(DriverError::Locked { unit: unit.into(), info: crate::drivers::lock_info("deploy", None) });
         }

@@ -32,7 +32,7 @@ impl Executor<'_> {
         }
     }
 
-    fn journal_entry(&self, u: &UnitPlan, step: &Step, state: JournalState) -> JournalEntry {
+    pub(super) fn journal_entry(&self, u: &UnitPlan, step: &Step, state: JournalState) -> JournalEntry {
         JournalEntry {
             plan_hash: self.plan.hash.clone(),
             kind: crate::model::wire_name(&self.plan.kind),
@@ -95,12 +95,6 @@ impl Executor<'_> {
         runs: Arc<Mutex<HashMap<String, UnitRun>>>,
     ) -> bool {
         let started = Instant::now();
-        // A driver that journals inside its steps gets the unit's first entry
-        // here, so a run killed before its first side effect still shows.
-        let first = u.steps.iter().find(|s| !matches!(s, Step::AcquireLock));
-        if let (true, Some(first)) = (driver.folds_journal(), first) {
-            self.journal(driver.as_ref(), u, first, JournalState::Started).await;
-        }
         for step in u.steps.iter().take_while(|s| !s.is_switch()) {
             if matches!(step, Step::AcquireLock) {
                 continue;

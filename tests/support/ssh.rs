@@ -345,6 +345,40 @@ environments:
         self.rvmctl().args(args).output().expect("run rvmctl")
     }
 
+    /// Runs rvmctl with `args` and counts, per host, the ssh round trips it
+    /// logs under `rvmctl::round_trip`: (remote commands, master connections).
+    pub fn run_counting(&self, args: &[&str]) -> (Output, std::collections::BTreeMap<String, (usize, usize)>) {
+        let out = self.rvmctl().env("RVMCTL_LOG", "rvmctl::round_trip=debug").args(args).output().expect("run rvmctl");
+        let mut counts = std::collections::BTreeMap::new();
+        for line in String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.contains("rvmctl::round_trip")) {
+            let Some(host) = line.split_whitespace().find_map(|w| w.strip_prefix("host=")) else { continue };
+            let c: &mut (usize, usize) = counts.entry(host.trim_matches('"').to_string()).or_default();
+            if line.contains("what=\"connect\"") {
+                c.1 += 1;
+            } else {
+                c.0 += 1;
+            }
+        }
+        (out, counts)
+    }
+
+    /// Rewrites the config [`Fleet::write_config`] wrote down to the work a
+    /// plain ssh script does too (stage, start, one http check, switch): no
+    /// pre-deploy check, no tcp or command check, no post-switch monitor.
+    pub fn write_config_like_ssh_loop(&self, settings: &str) -> PathBuf {
+        let path = self.write_config(settings, "");
+        let cfg = std::fs::read_to_string(&path).expect("config");
+        let kept: Vec<&str> = cfg
+            .lines()
+            .filter(|l| !l.contains("pre_deploy:") && !l.contains("name: marker"))
+            .filter(|l| !l.contains("kind: tcp") && !l.contains("kind: command"))
+            .collect();
+        let out = kept.join("\n").replace("post_switch_monitor: 1s", "post_switch_monitor: 0s");
+        assert!(out.len() < cfg.len() && out.contains("post_switch_monitor: 0s"), "config template changed: {cfg}");
+        std::fs::write(&path, out).expect("config");
+        path
+    }
+
     /// Live color of host `i` (the `current` symlink), if any.
     pub fn live(&self, i: usize) -> Option<String> {
         super::slots::live(&self.hosts[i].base())

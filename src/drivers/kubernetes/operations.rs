@@ -34,7 +34,12 @@ impl Driver for KubeDriver {
         Ok(obj["metadata"]["annotations"][ANN_SPEC].as_str().map(str::to_string))
     }
 
-    async fn lock(&self, unit: &str, info: &LockInfo) -> Result<Box<dyn LockGuard>, DriverError> {
+    async fn lock(
+        &self,
+        unit: &str,
+        info: &LockInfo,
+        _: Option<&crate::model::JournalEntry>,
+    ) -> Result<Box<dyn LockGuard>, DriverError> {
         self.take_lease(unit, info).await
     }
 

@@ -23,7 +23,7 @@ mod scripts;
 mod stage;
 
 pub use scripts::sh_quote;
-use scripts::{CLEAR_STARTED, MARK_STARTED, STOP_PRELUDE, WRITE_META, journaled};
+use scripts::{CLEAR_STARTED, MARK_STARTED, OBSERVE, STOP_PRELUDE, WRITE_META, journaled, parse_artifacts};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,6 +58,44 @@ pub struct SlotDriver {
     pub hosts: Vec<SlotHost>,
     /// Resolves the artifact for a version (operator-side I/O).
     pub artifact: ArtifactFn,
+    /// What is known of each host whose lock this driver holds.
+    known: Known,
+}
+
+/// What the driver knows of the hosts it holds the lock of: their state as
+/// the lock holder saw it when it took the lock, kept up to date by this
+/// driver's own writes. Nobody else changes a locked host's slots, so steps
+/// need not look again (a round trip each). A step that fails forgets the
+/// host: what it left behind is looked at again when needed.
+#[derive(Clone, Default)]
+struct Known(Arc<std::sync::Mutex<std::collections::HashMap<String, HostView>>>);
+
+/// A host's slots, and the artifacts (sha256s) its cache holds.
+#[derive(Clone, Debug)]
+struct HostView {
+    state: crate::model::UnitState,
+    artifacts: Vec<String>,
+}
+
+impl Known {
+    fn map(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, HostView>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    fn get(&self, unit: &str) -> Option<HostView> {
+        self.map().get(unit).cloned()
+    }
+    fn set(&self, unit: &str, view: HostView) {
+        self.map().insert(unit.to_string(), view);
+    }
+    fn forget(&self, unit: &str) {
+        self.map().remove(unit);
+    }
+    /// Applies `f` to what is known of `unit` (nothing if nothing is known).
+    fn update(&self, unit: &str, f: impl FnOnce(&mut HostView)) {
+        if let Some(v) = self.map().get_mut(unit) {
+            f(v);
+        }
+    }
 }
 
 impl SlotDriver {
@@ -116,7 +154,11 @@ impl SlotDriver {
         timeout: Duration,
         step: &str,
     ) -> Result<ExecOutput, DriverError> {
-        h.transport.exec(&script, timeout).await.map_err(|e| match e {
+        h.transport.exec(&script, timeout).await.map_err(|e| self.transport_error(h, e, step))
+    }
+
+    fn transport_error(&self, h: &SlotHost, e: TransportError, step: &str) -> DriverError {
+        match e {
             TransportError::Connect(m) => DriverError::Unreachable { unit: h.spec.name.clone(), message: m },
             other => DriverError::StepFailed {
                 unit: h.spec.name.clone(),
@@ -124,7 +166,18 @@ impl SlotDriver {
                 message: other.to_string(),
                 output: String::new(),
             },
-        })
+        }
+    }
+
+    /// [`SlotDriver::exec`] with the local file `input` on the command's stdin.
+    async fn exec_input(
+        &self,
+        h: &SlotHost,
+        script: String,
+        input: &std::path::Path,
+        timeout: Duration,
+    ) -> Result<ExecOutput, DriverError> {
+        h.transport.exec_with_input(&script, input, timeout).await.map_err(|e| self.transport_error(h, e, "stage"))
     }
 
     async fn exec_ok(
@@ -172,7 +225,7 @@ impl SlotDriver {
     /// Marks a slot failed after a failing step (best effort: the error that
     /// caused it is what the operator needs to see).
     async fn mark_failed(&self, h: &SlotHost, color: Color) {
-        let state = self.observe(&h.spec.name).await;
+        let state = self.view(h).await.state;
         if let Some(mut slot) = state.slot(color).cloned() {
             slot.status = SlotStatus::Failed;
             slot.updated_at = Timestamp::now();
@@ -205,7 +258,16 @@ impl SlotDriver {
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
             match self.exec_ok(h, script.clone(), timeout, step).await {
-                Ok(out) => return Ok(StepOutput { detail: out.combined(), skipped: false }),
+                Ok(out) => {
+                    if starts {
+                        self.known.update(&h.spec.name, |v| {
+                            if let Some(slot) = v.state.slot_mut(color) {
+                                slot.started = true;
+                            }
+                        });
+                    }
+                    return Ok(StepOutput { detail: out.combined(), skipped: false });
+                }
                 Err(e @ DriverError::Unreachable { .. }) => return Err(e),
                 Err(e) => last = Some(e),
             }
@@ -213,18 +275,12 @@ impl SlotDriver {
         Err(last.unwrap_or_else(|| DriverError::Other { unit: h.spec.name.clone(), message: "no attempt made".into() }))
     }
 
-    /// Stops the services of `color`'s slot (holding release `version`) in
-    /// reverse start order, in one host command run in that slot, then
-    /// clears its started marker. The first stop that fails fails the step
-    /// with its output, and nothing after it runs.
-    async fn stop_services(
-        &self,
-        h: &SlotHost,
-        color: Color,
-        version: &str,
-        step: &str,
-        journal: Option<&JournalEntry>,
-    ) -> Result<StepOutput, DriverError> {
+    /// The script that stops the services of `color`'s slot (holding
+    /// release `version`) in reverse start order, in that slot, then clears
+    /// its started marker; exports of its own, so it can run inside another
+    /// step's command. The first stop that fails ends it with its output,
+    /// and nothing after it runs. Also: how many stops it runs.
+    fn stop_script(&self, h: &SlotHost, color: Color, version: &str) -> Result<(String, u32), DriverError> {
         let mut script = STOP_PRELUDE.to_string();
         let mut stops = 0u32;
         for name in self.app.service_order().iter().rev() {
@@ -237,9 +293,57 @@ impl SlotDriver {
             stops += 1;
         }
         script.push_str(CLEAR_STARTED);
-        let script = format!("{}{}", self.prelude(h, Some(color), Some(version), &[]), journaled(&script, journal));
-        let out = self.exec_ok(h, script, self.timeout() * stops.max(1), step).await?;
+        Ok((format!("{}{script}", self.prelude(h, Some(color), Some(version), &[])), stops))
+    }
+
+    /// Stops the services of `color`'s slot in one host command (see
+    /// [`SlotDriver::stop_script`]).
+    async fn stop_services(
+        &self,
+        h: &SlotHost,
+        color: Color,
+        version: &str,
+        step: &str,
+        journal: Option<&JournalEntry>,
+    ) -> Result<StepOutput, DriverError> {
+        let (script, stops) = self.stop_script(h, color, version)?;
+        let out = self.exec_ok(h, journaled(&script, journal), self.timeout() * stops.max(1), step).await?;
+        self.known.update(&h.spec.name, |v| {
+            if let Some(slot) = v.state.slot_mut(color) {
+                slot.started = false;
+            }
+        });
         Ok(StepOutput { detail: out.combined().trim().to_string(), skipped: false })
+    }
+
+    /// The host as it is: what is known under its lock, else a fresh look.
+    async fn view(&self, h: &SlotHost) -> HostView {
+        match self.known.get(&h.spec.name) {
+            Some(v) => v,
+            None => self.look(h).await,
+        }
+    }
+
+    /// A fresh look at the host (one round trip).
+    async fn look(&self, h: &SlotHost) -> HostView {
+        let script = format!("{}{OBSERVE}", self.prelude(h, None, None, &[]));
+        match h.transport.exec(&script, self.timeout().min(Duration::from_secs(60))).await {
+            Ok(out) if out.success() => HostView {
+                state: scripts::parse_observation(&h.spec.name, &out.stdout),
+                artifacts: parse_artifacts(&out.stdout),
+            },
+            Ok(out) => HostView {
+                state: crate::model::UnitState::unreachable(
+                    &h.spec.name,
+                    format!("observing the host failed: {}", out.combined().trim()),
+                ),
+                artifacts: Vec::new(),
+            },
+            Err(e) => HostView {
+                state: crate::model::UnitState::unreachable(&h.spec.name, e.to_string()),
+                artifacts: Vec::new(),
+            },
+        }
     }
 
     fn checks(&self, h: &SlotHost, color: Color, version: &str) -> Result<Vec<RenderedCheck>, DriverError> {
@@ -314,6 +418,7 @@ impl SlotDriver {
                 Some(a) => artifact::prepare(&cfg2, &app_name, a, version),
                 None => Err(format!("app '{app_name}' has no artifact")),
             }),
+            known: Known::default(),
         }
     }
 }

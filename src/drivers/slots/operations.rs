@@ -6,8 +6,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use super::scripts::{BREAK_LOCK, HOLD_LOCK, OBSERVE, SWITCH, journaled, parse_observation};
-use super::{HostCommand, SlotDriver, stale_plan};
+use super::scripts::{BREAK_LOCK, SWITCH, hold_lock_script, journaled, parse_artifacts, parse_observation};
+use super::{HostCommand, HostView, Known, SlotDriver, stale_plan};
 use crate::config::schema::TargetKind;
 use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput};
 use crate::drivers::transport::Held;
@@ -17,12 +17,14 @@ use crate::model::{Color, HistoryEntry, JournalEntry, LockInfo, SlotState, SlotS
 struct SlotLock {
     held: Box<dyn Held>,
     unit: String,
+    known: Known,
 }
 
 #[async_trait]
 impl LockGuard for SlotLock {
     async fn release(self: Box<Self>) -> Result<(), DriverError> {
         let unit = self.unit.clone();
+        self.known.forget(&unit);
         self.held.release().await.map_err(|e| DriverError::Other { unit, message: format!("releasing the lock: {e}") })
     }
 }
@@ -42,12 +44,7 @@ impl Driver for SlotDriver {
             Ok(h) => h,
             Err(e) => return UnitState::unreachable(unit, e.to_string()),
         };
-        let script = format!("{}{OBSERVE}", self.prelude(h, None, None, &[]));
-        match h.transport.exec(&script, self.timeout().min(Duration::from_secs(60))).await {
-            Ok(out) if out.success() => parse_observation(unit, &out.stdout),
-            Ok(out) => UnitState::unreachable(unit, format!("observing the host failed: {}", out.combined().trim())),
-            Err(e) => UnitState::unreachable(unit, e.to_string()),
-        }
+        self.look(h).await.state
     }
 
     async fn prepare(&self, version: &str) -> Result<Option<String>, String> {
@@ -56,15 +53,26 @@ impl Driver for SlotDriver {
         tokio::task::spawn_blocking(move || f(&v)).await.map_err(|e| e.to_string())?.map(|a| a.sha256)
     }
 
-    async fn lock(&self, unit: &str, info: &LockInfo) -> Result<Box<dyn LockGuard>, DriverError> {
+    async fn lock(
+        &self,
+        unit: &str,
+        info: &LockInfo,
+        journal: Option<&JournalEntry>,
+    ) -> Result<Box<dyn LockGuard>, DriverError> {
         let h = self.host(unit)?;
         let json = serde_json::to_string(info).unwrap_or_default();
-        let script = format!("{}{HOLD_LOCK}", self.prelude(h, None, None, &[("RVM_LOCK", json)]));
-        let (held, first) = h.transport.hold(&script, Duration::from_secs(30)).await.map_err(|e| {
+        let entry = journal.map(|e| serde_json::to_string(e).unwrap_or_default()).unwrap_or_default();
+        let vars = [("RVM_LOCK", json), ("RVM_JOURNAL", entry)];
+        let script = format!("{}{}", self.prelude(h, None, None, &vars), hold_lock_script());
+        let (held, said) = h.transport.hold(&script, Duration::from_secs(30)).await.map_err(|e| {
             DriverError::Unreachable { unit: unit.into(), message: format!("cannot take the lock: {e}") }
         })?;
+        let first = said.lines().next().unwrap_or_default();
         if first.trim() == "LOCKED" {
-            return Ok(Box::new(SlotLock { held, unit: unit.into() }));
+            // What the holder saw once it held the lock: the steps start from it.
+            let view = HostView { state: parse_observation(unit, &said), artifacts: parse_artifacts(&said) };
+            self.known.set(unit, view);
+            return Ok(Box::new(SlotLock { held, unit: unit.into(), known: self.known.clone() }));
         }
         let _ = held.release().await;
         let info =
@@ -145,7 +153,7 @@ impl Driver for SlotDriver {
                     })
             }
             Step::Switch { to, .. } => {
-                let state = self.observe(unit).await;
+                let state = self.view(h).await.state;
                 if let (Some(message), None) = (&state.error, state.live) {
                     return Err(DriverError::Unreachable { unit: unit.into(), message: message.clone() });
                 }
@@ -172,19 +180,30 @@ impl Driver for SlotDriver {
                     self.prelude(h, Some(*to), Some(v), &[("RVM_META", meta)]),
                     journaled(SWITCH, ctx.journal.as_ref())
                 );
-                self.exec_ok(h, script, self.timeout(), "switch")
-                    .await
-                    .map(|_| StepOutput { detail: format!("live → {to}"), skipped: false })
+                let out = self.exec_ok(h, script, self.timeout(), "switch").await;
+                if out.is_ok() {
+                    self.known.update(unit, |v| {
+                        v.state.live = Some(*to);
+                        if let Some(s) = v.state.slot_mut(*to) {
+                            s.status = SlotStatus::Healthy;
+                        }
+                    });
+                }
+                out.map(|_| StepOutput { detail: format!("live → {to}"), skipped: false })
             }
             Step::Monitor { duration, color, max_failures } => {
                 self.monitor(h, *color, v, duration.get(), *max_failures).await
             }
             Step::StopPrevious { color } => {
-                let state = self.observe(unit).await;
+                let state = self.view(h).await.state;
                 let version = state.slot(*color).map(|s| s.version.clone()).unwrap_or_default();
                 self.stop_services(h, *color, &version, "stop previous", ctx.journal.as_ref()).await
             }
         };
+        // What a failed step left behind is looked at again when needed.
+        if result.is_err() {
+            self.known.forget(unit);
+        }
         // A slot whose gate, service or check failed must never be switched to.
         if let (
             Err(DriverError::StepFailed { .. }),

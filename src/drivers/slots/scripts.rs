@@ -38,20 +38,38 @@ if [ -f "$S/lock.json" ] && [ -f "$S/lock" ] && ! flock -n "$S/lock" true; then
 fi
 if [ -f "$S/history.jsonl" ]; then printf 'last='; tail -n 1 "$S/history.jsonl"; fi
 if [ -f "$S/journal.json" ]; then printf 'journal='; tr -d '\n' < "$S/journal.json"; echo; fi
+printf 'artifacts='
+for f in "$S"/artifacts/*.tar.gz; do [ -e "$f" ] && printf '%s ' "$(basename "$f" .tar.gz)"; done
+echo
 true
 "#;
 
-pub(super) const HOLD_LOCK: &str = r#"
+/// Takes the host's lock and keeps it until stdin closes (rvmctl releases
+/// it, exits or loses the connection). Once it holds the lock it writes
+/// `RVM_JOURNAL` (the run's first journal entry, if any) and prints what
+/// [`OBSERVE`] prints, then [`READY`](crate::drivers::transport::READY):
+/// lock, journal and a fresh look at the host in one round trip.
+pub(super) fn hold_lock_script() -> String {
+    format!(
+        r#"
 S="$RVM_BASE/.rvmctl"
 mkdir -p "$S" || exit 1
 exec 9>>"$S/lock"
 if ! flock -n 9; then printf 'HELD '; tr -d '\n' < "$S/lock.json" 2>/dev/null; echo; exit 75; fi
 printf '%s\n' "$RVM_LOCK" > "$S/lock.json"
 echo $$ > "$S/lock.pid"
+if [ -n "${{RVM_JOURNAL:-}}" ]; then
+  printf '%s\n' "$RVM_JOURNAL" > "$S/journal.json.tmp" && mv -f "$S/journal.json.tmp" "$S/journal.json"
+fi
 echo LOCKED
+{OBSERVE}
+echo {ready}
 cat >/dev/null
 rm -f "$S/lock.json" "$S/lock.pid"
-"#;
+"#,
+        ready = crate::drivers::transport::READY
+    )
+}
 
 pub(super) const BREAK_LOCK: &str = r#"
 S="$RVM_BASE/.rvmctl"
@@ -108,15 +126,6 @@ rvm_unpacked_k() {
 }
 "#;
 
-/// Before an upload: the sha256 of the host's copy, if it has one, and
-/// whether the upload and its unpacking fit (`RVM_NEED_K`).
-pub(super) const PROBE: &str = r#"
-A="$RVM_ARTIFACT"; sum=""
-if [ -f "$A" ]; then sum=$(sha256sum "$A" | cut -d' ' -f1); fi
-echo "have=$sum"
-if [ "$sum" != "$RVM_SHA256" ]; then rvm_space "$RVM_NEED_K" "$RVM_UNPACKED_K" upload || true; fi
-"#;
-
 /// A `url:` artifact the host does not hold yet, fetched by the host into
 /// `$A.part`. A transfer that breaks off is continued from the bytes it
 /// kept (`curl -C -`) while attempts make progress; the part file outlives
@@ -150,28 +159,34 @@ rvm_fetch() {
 }
 "#;
 
-/// Fetches a `url:` artifact the host lacks, checks the artifact, checks the
-/// disk space its unpacking needs, then unpacks it into the inactive slot
-/// through a temporary folder, so a slot is either whole or absent. Keeps
-/// the `RVM_KEEP` most recently staged artifacts and those a slot holds.
+/// Receives a `path:` artifact on stdin (`RVM_UPLOAD=1`, when the host
+/// lacked it) or fetches a `url:` artifact the host lacks, checks the
+/// artifact, checks the disk space its unpacking needs, stops the services
+/// a warm slot still runs (`RVM_STOP_WARM`, that release's own stop
+/// commands), then unpacks into the inactive slot through a temporary
+/// folder, so a slot is either whole or absent. Keeps the `RVM_KEEP` most
+/// recently staged artifacts and those a slot holds. One round trip.
 pub(super) const STAGE: &str = r#"
 set -eu
 S="$RVM_BASE/.rvmctl"; B="$RVM_BASE"; C="$RVM_COLOR"; A="$RVM_ARTIFACT"
 live=$(readlink "$B/current" 2>/dev/null || true)
 if [ "$live" = "$C" ]; then echo "refusing to stage into the live slot $C" >&2; exit 3; fi
+if [ "${RVM_UPLOAD:-}" = 1 ]; then
+  rvm_space "$RVM_NEED_K" "$RVM_UNPACKED_K" upload || exit 5
+  mkdir -p "$S/artifacts"
+  cat > "$A.part"
+  rvm_accept "in what rvmctl sent" received "The transfer broke off, or the file changed while it was sent: run the deploy again"
+fi
 sum=""
 if [ -f "$A" ]; then sum=$(sha256sum "$A" | cut -d' ' -f1); fi
 if [ "$sum" != "$RVM_SHA256" ] && [ -n "${RVM_URL:-}" ]; then
   rm -f "$A"
   rvm_space "$RVM_MARGIN_K" 0 download || exit 5
   rvm_fetch
-  sum=$(sha256sum "$A.part" | cut -d' ' -f1)
-  if [ "$sum" != "$RVM_SHA256" ]; then
-    rm -f "$A.part"
-    echo "checksum mismatch: expected $RVM_SHA256, got $sum from $RVM_URL_SHOWN ; the downloaded file was deleted and the slot was not touched. Check artifact.sha256 against the file at that URL" >&2
-    exit 4
-  fi
-  mv -f "$A.part" "$A"
+  rvm_accept "from $RVM_URL_SHOWN" downloaded "Check artifact.sha256 against the file at that URL"
+fi
+if [ "$sum" != "$RVM_SHA256" ] && [ -z "${RVM_URL:-}" ] && [ "${RVM_UPLOAD:-}" != 1 ]; then
+  echo RVM_NEED_UPLOAD; exit 9 # the host no longer holds it: rvmctl sends it
 fi
 if [ "$sum" != "$RVM_SHA256" ]; then
   echo "checksum mismatch for $A: expected $RVM_SHA256, got $sum; the file was deleted and the slot was not touched" >&2
@@ -179,6 +194,9 @@ if [ "$sum" != "$RVM_SHA256" ]; then
 fi
 unpacked=$(rvm_unpacked_k "$A")
 rvm_space $((unpacked + RVM_MARGIN_K)) "$unpacked" unpack || exit 5
+if [ -n "${RVM_STOP_WARM:-}" ]; then
+  ( set +eu; eval "$RVM_STOP_WARM" ) || { echo RVM_STOP_FAILED; exit 8; }
+fi
 printf '%s\n' "$RVM_META_STAGING" > "$S/$C.json.tmp" && mv -f "$S/$C.json.tmp" "$S/$C.json"
 rm -rf "$B/.$C.new" "$B/.$C.old"
 mkdir -p "$B/.$C.new"
@@ -200,9 +218,24 @@ done
 find "$S/artifacts" -name '*.part' -mtime +0 -exec rm -f {} + 2>/dev/null || true
 "#;
 
+/// `rvm_accept FROM HOW ADVICE`: the `$A.part` received (HOW) from FROM
+/// becomes the artifact `$A` if its sha256 is `RVM_SHA256`; else it is
+/// deleted and the stage fails with ADVICE.
+const ACCEPT: &str = r#"
+rvm_accept() {
+  sum=$(sha256sum "$A.part" | cut -d' ' -f1)
+  if [ "$sum" != "$RVM_SHA256" ]; then
+    rm -f "$A.part"
+    echo "checksum mismatch: expected $RVM_SHA256, got $sum $1; the $2 file was deleted and the slot was not touched. $3" >&2
+    exit 4
+  fi
+  mv -f "$A.part" "$A"
+}
+"#;
+
 /// [`STAGE`] with the functions it calls.
 pub(super) fn stage_script() -> String {
-    format!("{SPACE}{FETCH}{STAGE}")
+    format!("{SPACE}{FETCH}{ACCEPT}{STAGE}")
 }
 
 /// The atomic switch: a new symlink renamed over the old one.
@@ -214,6 +247,14 @@ printf '%s\n' "$RVM_META" > "$S/$C.json.tmp" && mv -f "$S/$C.json.tmp" "$S/$C.js
 ln -sfn "$C" "$B/.current.tmp.$$"
 mv -Tf "$B/.current.tmp.$$" "$B/current"
 "#;
+
+/// The artifacts (sha256s) in the host's cache, from [`OBSERVE`]'s output.
+pub(super) fn parse_artifacts(out: &str) -> Vec<String> {
+    out.lines()
+        .find_map(|l| l.strip_prefix("artifacts="))
+        .map(|v| v.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
 
 pub(super) fn parse_observation(unit: &str, out: &str) -> UnitState {
     let mut st = UnitState::empty(unit);

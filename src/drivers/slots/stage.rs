@@ -1,12 +1,12 @@
 //! Putting a release into a slot: verify the artifact, upload or fetch it
 //! once per sha256, unpack it through a temporary folder.
 
-use super::scripts::{PROBE, SPACE, journaled, stage_script};
+use super::scripts::{journaled, stage_script};
 use super::{SlotDriver, SlotHost};
 use crate::config::schema::Artifact;
 use crate::config::types::ByteSize;
-use crate::drivers::driver::{Driver, DriverError, StepOutput};
-use crate::model::{Color, SlotStatus, redact_url};
+use crate::drivers::driver::{DriverError, StepOutput};
+use crate::model::{Color, SlotState, SlotStatus, redact_url};
 
 impl SlotDriver {
     pub(super) async fn stage(
@@ -36,8 +36,11 @@ impl SlotDriver {
             }
         }
         let short_sha = sha.get(..12).unwrap_or(&sha).to_string();
-        let state = self.observe(&unit).await;
-        let held = state.slot(color);
+        let view = self.view(h).await;
+        if let (Some(message), None) = (&view.state.error, view.state.live) {
+            return Err(DriverError::Unreachable { unit: unit.clone(), message: message.clone() });
+        }
+        let held = view.state.slot(color);
         if reuse && held.is_some_and(|s| s.version == version && s.sha256.as_deref() == Some(sha.as_str())) {
             return Ok(StepOutput {
                 detail: format!("{version} already staged in {color} (sha256 {short_sha})"),
@@ -47,53 +50,19 @@ impl SlotDriver {
         let remote = format!("{}/.rvmctl/artifacts/{sha}.tar.gz", h.base);
         let margin = self.settings.min_free_disk;
         let space = Space { host: &h.spec.name, version, base: &h.base, margin };
-        // A path: artifact: one round trip says whether the host holds it and,
-        // if not, whether the upload and its unpacking would fit — before
-        // anything is stopped, sent or written.
-        let mut upload = None;
-        if let Some(local) = &art.local_file {
-            let (size, unpacked) = (art.size.unwrap_or(0), art.unpacked.unwrap_or(0));
-            let need_k = size.div_ceil(1024) + unpacked.div_ceil(1024) + margin.kib_ceil();
-            let vars = [
-                ("RVM_ARTIFACT", remote.clone()),
-                ("RVM_SHA256", sha.clone()),
-                ("RVM_NEED_K", need_k.to_string()),
-                ("RVM_UNPACKED_K", unpacked.div_ceil(1024).to_string()),
-            ];
-            let probe = format!("{}{SPACE}{PROBE}", self.prelude(h, None, None, &vars));
-            let out = self.exec_ok(h, probe, self.timeout(), "stage").await?;
-            if let Some(short) = NoSpace::parse(&out.stdout) {
-                return Err(fail(space.message(&short)));
-            }
-            let have = out.stdout.lines().find_map(|l| l.strip_prefix("have=")).unwrap_or("").trim();
-            if have != sha {
-                upload = Some((local, size));
-            }
-        }
+        // A path: artifact the host lacks travels on the stage command's own
+        // stdin: upload, checks and unpacking in one round trip.
+        let upload = art.local_file.as_ref().filter(|_| !view.artifacts.contains(&sha));
+        let (size, unpacked) = (art.size.unwrap_or(0), art.unpacked.unwrap_or(0));
+        let need_k = size.div_ceil(1024) + unpacked.div_ceil(1024) + margin.kib_ceil();
         // A warm slot (kept running by keep_previous, or a start that never
         // got stopped): its own release stops its services before anything
         // is unpacked over them, or they keep the port and pid files vanish.
-        let mut stopped = String::new();
-        if let Some(old) = held.filter(|s| s.started || s.status == SlotStatus::Healthy) {
-            self.stop_services(h, color, &old.version, "stage", None).await.map_err(|e| match e {
-                DriverError::StepFailed { unit, message, output, .. } => DriverError::StepFailed {
-                    unit,
-                    step: format!("stop {} in {color} before restaging", old.version),
-                    message: format!("{message}; nothing was unpacked"),
-                    output,
-                },
-                other => other,
-            })?;
-            stopped = format!("stopped {} in {color}; ", old.version);
-        }
-        let mut how = "from the host's cache".to_string();
-        if let Some((local, size)) = upload {
-            h.transport
-                .upload(local, &remote, self.timeout())
-                .await
-                .map_err(|e| fail(format!("upload failed: {e}; run the deploy again")))?;
-            how = format!("uploaded {}", ByteSize(size).human());
-        }
+        let warm = held.filter(|s| s.started || s.status == SlotStatus::Healthy);
+        let stop_warm = match warm {
+            Some(old) => self.stop_script(h, color, &old.version)?.0,
+            None => String::new(),
+        };
         let url = art.url.as_deref().unwrap_or("");
         let extra = [
             ("RVM_ARTIFACT", remote.clone()),
@@ -101,18 +70,45 @@ impl SlotDriver {
             ("RVM_URL", url.to_string()),
             ("RVM_URL_SHOWN", redact_url(url)),
             ("RVM_MARGIN_K", margin.kib_ceil().to_string()),
+            ("RVM_NEED_K", need_k.to_string()),
+            ("RVM_UNPACKED_K", unpacked.div_ceil(1024).to_string()),
+            ("RVM_STOP_WARM", stop_warm),
             ("RVM_KEEP", self.app.artifact.as_ref().map_or(Artifact::DEFAULT_KEEP, Artifact::keep).to_string()),
             ("RVM_META_STAGING", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staging)),
             ("RVM_META", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staged)),
         ];
-        let script =
-            format!("{}{}", self.prelude(h, Some(color), Some(version), &extra), journaled(&stage_script(), journal));
-        // A download by the host and the unpacking each had a timeout when
-        // they were two commands; together they have both.
-        let timeout = if url.is_empty() { self.timeout() } else { self.timeout() * 2 };
-        let out = self.exec(h, script, timeout, "stage").await?;
+        let body = journaled(&stage_script(), journal);
+        let script = |upload: bool| {
+            let mut vars = extra.to_vec();
+            vars.push(("RVM_UPLOAD", if upload { "1" } else { "" }.to_string()));
+            format!("{}{body}", self.prelude(h, Some(color), Some(version), &vars))
+        };
+        // A download or an upload, and the unpacking, each had a timeout when
+        // they were separate commands; together they have both.
+        let timeout = if url.is_empty() && upload.is_none() { self.timeout() } else { self.timeout() * 2 };
+        let mut out = match upload {
+            Some(local) => self.exec_input(h, script(true), local, timeout).await?,
+            None => self.exec(h, script(false), timeout, "stage").await?,
+        };
+        let mut how = match upload {
+            Some(_) => format!("uploaded {}", ByteSize(size).human()),
+            None => "from the host's cache".to_string(),
+        };
+        // The host no longer holds what it held when the lock was taken.
+        if let (Some(local), true) = (&art.local_file, out.stdout.lines().any(|l| l == "RVM_NEED_UPLOAD")) {
+            out = self.exec_input(h, script(true), local, self.timeout() * 2).await?;
+            how = format!("uploaded {}", ByteSize(size).human());
+        }
         if let Some(short) = NoSpace::parse(&out.stdout) {
             return Err(fail(space.message(&short)));
+        }
+        if let (Some(old), true) = (warm, out.stdout.lines().any(|l| l == "RVM_STOP_FAILED")) {
+            return Err(DriverError::StepFailed {
+                unit: unit.clone(),
+                step: format!("stop {} in {color} before restaging", old.version),
+                message: "a stop command failed; nothing was unpacked".into(),
+                output: redact_url(&shown(&out.combined())),
+            });
         }
         if !out.success() {
             return Err(DriverError::StepFailed {
@@ -128,6 +124,21 @@ impl SlotDriver {
                 n => format!("downloaded by the host in {n} attempts, continuing where each broke off"),
             };
         }
+        let stopped = warm.map(|old| format!("stopped {} in {color}; ", old.version)).unwrap_or_default();
+        let meta = SlotState {
+            version: version.into(),
+            sha256: Some(sha.clone()),
+            status: SlotStatus::Staged,
+            updated_at: jiff::Timestamp::now(),
+            ready: None,
+            started: false,
+        };
+        self.known.update(&unit, |v| {
+            v.state.set_slot(color, meta);
+            if !v.artifacts.contains(&sha) {
+                v.artifacts.push(sha.clone());
+            }
+        });
         Ok(StepOutput {
             detail: format!("{stopped}staged {version} into {color} (sha256 {short_sha}; artifact {how})"),
             skipped: false,
