@@ -348,6 +348,45 @@ fn path_uploads_skip_every_host_that_holds_the_checksum() {
     f.assert_safe();
 }
 
+/// The lock holder saw the artifact in the host's cache, so rvmctl planned
+/// no upload; the file vanished before the stage ran. The stage asks for it
+/// and gets it, instead of failing the host.
+#[test]
+fn a_cached_artifact_that_vanished_after_the_lock_is_sent_after_all() {
+    let f = Fleet::start(1);
+    for v in ["1.0.0", "1.1.0", "1.2.0"] {
+        f.build_release(v, false);
+    }
+    f.write_config("strategy: blue_green", "");
+    for v in ["1.0.0", "1.1.0", "1.2.0"] {
+        let o = deploy(&f, v);
+        assert_eq!(o.status.code(), Some(0), "{v}: {}", text(&o));
+    }
+    let packed = f.path("cache/rvmctl/artifacts/edge-1.0.0.tar.gz");
+    let sha = rvmctl::drivers::artifact::sha256_file(&packed).expect("packed 1.0.0");
+    let base = f.hosts[0].base();
+    assert!(cached(&base, &sha).is_file(), "the host keeps 1.0.0");
+
+    let child = f
+        .rvmctl()
+        .args(["deploy", "-e", "field", "--version", "1.0.0", "--yes", "-v"])
+        .env("RVMCTL_FAULT", "before:stage")
+        .env("RVMCTL_FAULT_ACTION", "stop")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn rvmctl");
+    assert!(support::wait_stopped(child.id()), "rvmctl never reached its stage");
+    std::fs::remove_file(cached(&base, &sha)).expect("remove the cached 1.0.0");
+    let _ = std::process::Command::new("kill").args(["-CONT", &child.id().to_string()]).status();
+    let o = child.wait_with_output().expect("rvmctl ends");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("artifact uploaded"), "{}", text(&o));
+    assert!(cached(&base, &sha).is_file(), "the host holds it again");
+    assert_eq!(f.live_version(0).as_deref(), Some("1.0.0"));
+    f.assert_safe();
+}
+
 #[test]
 fn a_host_without_the_disk_space_fails_its_stage_before_anything_is_written() {
     let f = Fleet::start(1);

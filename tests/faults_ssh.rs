@@ -112,17 +112,7 @@ fn kill_sshd_at(point: &str) {
         .spawn()
         .expect("spawn rvmctl");
     let pid = child.id();
-    let stopped = || {
-        std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .ok()
-            .and_then(|s| s.rsplit_once(')').map(|(_, rest)| rest.trim_start().starts_with('T')))
-            .unwrap_or(false)
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !stopped() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(stopped(), "{point}: rvmctl never reached the fault point");
+    assert!(support::wait_stopped(pid), "{point}: rvmctl never reached the fault point");
     for i in 0..f.hosts.len() {
         f.kill_sshd(i);
     }

@@ -66,6 +66,22 @@ pub fn free_port() -> u16 {
 }
 
 /// Output of a finished command as (exit code, stdout, stderr).
+/// Waits (up to a minute) until process `pid` is stopped (SIGSTOP, e.g. at
+/// an `RVMCTL_FAULT` point with `RVMCTL_FAULT_ACTION=stop`); whether it is.
+pub fn wait_stopped(pid: u32) -> bool {
+    let stopped = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| s.rsplit_once(')').map(|(_, rest)| rest.trim_start().starts_with('T')))
+            .unwrap_or(false)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !stopped() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    stopped()
+}
+
 pub fn run(cmd: &mut Command) -> (i32, String, String) {
     let out = cmd.output().expect("rvmctl runs");
     (

@@ -170,7 +170,22 @@ impl Fleet {
             )
             .expect("sshd_config");
             let log = std::fs::File::create(h.dir.join("sshd.log")).expect("sshd log");
-            let mut child = Command::new(SSHD)
+            let mut sshd = Command::new(SSHD);
+            // A host's init reaps what its services leave behind at once (a
+            // Jetson runs systemd). Here that init would be this machine's
+            // pid 1, which may take seconds: a stopped service then lingers
+            // as a zombie, `kill -0` still finds it, and every stop waits for
+            // it. sshd as the subreaper of its sessions' orphans reaps them
+            // (it waits for any child), as the host's init would.
+            // SAFETY: prctl(2) in the forked child before exec; no memory is touched.
+            unsafe {
+                use std::os::unix::process::CommandExt;
+                sshd.pre_exec(|| {
+                    libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+                    Ok(())
+                });
+            }
+            let mut child = sshd
                 .args(["-D", "-e", "-f"])
                 .arg(&cfg)
                 .stdin(Stdio::null())
@@ -206,11 +221,14 @@ impl Fleet {
         }
     }
 
-    /// Kills host `i`'s sshd and every process below it (its connections
-    /// and the remote commands they run): the host is gone.
+    /// Kills host `i`'s sshd, its connections and the remote commands they
+    /// run: the host is gone from the network (its services run on).
     pub fn kill_sshd(&mut self, i: usize) {
         if let Some(mut c) = self.machine(i).sshd.take() {
-            kill_tree(c.id() as i32);
+            // Its sessions and what they run die; services they left running
+            // (sshd reaps them, see start_sshd) live on, as on a host whose
+            // sshd died.
+            kill_tree_where(c.id() as i32, |comm| comm == "sshd");
             let _ = c.wait();
         }
     }
@@ -431,6 +449,12 @@ environments:
 
 /// Kills `pid` and its descendants (walking /proc), children first.
 pub fn kill_tree(pid: i32) {
+    kill_tree_where(pid, |_| true);
+}
+
+/// Kills `pid` and those of its children for which `kill_child(comm)` holds
+/// (whole subtrees); its other children live on.
+fn kill_tree_where(pid: i32, kill_child: impl Fn(&str) -> bool) {
     // Stop the parent first so it cannot fork new children while we walk.
     let _ = Command::new("kill").args(["-STOP", &pid.to_string()]).status();
     let mut children: Vec<i32> = Vec::new();
@@ -439,9 +463,10 @@ pub fn kill_tree(pid: i32) {
             let Some(p) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
             let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { continue };
             // pid (comm) state ppid ...
-            let Some(after) = stat.rsplit_once(')').map(|x| x.1) else { continue };
+            let Some((head, after)) = stat.rsplit_once(')') else { continue };
+            let comm = head.split_once('(').map_or("", |x| x.1);
             let ppid = after.split_whitespace().nth(1).and_then(|s| s.parse::<i32>().ok());
-            if ppid == Some(pid) {
+            if ppid == Some(pid) && kill_child(comm) {
                 children.push(p);
             }
         }
