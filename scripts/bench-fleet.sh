@@ -7,7 +7,7 @@
 # rollout over ssh" section of docs/benchmarks.md. Not a timed test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sizes=${1:-10,50,100}
+sizes=${1:-10,50,100,250}
 levels=${2:-5,10,25,50,100}
 bash scripts/install-test-deps.sh >&2
 out=$(mktemp)
@@ -33,6 +33,13 @@ new version to every host.
 - *rollout time*: the executor only (\`duration_ms\` of the JSON report).
 - *per host*: one host's steps from stage to monitor end (\`units[].duration_ms\`).
 - *waves* = ⌈hosts / max_concurrency⌉; *ideal* = slowest host × waves.
+- *round trips per host*: remote commands rvmctl ran on each host (its own log,
+  \`RVMCTL_LOG=rvmctl::round_trip=debug\`), all over one ssh connection per host. The full app
+  makes more than the minimum of 7: a pre-deploy check, three checks, and the 1 s monitor's probes.
+- *peak memory*: rvmctl's maximum resident set (\`wait4\` rusage).
+
+The simulated hosts' sshd reaps the orphans of its sessions at once, as a Jetson's systemd
+does (this machine's pid 1 reaps late, which made every service stop wait 1-3 s for a zombie).
 
 $full
 
@@ -40,29 +47,27 @@ $full
 
 [scripts/bench/ssh-loop-deploy.sh](../scripts/bench/ssh-loop-deploy.sh) is what an operator would
 otherwise write: per host, read the live color, unpack the tarball into the other slot, start it,
-check \`/health\` answers with the version, switch \`current\` by rename; one \`ssh\` per command,
-hosts in parallel with \`xargs -P\` (concurrency 1 is the plain \`for\` loop). *rvmctl, same work*
-runs rvmctl with the same work configured (one http check, no pre-deploy check, no monitor); on
-top it takes a lock per host, verifies the artifact's sha256 before unpacking, journals every step,
-records history and would roll back on failure. *rvmctl, full app* is the row above at the same
-concurrency (two more checks, a pre-deploy check, a 1 s monitor). Ratios below 1 mean rvmctl is
-faster.
+check \`/health\` answers with the version, switch \`current\` by rename; one \`ssh\` per command
+(5 per host, each with its own connection), hosts in parallel with \`xargs -P\` (concurrency 1 is
+the plain \`for\` loop). *rvmctl, same work* runs rvmctl with the same work configured (one http
+check, no pre-deploy check, no monitor); on top it takes a lock per host, verifies the artifact's
+sha256 before unpacking, stops the warm slot's old release before restaging it, journals every
+step, records history and would roll back on failure. *rvmctl, full app* is the row above at the
+same concurrency. Ratios below 1 mean rvmctl is faster.
 
 $cmp
 
 Reading it:
 
-- *wall / ideal* stays near 1 up to 50 hosts at a time. Above 1, the difference is what precedes
-  the rollout: observing every host (one ssh master connection each, all at once) and taking the
-  locks; at 100 hosts at once that is 100 handshakes on 2 cores. Below 1, the slowest host was an
-  outlier (\`immediate\` starts the next host as soon as one finishes rather than per wave).
+- Per host, rvmctl runs 7 remote commands over one connection: observe; lock (which also writes
+  the first journal entry and looks at the host again); stage (upload on its stdin, space and
+  checksum checks, stopping the warm slot, unpacking); start; check; switch; history. Journal
+  writes ride inside each step's own command. The plain script opens 5 connections per host.
+- *wall / ideal* above 1 is what precedes and follows the rollout: observing every host opens one
+  ssh connection per host (both ends of every handshake on these 2 cores), then plan, locks and
+  history. At 100 hosts at once the observe phase alone takes several seconds here; on a real
+  fleet the far end of each handshake runs on its own Jetson.
 - Per-host time grows with concurrency because every "host" shares this machine's 2 cores (each
   step forks sh, python3, curl "on the host"); on real Jetsons each host brings its own CPU.
-- Against the plain ssh script, at 10 hosts at a time rvmctl is faster (one multiplexed connection
-  per host instead of a new handshake per command) even though it does more. One host at a time
-  (the literal \`for\` loop) it is slower: rvmctl makes about 16 round trips per host, half of them
-  journal writes before and after each step (what lets \`resume\` and \`abort\` work after a kill),
-  where the script makes 5. Folding the journal write into each step's own command would halve
-  that; not done yet.
 MD
 sed -n '/^## Fleet rollout over ssh/,/^## [^F]/p' docs/benchmarks.md

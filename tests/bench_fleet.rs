@@ -27,8 +27,10 @@ struct Run {
     /// Each host's steps, seconds.
     per_host: Vec<f64>,
     failed: usize,
-    /// Remote commands and ssh connections per host (mean).
+    /// Remote commands per host (mean).
     round_trips: f64,
+    /// rvmctl's peak resident memory.
+    peak_rss_mib: f64,
 }
 
 struct Bench<'a> {
@@ -53,7 +55,8 @@ impl Bench<'_> {
             .replace("timeout: 10s", "timeout: 60s");
         std::fs::write(&cfg, text_cfg).expect("config");
         let started = Instant::now();
-        let (out, trips) = f.run_counting(&["deploy", "-e", "field", "--version", version, "--yes", "-o", "json"]);
+        let m = f.run_measured(&["deploy", "-e", "field", "--version", version, "--yes", "-o", "json"]);
+        let (out, trips) = (m.out, m.round_trips);
         let wall = started.elapsed().as_secs_f64();
         let report: serde_json::Value =
             serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
@@ -70,6 +73,7 @@ impl Bench<'_> {
             failed,
             round_trips: trips.values().map(|(commands, _)| commands).sum::<usize>() as f64
                 / f.hosts.len().max(1) as f64,
+            peak_rss_mib: m.peak_rss_kib as f64 / 1024.0,
         }
     }
 
@@ -142,7 +146,7 @@ fn bench_fleet() {
     let levels = env_list("BENCH_LEVELS", "5,10,25,50,100");
     let out_path = std::env::var("BENCH_OUT").unwrap_or_else(|_| "bench-fleet.md".into());
     let mut full = String::from(
-        "| hosts | max_concurrency | waves | wall time (s) | rollout time (s) | mean per host (s) | slowest host (s) | ideal = slowest × waves (s) | wall / ideal | round trips per host | failed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| hosts | max_concurrency | waves | wall time (s) | rollout time (s) | mean per host (s) | slowest host (s) | ideal = slowest × waves (s) | wall / ideal | round trips per host | rvmctl peak memory (MiB) | failed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let mut cmp = String::from(
         "| hosts | concurrency | plain ssh loop (s) | loop round trips per host | rvmctl, same work (s) | rvmctl round trips per host | rvmctl / loop | rvmctl, full app (s) | full / loop |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
@@ -159,8 +163,12 @@ fn bench_fleet() {
         let failed = b.rvmctl(&next_version(), 10, false).failed;
         assert_eq!(failed, 0, "warm-up deploy failed on {failed} hosts");
         let mut full_at = std::collections::HashMap::new();
-        for &c in levels.iter().filter(|&&c| c <= n) {
-            let Run { wall, rollout, per_host, failed, round_trips } = b.rvmctl(&next_version(), c, false);
+        // Fleets above 100 hosts: one run at the highest level, for scale and
+        // memory (every level would take many minutes on 2 cores).
+        let top = levels.iter().copied().filter(|&c| c <= n).max().unwrap_or(n);
+        for &c in levels.iter().filter(|&&c| c <= n && (n <= 100 || c == top)) {
+            let Run { wall, rollout, per_host, failed, round_trips, peak_rss_mib } =
+                b.rvmctl(&next_version(), c, false);
             let waves = n.div_ceil(c) as f64;
             let slowest = per_host.iter().cloned().fold(0.0, f64::max);
             let mean = per_host.iter().sum::<f64>() / per_host.len().max(1) as f64;
@@ -168,10 +176,13 @@ fn bench_fleet() {
             full_at.insert(c, wall);
             let _ = writeln!(
                 full,
-                "| {n} | {c} | {waves} | {wall:.1} | {rollout:.1} | {mean:.2} | {slowest:.2} | {ideal:.1} | {:.2} | {round_trips:.1} | {failed} |",
+                "| {n} | {c} | {waves} | {wall:.1} | {rollout:.1} | {mean:.2} | {slowest:.2} | {ideal:.1} | {:.2} | {round_trips:.1} | {peak_rss_mib:.1} | {failed} |",
                 wall / ideal
             );
             eprintln!("{n} hosts, concurrency {c}: wall {wall:.1}s, slowest host {slowest:.2}s, ideal {ideal:.1}s");
+        }
+        if n > 100 {
+            continue;
         }
         // Side by side with the plain ssh script: the literal for loop on the smallest
         // fleet, and 10 hosts at a time everywhere.

@@ -316,7 +316,8 @@ fn a_deploy_costs_each_host_at_most_seven_round_trips() {
         assert!(out.status.success(), "{}", text(&out));
     }
     // 1.2.0 goes into the slot 1.0.0 still runs in (warm), with an upload.
-    let (out, trips) = f.run_counting(&["deploy", "-e", "field", "--version", "1.2.0", "--yes"]);
+    let support::Measured { out, round_trips: trips, .. } =
+        f.run_measured(&["deploy", "-e", "field", "--version", "1.2.0", "--yes"]);
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(trips.len(), 2, "every host counted: {trips:?}\n{}", text(&out));
     for (host, (commands, connections)) in &trips {

@@ -363,10 +363,39 @@ environments:
         self.rvmctl().args(args).output().expect("run rvmctl")
     }
 
-    /// Runs rvmctl with `args` and counts, per host, the ssh round trips it
-    /// logs under `rvmctl::round_trip`: (remote commands, master connections).
-    pub fn run_counting(&self, args: &[&str]) -> (Output, std::collections::BTreeMap<String, (usize, usize)>) {
-        let out = self.rvmctl().env("RVMCTL_LOG", "rvmctl::round_trip=debug").args(args).output().expect("run rvmctl");
+    /// Runs rvmctl with `args`; counts, per host, the ssh round trips it
+    /// logs under `rvmctl::round_trip`, and reads its peak memory.
+    pub fn run_measured(&self, args: &[&str]) -> Measured {
+        use std::io::Read as _;
+        use std::os::unix::process::ExitStatusExt as _;
+        let mut child = self
+            .rvmctl()
+            .env("RVMCTL_LOG", "rvmctl::round_trip=debug")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run rvmctl");
+        let reader = |r: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut v = Vec::new();
+                if let Some(mut r) = r {
+                    let _ = r.read_to_end(&mut v);
+                }
+                v
+            })
+        };
+        let stdout = reader(child.stdout.take().map(|s| Box::new(s) as _));
+        let stderr = reader(child.stderr.take().map(|s| Box::new(s) as _));
+        let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+        // SAFETY: wait4(2) on our own child with valid out-pointers.
+        let waited = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+        assert_eq!(waited, child.id() as i32, "wait4 rvmctl");
+        let out = Output {
+            status: std::process::ExitStatus::from_raw(status),
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: stderr.join().unwrap_or_default(),
+        };
         let mut counts = std::collections::BTreeMap::new();
         for line in String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.contains("rvmctl::round_trip")) {
             let Some(host) = line.split_whitespace().find_map(|w| w.strip_prefix("host=")) else { continue };
@@ -377,7 +406,7 @@ environments:
                 c.0 += 1;
             }
         }
-        (out, counts)
+        Measured { out, round_trips: counts, peak_rss_kib: usage.ru_maxrss as u64 }
     }
 
     /// Rewrites the config [`Fleet::write_config`] wrote down to the work a
@@ -475,6 +504,15 @@ fn kill_tree_where(pid: i32, kill_child: impl Fn(&str) -> bool) {
         kill_tree(c);
     }
     let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+}
+
+/// What [`Fleet::run_measured`] saw.
+pub struct Measured {
+    pub out: Output,
+    /// Per host: (remote commands, ssh master connections).
+    pub round_trips: std::collections::BTreeMap<String, (usize, usize)>,
+    /// rvmctl's peak resident memory.
+    pub peak_rss_kib: u64,
 }
 
 impl Drop for Fleet {
