@@ -365,6 +365,8 @@ environments:
 
     /// Runs rvmctl with `args`; counts, per host, the ssh round trips it
     /// logs under `rvmctl::round_trip`, and reads its peak memory.
+    // wait4(2) below reaps the child (std's wait cannot return its rusage).
+    #[allow(clippy::zombie_processes)]
     pub fn run_measured(&self, args: &[&str]) -> Measured {
         use std::io::Read as _;
         use std::os::unix::process::ExitStatusExt as _;
