@@ -11,18 +11,37 @@ use super::types::{ByteSize, Duration, Percent, ProxyJump, TimeOfDay, TimeZoneNa
 use super::yaml::{Node, PathSeg, Value};
 
 pub fn check(root: &Node, schema: &J, issues: &mut Issues) {
-    let defs = schema.get("$defs").and_then(J::as_object).cloned().unwrap_or_default();
-    let walker = Walker { defs: &defs };
+    let empty = Map::new();
+    let defs = schema.get("$defs").and_then(J::as_object).unwrap_or(&empty);
+    let walker = Walker { defs };
     let mut path = Vec::new();
     walker.node(root, schema, &mut path, issues);
 }
 
-struct Walker<'s> {
-    defs: &'s Map<String, J>,
+/// One step of the path to the node being checked, borrowed from the
+/// document or the schema: the walk allocates a [`PathSeg`] path only for an
+/// issue.
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
-impl<'s> Walker<'s> {
-    fn resolve<'a>(&'a self, schema: &'a J) -> &'a J {
+fn owned(path: &[Seg]) -> Vec<PathSeg> {
+    path.iter()
+        .map(|s| match *s {
+            Seg::Key(k) => PathSeg::Key(k.to_string()),
+            Seg::Index(i) => PathSeg::Index(i),
+        })
+        .collect()
+}
+
+struct Walker<'a> {
+    defs: &'a Map<String, J>,
+}
+
+impl<'a> Walker<'a> {
+    fn resolve(&self, schema: &'a J) -> &'a J {
         let mut s = schema;
         for _ in 0..16 {
             match s.get("$ref").and_then(J::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
@@ -36,7 +55,7 @@ impl<'s> Walker<'s> {
         s
     }
 
-    fn node(&self, node: &Node, schema: &J, path: &mut Vec<PathSeg>, issues: &mut Issues) {
+    fn node(&self, node: &'a Node, schema: &'a J, path: &mut Vec<Seg<'a>>, issues: &mut Issues) {
         let schema = self.resolve(schema);
         if let Some(variants) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(J::as_array) {
             self.alternatives(node, variants, path, issues);
@@ -44,7 +63,11 @@ impl<'s> Walker<'s> {
         }
         if !self.type_matches(node, schema) {
             let expected = describe(schema);
-            issues.at(path, format!("expected {expected}, found {}", node.type_name()), type_help(node, schema));
+            issues.at(
+                &owned(path),
+                format!("expected {expected}, found {}", node.type_name()),
+                type_help(node, schema),
+            );
             return;
         }
         if let Some(allowed) = schema.get("enum").and_then(J::as_array) {
@@ -52,12 +75,12 @@ impl<'s> Walker<'s> {
         }
         if let Some(c) = schema.get("const") {
             if &node.to_json() != c {
-                issues.at(path, format!("expected {c}, found {}", node.to_json()), None);
+                issues.at(&owned(path), format!("expected {c}, found {}", node.to_json()), None);
             }
         }
         if let (Some(fmt), Value::Str(s)) = (schema.get("format").and_then(J::as_str), &node.value) {
             if let Err(e) = check_format(fmt, s) {
-                issues.at(path, e, None);
+                issues.at(&owned(path), e, None);
             }
         }
         if let Value::Int(i) = node.value {
@@ -65,7 +88,7 @@ impl<'s> Walker<'s> {
             let max = schema.get("maximum").and_then(J::as_f64);
             if min.is_some_and(|m| (i as f64) < m) || max.is_some_and(|m| (i as f64) > m) {
                 issues.at(
-                    path,
+                    &owned(path),
                     format!("{i} is out of range"),
                     Some(format!(
                         "use a value between {} and {}",
@@ -80,7 +103,7 @@ impl<'s> Walker<'s> {
             Value::Seq(items) => {
                 if let Some(item_schema) = schema.get("items") {
                     for (i, item) in items.iter().enumerate() {
-                        path.push(PathSeg::Index(i));
+                        path.push(Seg::Index(i));
                         self.node(item, item_schema, path, issues);
                         path.pop();
                     }
@@ -90,10 +113,10 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn alternatives(&self, node: &Node, variants: &[J], path: &mut Vec<PathSeg>, issues: &mut Issues) {
+    fn alternatives(&self, node: &'a Node, variants: &'a [J], path: &mut Vec<Seg<'a>>, issues: &mut Issues) {
         if let Some((tag, kinds)) = self.discriminator(variants) {
             if let Value::Map(_) = node.value {
-                self.tagged(node, &tag, &kinds, path, issues);
+                self.tagged(node, tag, &kinds, path, issues);
                 return;
             }
         }
@@ -124,7 +147,11 @@ impl<'s> Walker<'s> {
                     .collect();
                 let expected: Vec<String> = non_null.iter().map(|v| describe(v)).collect();
                 let help = non_null.iter().find_map(|v| type_help(node, v));
-                issues.at(path, format!("expected {}, found {}", expected.join(" or "), node.type_name()), help);
+                issues.at(
+                    &owned(path),
+                    format!("expected {}, found {}", expected.join(" or "), node.type_name()),
+                    help,
+                );
             }
         }
     }
@@ -132,17 +159,17 @@ impl<'s> Walker<'s> {
     /// A tagged union (`#[serde(tag = "kind")]`): every variant is an object
     /// whose `tag` property is a string `const`. Returns the tag and each
     /// variant's tag value with its schema.
-    fn discriminator<'a>(&'a self, variants: &'a [J]) -> Option<(String, Vec<(String, &'a J)>)> {
-        let mut tag: Option<String> = None;
+    fn discriminator(&self, variants: &'a [J]) -> Option<(&'a str, Vec<(String, &'a J)>)> {
+        let mut tag: Option<&'a str> = None;
         let mut kinds = Vec::new();
         for v in variants {
             let v = self.resolve(v);
             let props = v.get("properties").and_then(J::as_object)?;
             let (name, value) = props.iter().find_map(|(k, p)| Some((k, p.get("const")?.as_str()?)))?;
-            if tag.as_ref().is_some_and(|t| t != name) {
+            if tag.is_some_and(|t| t != name) {
                 return None;
             }
-            tag = Some(name.clone());
+            tag = Some(name);
             kinds.push((value.to_string(), v));
         }
         Some((tag?, kinds))
@@ -150,11 +177,18 @@ impl<'s> Walker<'s> {
 
     /// Checks a mapping against the variant its tag names; a missing or
     /// unknown tag is reported once, with the valid values.
-    fn tagged(&self, node: &Node, tag: &str, kinds: &[(String, &J)], path: &mut Vec<PathSeg>, issues: &mut Issues) {
+    fn tagged(
+        &self,
+        node: &'a Node,
+        tag: &'a str,
+        kinds: &[(String, &'a J)],
+        path: &mut Vec<Seg<'a>>,
+        issues: &mut Issues,
+    ) {
         let names: Vec<&str> = kinds.iter().map(|(k, _)| k.as_str()).collect();
         let Some(given) = node.get(tag) else {
             issues.at(
-                path,
+                &owned(path),
                 format!("missing required key '{tag}' in {}", location(path)),
                 Some(format!("add `{tag}:` with one of {}", names.join(", "))),
             );
@@ -191,7 +225,7 @@ impl<'s> Walker<'s> {
                 issues.list.extend(sub.list);
             }
             None => {
-                path.push(PathSeg::Key(tag.to_string()));
+                path.push(Seg::Key(tag));
                 let allowed: Vec<J> = names.iter().map(|n| J::String(n.to_string())).collect();
                 self.enumeration(given, &allowed, path, issues);
                 path.pop();
@@ -199,7 +233,7 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn enumeration(&self, node: &Node, allowed: &[J], path: &[PathSeg], issues: &mut Issues) {
+    fn enumeration(&self, node: &Node, allowed: &[J], path: &[Seg], issues: &mut Issues) {
         let v = node.to_json();
         if allowed.contains(&v) {
             return;
@@ -210,38 +244,38 @@ impl<'s> Walker<'s> {
             Some(m) => format!("did you mean '{m}'? valid values: {}", names.join(", ")),
             None => format!("valid values: {}", names.join(", ")),
         };
-        let key = path.iter().rev().find_map(|p| match p {
-            PathSeg::Key(k) => Some(k.as_str()),
-            PathSeg::Index(_) => None,
+        let key = path.iter().rev().find_map(|p| match *p {
+            Seg::Key(k) => Some(k),
+            Seg::Index(_) => None,
         });
-        issues.at(path, format!("unknown value '{given}' for '{}'", key.unwrap_or("value")), Some(help));
+        issues.at(&owned(path), format!("unknown value '{given}' for '{}'", key.unwrap_or("value")), Some(help));
     }
 
     fn object(
         &self,
-        node: &Node,
-        entries: &[(super::yaml::Key, Node)],
-        schema: &J,
-        path: &mut Vec<PathSeg>,
+        node: &'a Node,
+        entries: &'a [(super::yaml::Key, Node)],
+        schema: &'a J,
+        path: &mut Vec<Seg<'a>>,
         issues: &mut Issues,
     ) {
-        let empty = Map::new();
-        let props = schema.get("properties").and_then(J::as_object).unwrap_or(&empty);
+        let props = schema.get("properties").and_then(J::as_object);
+        let prop_names = || props.into_iter().flat_map(Map::keys);
         let additional = schema.get("additionalProperties");
         for (key, value) in entries {
-            path.push(PathSeg::Key(key.name.clone()));
-            if let Some(prop) = props.get(&key.name) {
+            path.push(Seg::Key(&key.name));
+            if let Some(prop) = props.and_then(|p| p.get(&key.name)) {
                 self.node(value, prop, path, issues);
             } else {
                 match additional {
                     Some(J::Bool(false)) => {
-                        let help = match did_you_mean(&key.name, props.keys().map(String::as_str)) {
+                        let help = match did_you_mean(&key.name, prop_names().map(String::as_str)) {
                             Some(m) => format!("did you mean '{m}'?"),
                             None => {
-                                format!("valid keys here: {}", props.keys().cloned().collect::<Vec<_>>().join(", "))
+                                format!("valid keys here: {}", prop_names().cloned().collect::<Vec<_>>().join(", "))
                             }
                         };
-                        issues.at_key(path, format!("unknown key '{}'", key.name), Some(help));
+                        issues.at_key(&owned(path), format!("unknown key '{}'", key.name), Some(help));
                     }
                     Some(s @ J::Object(_)) => self.node(value, s, path, issues),
                     _ => {}
@@ -253,7 +287,7 @@ impl<'s> Walker<'s> {
             for r in required.iter().filter_map(J::as_str) {
                 if node.get(r).is_none() {
                     issues.at(
-                        path,
+                        &owned(path),
                         format!("missing required key '{r}' in {}", location(path)),
                         Some(format!("add `{r}:`")),
                     );
@@ -263,11 +297,6 @@ impl<'s> Walker<'s> {
     }
 
     fn type_matches(&self, node: &Node, schema: &J) -> bool {
-        let types: Vec<&str> = match schema.get("type") {
-            Some(J::String(t)) => vec![t.as_str()],
-            Some(J::Array(ts)) => ts.iter().filter_map(J::as_str).collect(),
-            _ => return true,
-        };
         let actual = match node.value {
             Value::Null => "null",
             Value::Bool(_) => "boolean",
@@ -277,13 +306,18 @@ impl<'s> Walker<'s> {
             Value::Seq(_) => "array",
             Value::Map(_) => "object",
         };
-        types.iter().any(|t| *t == actual || (*t == "number" && actual == "integer"))
+        let matches = |t: &str| t == actual || (t == "number" && actual == "integer");
+        match schema.get("type") {
+            Some(J::String(t)) => matches(t),
+            Some(J::Array(ts)) => ts.iter().filter_map(J::as_str).any(matches),
+            _ => true,
+        }
     }
 }
 
 /// Where a path points, for messages: `'apps.api'` or `the top level`.
-fn location(path: &[PathSeg]) -> String {
-    if path.is_empty() { "the top level".into() } else { format!("'{}'", super::yaml::path_string(path)) }
+fn location(path: &[Seg]) -> String {
+    if path.is_empty() { "the top level".into() } else { format!("'{}'", super::yaml::path_string(&owned(path))) }
 }
 
 fn describe(schema: &J) -> String {

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use super::diagnostic::{ConfigError, Issues};
 use super::resolve::Config;
-use super::schema::{ConfigFile, HostSpec, Inventory, json_schema};
+use super::schema::{ConfigFile, HostEntry, Inventory, json_schema};
 use super::yaml::{self, Node};
 
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +52,7 @@ fn parse_checked<T: serde::de::DeserializeOwned>(
     if !issues.list.is_empty() {
         return Err(ConfigError { file: name.into(), sources: vec![(name.into(), text.into())], issues: issues.list });
     }
-    match serde_json::from_value::<T>(root.to_json()) {
+    match T::deserialize(&root) {
         Ok(v) => Ok((v, root)),
         // The schema check should have caught this; still report it cleanly.
         Err(e) => Err(ConfigError::single(name, text, root.pos, e.to_string(), None)),
@@ -97,58 +97,65 @@ pub fn load_str(path: &Path, name: &str, text: &str) -> Result<Config, ConfigErr
         }
     }
 
-    let host_vars: BTreeSet<String> = cfg
+    let host_vars: BTreeSet<&str> = cfg
         .raw
         .environments
         .values()
         .flat_map(|e| e.targets.iter())
-        .flat_map(|t| t.hosts.iter().map(|h| h.spec()))
-        .chain(cfg.inventories.values().flatten().cloned())
-        .flat_map(|h: HostSpec| h.vars.keys().cloned().collect::<Vec<_>>())
+        .flat_map(|t| {
+            t.hosts.iter().filter_map(|h| match h {
+                HostEntry::Spec(s) => Some(s.vars.keys()),
+                HostEntry::Name(_) => None,
+            })
+        })
+        .chain(cfg.inventories.values().flatten().map(|h| h.vars.keys()))
+        .flatten()
+        .map(String::as_str)
         .collect();
     let mut issues = inv_issues;
     super::validate::validate(&cfg.raw, &host_vars, &mut issues);
     // Inventory duplicates and selectors that match nothing, per target.
-    for (env_name, _) in &cfg.raw.environments {
-        if let Ok(env) = cfg.environment(env_name) {
-            for (ti, t) in env.targets.iter().enumerate() {
-                let raw_t = &cfg.raw.environments[env_name].targets[ti];
-                let at = |key: &str| {
-                    vec![
-                        yaml::PathSeg::Key("environments".into()),
-                        yaml::PathSeg::Key(env_name.clone()),
-                        yaml::PathSeg::Key("targets".into()),
-                        yaml::PathSeg::Index(ti),
-                        yaml::PathSeg::Key(key.into()),
-                    ]
-                };
-                if !raw_t.selector.is_empty() && t.hosts.is_empty() {
-                    issues.at(
-                        &at("selector"),
-                        format!("selector matches none of the hosts of target '{}'", t.name),
-                        Some("check the host labels in the inventory".into()),
-                    );
-                }
-                if raw_t.inventory.is_some() {
-                    let mut seen = BTreeSet::new();
-                    for h in &t.hosts {
-                        let problems = crate::model::validate_host_name(&h.name)
-                            .err()
-                            .into_iter()
-                            .chain(super::validate::validate_host_values(h));
-                        for problem in problems {
-                            issues.at(&at("inventory"), format!("in the inventory: {problem}"), None);
-                        }
-                        if !seen.insert(h.name.clone()) {
-                            issues.at(
-                                &at("inventory"),
-                                format!(
-                                    "duplicate host name '{}' in target '{}' (inline hosts + inventory)",
-                                    h.name, t.name
-                                ),
-                                None,
-                            );
-                        }
+    for (env_name, env) in &cfg.raw.environments {
+        for (ti, t) in env.targets.iter().enumerate() {
+            if t.selector.is_empty() && t.inventory.is_none() {
+                continue;
+            }
+            let hosts = cfg.target_hosts(env_name, t);
+            let at = |key: &str| {
+                vec![
+                    yaml::PathSeg::Key("environments".into()),
+                    yaml::PathSeg::Key(env_name.clone()),
+                    yaml::PathSeg::Key("targets".into()),
+                    yaml::PathSeg::Index(ti),
+                    yaml::PathSeg::Key(key.into()),
+                ]
+            };
+            if !t.selector.is_empty() && hosts.is_empty() {
+                issues.at(
+                    &at("selector"),
+                    format!("selector matches none of the hosts of target '{}'", t.name),
+                    Some("check the host labels in the inventory".into()),
+                );
+            }
+            if t.inventory.is_some() {
+                let mut seen = BTreeSet::new();
+                for h in &hosts {
+                    let problems = crate::model::validate_host_name(&h.name)
+                        .err()
+                        .into_iter()
+                        .chain(super::validate::validate_host_values(h));
+                    for problem in problems {
+                        issues.at(&at("inventory"), format!("in the inventory: {problem}"), None);
+                    }
+                    if !seen.insert(h.name.as_str()) {
+                        issues.at(
+                            &at("inventory"),
+                            format!(
+                                "duplicate host name '{}' in target '{}' (inline hosts + inventory)",
+                                h.name, t.name
+                            ),
+                            None,
+                        );
                     }
                 }
             }
@@ -163,4 +170,52 @@ pub fn load_str(path: &Path, name: &str, text: &str) -> Result<Config, ConfigErr
         err.merge(o);
     }
     Err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP: &str = "apps:\n  edge:\n    artifact: { url: \"https://x/edge-{version}.tgz\", sha256: abc }\n";
+
+    fn messages(dir: &Path, config: &str) -> Vec<String> {
+        let path = dir.join("deployment-config.yaml");
+        match load_str(&path, "deployment-config.yaml", config) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.issues.into_iter().map(|i| i.message).collect(),
+        }
+    }
+
+    #[test]
+    fn inventory_duplicates_and_empty_selectors_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("inv.yaml"),
+            "hosts:\n  - { name: a, labels: { site: x } }\n  - { name: b, labels: { site: x } }\n  - b\n",
+        )
+        .unwrap();
+        let config = format!(
+            "apiVersion: rvmctl/v1\nproject: p\nenvironments:\n  prod:\n    targets:\n\
+             \x20     - {{ name: one, kind: ssh, app: edge, hosts: [a], inventory: inv.yaml }}\n\
+             \x20     - {{ name: two, kind: ssh, app: edge, inventory: inv.yaml, selector: {{ site: nowhere }} }}\n\
+             \x20     - {{ name: three, kind: ssh, app: edge, hosts: [c, d], selector: {{ site: x }} }}\n{APP}"
+        );
+        assert_eq!(
+            messages(dir.path(), &config),
+            [
+                "duplicate host name 'a' in target 'one' (inline hosts + inventory)",
+                "duplicate host name 'b' in target 'one' (inline hosts + inventory)",
+                "selector matches none of the hosts of target 'two'",
+                "selector matches none of the hosts of target 'three'",
+            ]
+        );
+        let fine = config.replace("hosts: [a], ", "").replace("site: nowhere", "site: x").replace("  - b\n", "");
+        std::fs::write(
+            dir.path().join("inv.yaml"),
+            "hosts:\n  - { name: a, labels: { site: x } }\n  - { name: b, labels: { site: x } }\n",
+        )
+        .unwrap();
+        let fine = fine.replace("hosts: [c, d], selector: { site: x }", "hosts: [c, d]");
+        assert_eq!(messages(dir.path(), &fine), Vec::<String>::new());
+    }
 }

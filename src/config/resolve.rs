@@ -172,7 +172,9 @@ impl Config {
         }
     }
 
-    fn resolve_target(&self, env: &str, t: &Target, base: &Effective) -> ResolvedTarget {
+    /// The hosts of target `t` of environment `env`: inline, then from its
+    /// inventory, those its selector matches.
+    pub fn target_hosts(&self, env: &str, t: &Target) -> Vec<HostSpec> {
         let mut hosts: Vec<HostSpec> = t.hosts.iter().map(|h| h.spec()).collect();
         if let Some(inv) = self.inventories.get(&(env.to_string(), t.name.clone())) {
             hosts.extend(inv.iter().cloned());
@@ -180,6 +182,11 @@ impl Config {
         if !t.selector.is_empty() {
             hosts.retain(|h| t.selector.iter().all(|(k, v)| h.labels.get(k) == Some(v)));
         }
+        hosts
+    }
+
+    fn resolve_target(&self, env: &str, t: &Target, base: &Effective) -> ResolvedTarget {
+        let hosts = self.target_hosts(env, t);
         let root = match t.kind {
             TargetKind::Local => Some(self.path(t.root.as_deref().unwrap_or("./.rvmctl/sandbox"))),
             _ => None,

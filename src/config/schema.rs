@@ -352,9 +352,22 @@ pub struct HostSpec {
 }
 
 impl HostEntry {
-    pub fn spec(&self) -> HostSpec {
+    pub fn name(&self) -> &str {
         match self {
-            HostEntry::Name(n) => HostSpec {
+            HostEntry::Name(n) => n,
+            HostEntry::Spec(s) => &s.name,
+        }
+    }
+
+    pub fn spec(&self) -> HostSpec {
+        self.as_spec().into_owned()
+    }
+
+    /// The host as a [`HostSpec`], borrowed when it is written as one (only
+    /// a bare name builds one).
+    pub fn as_spec(&self) -> std::borrow::Cow<'_, HostSpec> {
+        match self {
+            HostEntry::Name(n) => std::borrow::Cow::Owned(HostSpec {
                 name: n.clone(),
                 address: None,
                 user: None,
@@ -362,8 +375,8 @@ impl HostEntry {
                 proxy_jump: None,
                 labels: IndexMap::new(),
                 vars: IndexMap::new(),
-            },
-            HostEntry::Spec(s) => (**s).clone(),
+            }),
+            HostEntry::Spec(s) => std::borrow::Cow::Borrowed(s),
         }
     }
 }

@@ -17,7 +17,7 @@ fn i(n: usize) -> PathSeg {
     PathSeg::Index(n)
 }
 
-pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<String>, issues: &mut Issues) {
+pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut Issues) {
     if cfg.api_version != API_VERSION {
         issues.at(
             &[k("apiVersion")],
@@ -108,20 +108,20 @@ pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<String>, issues: &mut Iss
                     Some("add `hosts: [...]` or `inventory: <file>`".into()),
                 );
             }
-            let mut host_seen = HashMap::new();
+            let mut host_seen: HashMap<&str, usize> = HashMap::with_capacity(t.hosts.len());
             for (hi, h) in t.hosts.iter().enumerate() {
-                let name = h.spec().name;
-                if let Some(prev) = host_seen.insert(name.clone(), hi) {
+                let name = h.name();
+                if let Some(prev) = host_seen.insert(name, hi) {
                     issues.at(
                         &[&tp[..], &[k("hosts"), i(hi)]].concat(),
                         format!("duplicate host name '{name}' (also hosts[{prev}])"),
                         Some("host names must be unique within a target".into()),
                     );
                 }
-                if let Err(e) = crate::model::validate_host_name(&name) {
+                if let Err(e) = crate::model::validate_host_name(name) {
                     issues.at(&[&tp[..], &[k("hosts"), i(hi)]].concat(), e, None);
                 }
-                for problem in validate_host_values(&h.spec()) {
+                for problem in validate_host_values(&h.as_spec()) {
                     issues.at(&[&tp[..], &[k("hosts"), i(hi)]].concat(), problem, None);
                 }
             }
@@ -145,7 +145,7 @@ fn validate_canary(c: Option<&super::schema::CanaryConfig>, path: &[PathSeg], is
     }
 }
 
-fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<String>, issues: &mut Issues) {
+fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<&str>, issues: &mut Issues) {
     let ap = [k("apps"), k(name)];
     let at = |rest: &[PathSeg]| [&ap[..], rest].concat();
     let mut templates: Vec<(Vec<PathSeg>, &Template)> = Vec::new();
@@ -249,19 +249,15 @@ pub fn validate_host_values(h: &HostSpec) -> Vec<String> {
             && v.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '/' | '@' | '+' | '=' | ',' | '-'))
     };
-    let mut problems = Vec::new();
-    for (kind, map) in [
-        ("var", h.vars.iter().map(|(k, v)| (k, v.0.as_str())).collect::<Vec<_>>()),
-        ("label", h.labels.iter().map(|(k, v)| (k, v.as_str())).collect()),
-    ] {
-        for (k, v) in map {
-            if !safe(k) || !safe(v) {
-                problems.push(format!(
-                    "host '{}': {kind} {k}={v:?} contains characters a shell would interpret; use letters, digits and . _ : / @ + = , - only",
-                    h.name
-                ));
-            }
-        }
-    }
-    problems
+    let vars = h.vars.iter().map(|(k, v)| ("var", k, v.0.as_str()));
+    let labels = h.labels.iter().map(|(k, v)| ("label", k, v.as_str()));
+    vars.chain(labels)
+        .filter(|(_, k, v)| !safe(k) || !safe(v))
+        .map(|(kind, k, v)| {
+            format!(
+                "host '{}': {kind} {k}={v:?} contains characters a shell would interpret; use letters, digits and . _ : / @ + = , - only",
+                h.name
+            )
+        })
+        .collect()
 }

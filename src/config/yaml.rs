@@ -139,6 +139,202 @@ impl Node {
     }
 }
 
+impl Node {
+    /// Whether [`Node::to_json`] gives `null` (a float that is not finite does).
+    fn is_json_null(&self) -> bool {
+        match self.value {
+            Value::Null => true,
+            Value::Float(f) => !f.is_finite(),
+            _ => false,
+        }
+    }
+}
+
+/// Forwards each named method to the node's [`Node::to_json`].
+macro_rules! scalars_via_json {
+    ($($method:ident)*) => {
+        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.to_json().$method(visitor)
+        })*
+    };
+}
+
+/// Typed values read straight from the tree, exactly as
+/// `serde_json::from_value(node.to_json())` reads them (same errors, mapping
+/// keys in sorted order, the last of equal keys wins) without first copying
+/// the whole document into JSON. Strings are lent to the visitor; other
+/// scalars, and the shapes a type does not expect (errors), go through
+/// [`Node::to_json`] of that one node.
+impl<'de> serde::Deserializer<'de> for &'de Node {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match &self.value {
+            Value::Seq(items) => visit_items(items, visitor),
+            Value::Map(entries) => visit_entries(entries, visitor),
+            Value::Str(s) => visitor.visit_borrowed_str(s),
+            _ => self.to_json().deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match &self.value {
+            Value::Str(s) => visitor.visit_borrowed_str(s),
+            _ => self.to_json().deserialize_str(visitor),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        if self.is_json_null() { visitor.visit_none() } else { visitor.visit_some(self) }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match &self.value {
+            Value::Seq(items) => visit_items(items, visitor),
+            _ => self.to_json().deserialize_seq(visitor),
+        }
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match &self.value {
+            Value::Map(entries) => visit_entries(entries, visitor),
+            _ => self.to_json().deserialize_map(visitor),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match &self.value {
+            Value::Seq(items) => visit_items(items, visitor),
+            Value::Map(entries) => visit_entries(entries, visitor),
+            _ => self.to_json().deserialize_struct(name, fields, visitor),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.to_json().deserialize_enum(name, variants, visitor)
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+        self.to_json().deserialize_unit_struct(name, visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    scalars_via_json!(
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128 deserialize_f32
+        deserialize_f64 deserialize_char deserialize_bytes
+        deserialize_byte_buf deserialize_unit deserialize_identifier
+    );
+}
+
+fn visit_items<'de, V: Visitor<'de>>(items: &'de [Node], visitor: V) -> Result<V::Value, serde_json::Error> {
+    let mut access = Items(items.iter());
+    let value = visitor.visit_seq(&mut access)?;
+    if access.0.len() == 0 {
+        Ok(value)
+    } else {
+        Err(serde::de::Error::invalid_length(items.len(), &"fewer elements in array"))
+    }
+}
+
+fn visit_entries<'de, V: Visitor<'de>>(entries: &'de [(Key, Node)], visitor: V) -> Result<V::Value, serde_json::Error> {
+    // JSON objects (without serde_json's `preserve_order`) are sorted by key
+    // and keep the last of equal keys: reversed, then a stable sort and
+    // dedup keep the last.
+    let mut sorted: Vec<&(Key, Node)> = entries.iter().rev().collect();
+    sorted.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    sorted.dedup_by(|a, b| a.0.name == b.0.name);
+    let len = sorted.len();
+    let mut access = Entries { iter: sorted.into_iter(), value: None };
+    let value = visitor.visit_map(&mut access)?;
+    if access.iter.len() == 0 {
+        Ok(value)
+    } else {
+        Err(serde::de::Error::invalid_length(len, &"fewer elements in map"))
+    }
+}
+
+struct Items<'de>(std::slice::Iter<'de, Node>);
+
+impl<'de> SeqAccess<'de> for Items<'de> {
+    type Error = serde_json::Error;
+
+    fn next_element_seed<T: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Self::Error> {
+        self.0.next().map(|n| seed.deserialize(n)).transpose()
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+struct Entries<'de> {
+    iter: std::vec::IntoIter<&'de (Key, Node)>,
+    value: Option<&'de Node>,
+}
+
+impl<'de> MapAccess<'de> for Entries<'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<T: serde::de::DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Self::Error> {
+        let Some((key, value)) = self.iter.next() else { return Ok(None) };
+        self.value = Some(value);
+        seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(&key.name)).map(Some)
+    }
+
+    fn next_value_seed<T: serde::de::DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, Self::Error> {
+        match self.value.take() {
+            Some(value) => seed.deserialize(value),
+            None => Err(serde::de::Error::custom("value is missing")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.iter.len())
+    }
+}
+
 /// A YAML syntax error with its position.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
@@ -152,7 +348,7 @@ pub fn parse(src: &str) -> Result<Node, SyntaxError> {
     if src.trim().is_empty() {
         return Ok(Node { value: Value::Null, pos: Pos::default() });
     }
-    let parsed: Spanned<RawValue> = serde_saphyr::from_str(src).map_err(|e| {
+    let parsed: Spanned<Raw> = serde_saphyr::from_str(src).map_err(|e| {
         let loc = e.location();
         let (line, column, offset) = loc
             .map(|l| {
@@ -164,89 +360,69 @@ pub fn parse(src: &str) -> Result<Node, SyntaxError> {
         let message = e.to_string().lines().next().unwrap_or("invalid YAML").to_string();
         SyntaxError { message, pos: Pos { line, column, offset, len: 1 } }
     })?;
-    Ok(convert(parsed))
+    Ok(node(parsed))
 }
 
-fn convert(s: Spanned<RawValue>) -> Node {
-    let pos = Pos::from_spanned(&s);
-    let value = match s.value {
-        RawValue::Null => Value::Null,
-        RawValue::Bool(b) => Value::Bool(b),
-        RawValue::Int(i) => Value::Int(i),
-        RawValue::Float(f) => Value::Float(f),
-        RawValue::Str(s) => Value::Str(s),
-        RawValue::Seq(items) => Value::Seq(items.into_iter().map(convert).collect()),
-        RawValue::Map(entries) => Value::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| {
-                    let kpos = Pos::from_spanned(&k);
-                    (Key { name: k.value, pos: kpos }, convert(v))
-                })
-                .collect(),
-        ),
-    };
-    Node { value, pos }
+fn node(s: Spanned<Raw>) -> Node {
+    Node { pos: Pos::from_spanned(&s), value: s.value.0 }
 }
 
-enum RawValue {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Spanned<RawValue>>),
-    Map(Vec<(Spanned<String>, Spanned<RawValue>)>),
-}
+/// A value as serde-saphyr reads it. Its children become [`Node`]s as they
+/// are read, so the document is built once, not read into one tree and
+/// copied into another.
+struct Raw(Value);
 
-impl<'de> Deserialize<'de> for RawValue {
+impl<'de> Deserialize<'de> for Raw {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Vis;
         impl<'de> Visitor<'de> for Vis {
-            type Value = RawValue;
+            type Value = Raw;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("any YAML value")
             }
-            fn visit_unit<E>(self) -> Result<RawValue, E> {
-                Ok(RawValue::Null)
+            fn visit_unit<E>(self) -> Result<Raw, E> {
+                Ok(Raw(Value::Null))
             }
-            fn visit_none<E>(self) -> Result<RawValue, E> {
-                Ok(RawValue::Null)
+            fn visit_none<E>(self) -> Result<Raw, E> {
+                Ok(Raw(Value::Null))
             }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<RawValue, D::Error> {
-                RawValue::deserialize(d)
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+                Raw::deserialize(d)
             }
-            fn visit_bool<E>(self, b: bool) -> Result<RawValue, E> {
-                Ok(RawValue::Bool(b))
+            fn visit_bool<E>(self, b: bool) -> Result<Raw, E> {
+                Ok(Raw(Value::Bool(b)))
             }
-            fn visit_i64<E>(self, i: i64) -> Result<RawValue, E> {
-                Ok(RawValue::Int(i))
+            fn visit_i64<E>(self, i: i64) -> Result<Raw, E> {
+                Ok(Raw(Value::Int(i)))
             }
-            fn visit_u64<E>(self, i: u64) -> Result<RawValue, E> {
-                Ok(i64::try_from(i).map_or(RawValue::Float(i as f64), RawValue::Int))
+            fn visit_u64<E>(self, i: u64) -> Result<Raw, E> {
+                Ok(Raw(i64::try_from(i).map_or(Value::Float(i as f64), Value::Int)))
             }
-            fn visit_f64<E>(self, f: f64) -> Result<RawValue, E> {
-                Ok(RawValue::Float(f))
+            fn visit_f64<E>(self, f: f64) -> Result<Raw, E> {
+                Ok(Raw(Value::Float(f)))
             }
-            fn visit_str<E>(self, s: &str) -> Result<RawValue, E> {
-                Ok(RawValue::Str(s.to_string()))
+            fn visit_str<E>(self, s: &str) -> Result<Raw, E> {
+                Ok(Raw(Value::Str(s.to_string())))
             }
-            fn visit_string<E>(self, s: String) -> Result<RawValue, E> {
-                Ok(RawValue::Str(s))
+            fn visit_string<E>(self, s: String) -> Result<Raw, E> {
+                Ok(Raw(Value::Str(s)))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<RawValue, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
                 let mut items = Vec::new();
                 while let Some(x) = a.next_element()? {
-                    items.push(x);
+                    items.push(node(x));
                 }
-                Ok(RawValue::Seq(items))
+                items.shrink_to_fit();
+                Ok(Raw(Value::Seq(items)))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<RawValue, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
                 let mut entries = Vec::new();
-                while let Some(e) = a.next_entry()? {
-                    entries.push(e);
+                while let Some((k, v)) = a.next_entry::<Spanned<String>, _>()? {
+                    let pos = Pos::from_spanned(&k);
+                    entries.push((Key { name: k.value, pos }, node(v)));
                 }
-                Ok(RawValue::Map(entries))
+                entries.shrink_to_fit();
+                Ok(Raw(Value::Map(entries)))
             }
         }
         d.deserialize_any(Vis)
@@ -269,5 +445,56 @@ mod tests {
     fn syntax_error_has_a_position() {
         let e = parse("a: [1,\nb: 2").unwrap_err();
         assert!(e.pos.line >= 1, "{e:?}");
+    }
+
+    /// What `T::deserialize(&node)` gives and what `serde_json::from_value(node.to_json())`
+    /// gives, each as JSON text (maps in their own order) or the error message.
+    fn both_ways<T: serde::de::DeserializeOwned + serde::Serialize>(yaml: &str) -> (String, String) {
+        let n = parse(yaml).unwrap();
+        let show = |r: Result<T, serde_json::Error>| match r {
+            Ok(v) => serde_json::to_string(&v).unwrap(),
+            Err(e) => format!("error: {e}"),
+        };
+        (show(T::deserialize(&n)), show(serde_json::from_value(n.to_json())))
+    }
+
+    #[test]
+    fn typed_values_from_the_tree_are_those_from_its_json() {
+        use crate::config::schema::{ConfigFile, Inventory};
+        use indexmap::IndexMap;
+        for file in ["examples/quickstart/deployment-config.yaml", "examples/reference/deployment-config.yaml"] {
+            let text = std::fs::read_to_string(file).unwrap();
+            let (tree, json) = both_ways::<ConfigFile>(&text);
+            assert!(!tree.starts_with("error"), "{file}: {tree}");
+            assert_eq!(tree, json, "{file}");
+        }
+        let text = std::fs::read_to_string("examples/reference/inventory/production.yaml").unwrap();
+        let (tree, json) = both_ways::<Inventory>(&text);
+        assert_eq!(tree, json);
+        // JSON objects are sorted by key: so are the maps read from the tree.
+        let (tree, json) = both_ways::<IndexMap<String, u32>>("b: 1\na: 2\nc: 3\n");
+        assert_eq!((tree.as_str(), json.as_str()), (r#"{"a":2,"b":1,"c":3}"#, r#"{"a":2,"b":1,"c":3}"#));
+        // Values the schema check would have refused: the same message (or,
+        // for a list, the same host read by position).
+        for bad in [
+            "hosts: [{ name: 7 }]",
+            "hosts: [[a, b]]",
+            "hosts: 3",
+            "hosts: [{ name: a, port: 70000 }]",
+            "hosts: [{ name: a, vars: { x: [1] } }]",
+            "hosts: [{ name: a, labels: [] }]",
+            "hosts: [{ name: a, nope: 1 }]",
+            "{}",
+        ] {
+            let (tree, json) = both_ways::<Inventory>(bad);
+            assert_eq!(tree, json, "{bad}");
+        }
+        for bad in
+            ["strategy: sideways", "strategy: { canary: 1 }", "strategy: 3", "timeout: [1]", "canary: { steps: 5 }"]
+        {
+            let (tree, json) = both_ways::<crate::config::schema::Settings>(bad);
+            assert!(tree.starts_with("error"), "{bad}: {tree}");
+            assert_eq!(tree, json, "{bad}");
+        }
     }
 }
