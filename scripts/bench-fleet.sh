@@ -15,7 +15,8 @@ trap 'rm -f "$out"' EXIT
 BENCH_HOSTS=$sizes BENCH_LEVELS=$levels BENCH_OUT=$out \
   cargo test -q --release --test bench_fleet -- --ignored --nocapture bench_fleet >&2
 full=$(sed '/<!-- compare -->/,$d' "$out")
-cmp=$(sed '1,/<!-- compare -->/d' "$out")
+cmp=$(sed -e '1,/<!-- compare -->/d' -e '/<!-- steps -->/,$d' "$out")
+steps=$(sed '1,/<!-- steps -->/d' "$out")
 scripts/bench/put-section.py docs/benchmarks.md "Fleet rollout over ssh" <<MD
 ## Fleet rollout over ssh (\`scripts/bench-fleet.sh\`)
 
@@ -56,6 +57,12 @@ step, records history and would roll back on failure. *rvmctl, full app* is the 
 same concurrency. Ratios below 1 mean rvmctl is faster.
 
 $cmp
+
+Where a host's time goes in *rvmctl, same work* (the \`steps\` of the JSON report, mean per host;
+lock, observe and history are outside the steps): the stage includes the upload on its stdin and
+stopping the warm slot's old release; the start includes the app's own wait until it listens.
+
+$steps
 
 Reading it:
 

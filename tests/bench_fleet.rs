@@ -31,6 +31,8 @@ struct Run {
     round_trips: f64,
     /// rvmctl's peak resident memory.
     peak_rss_mib: f64,
+    /// Mean ms per host in each kind of step (stage, start, health check, switch…).
+    profile: std::collections::BTreeMap<String, f64>,
 }
 
 struct Bench<'a> {
@@ -66,6 +68,15 @@ impl Bench<'_> {
             eprintln!("deploy of {version} failed on {failed} host(s):\n{}", text(&out));
         }
         let per_host = units.iter().map(|u| u["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0).collect();
+        // Mean milliseconds per host in each kind of step (the label's first words).
+        let mut profile = std::collections::BTreeMap::<String, f64>::new();
+        for s in units.iter().filter_map(|u| u["steps"].as_array()).flatten() {
+            let label = s["step"].as_str().unwrap_or("");
+            let kind =
+                if label.starts_with("health check") { "health check" } else { label.split(' ').next().unwrap_or("") };
+            *profile.entry(kind.to_string()).or_default() +=
+                s["duration_ms"].as_f64().unwrap_or(0.0) / units.len().max(1) as f64;
+        }
         Run {
             wall,
             rollout: report["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0,
@@ -74,6 +85,7 @@ impl Bench<'_> {
             round_trips: trips.values().map(|(commands, _)| commands).sum::<usize>() as f64
                 / f.hosts.len().max(1) as f64,
             peak_rss_mib: m.peak_rss_kib as f64 / 1024.0,
+            profile,
         }
     }
 
@@ -151,6 +163,9 @@ fn bench_fleet() {
     let mut cmp = String::from(
         "| hosts | concurrency | plain ssh loop (s) | loop round trips per host | rvmctl, same work (s) | rvmctl round trips per host | rvmctl / loop | rvmctl, full app (s) | full / loop |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
+    let mut steps = String::from(
+        "| hosts | concurrency | stage (ms) | start (ms) | health check (ms) | switch (ms) | all steps (ms) |\n|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
     let mut run = 0;
     let mut next_version = || {
         run += 1;
@@ -167,7 +182,7 @@ fn bench_fleet() {
         // memory (every level would take many minutes on 2 cores).
         let top = levels.iter().copied().filter(|&c| c <= n).max().unwrap_or(n);
         for &c in levels.iter().filter(|&&c| c <= n && (n <= 100 || c == top)) {
-            let Run { wall, rollout, per_host, failed, round_trips, peak_rss_mib } =
+            let Run { wall, rollout, per_host, failed, round_trips, peak_rss_mib, .. } =
                 b.rvmctl(&next_version(), c, false);
             let waves = n.div_ceil(c) as f64;
             let slowest = per_host.iter().cloned().fold(0.0, f64::max);
@@ -192,7 +207,17 @@ fn bench_fleet() {
         let compare: Vec<usize> = if si == 0 { vec![1, 10.min(n)] } else { vec![10.min(n)] };
         for c in compare {
             let lp = b.ssh_loop(&next_version(), c, &loop_ports);
-            let Run { wall: rv, failed, round_trips, .. } = b.rvmctl(&next_version(), c, true);
+            let Run { wall: rv, failed, round_trips, profile: p, .. } = b.rvmctl(&next_version(), c, true);
+            let ms = |k: &str| p.get(k).map_or("-".to_string(), |v| format!("{v:.0}"));
+            let _ = writeln!(
+                steps,
+                "| {n} | {c} | {} | {} | {} | {} | {:.0} |",
+                ms("stage"),
+                ms("start"),
+                ms("health check"),
+                ms("switch"),
+                p.values().sum::<f64>()
+            );
             assert_eq!(failed, 0, "rvmctl (same work) failed on {failed} hosts");
             let full_cell = match full_at.get(&c) {
                 Some(w) => format!("{w:.1} | {:.2}", w / lp),
@@ -207,5 +232,6 @@ fn bench_fleet() {
         }
         b.stop_loop_apps();
     }
-    std::fs::write(&out_path, format!("{full}\n<!-- compare -->\n{cmp}")).expect("write tables");
+    std::fs::write(&out_path, format!("{full}\n<!-- compare -->\n{cmp}\n<!-- steps -->\n{steps}"))
+        .expect("write tables");
 }

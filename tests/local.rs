@@ -206,6 +206,17 @@ fn apply_executes_exactly_the_saved_plan() {
     let plan = json(&std::fs::read_to_string(p.path().join("plan.json")).expect("plan"));
     assert_eq!(report["plan_hash"], plan["hash"]);
     assert_eq!(p.history_lines("sim-02")[0]["plan_hash"], plan["hash"]);
+    // Each unit's steps, in order, with their timing: a per-step profile.
+    for unit in report["targets"][0]["units"].as_array().expect("units") {
+        let steps: Vec<&str> =
+            unit["steps"].as_array().expect("steps").iter().filter_map(|s| s["step"].as_str()).collect();
+        assert!(steps.first().is_some_and(|s| s.starts_with("stage ")), "{unit}");
+        assert!(steps.iter().any(|s| s.starts_with("switch ")), "{unit}");
+        for s in unit["steps"].as_array().expect("steps") {
+            assert_eq!(s["state"], "done", "{unit}");
+            assert!(s["duration_ms"].is_u64(), "{unit}");
+        }
+    }
 }
 
 #[test]

@@ -44,6 +44,18 @@ pub struct UnitReport {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub switch_unknown: bool,
     pub duration_ms: u128,
+    /// Each step this run ran on the unit, in order, with how long it took.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepTime>,
+}
+
+/// One step of a unit's run: what, how it ended, how long it took.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepTime {
+    pub step: String,
+    /// `done`, `skipped` or `failed`.
+    pub state: &'static str,
+    pub duration_ms: u128,
 }
 
 impl UnitReport {
@@ -105,6 +117,7 @@ pub(super) fn new_unit_report(u: &UnitPlan, result: UnitResult, error: Option<St
         error,
         switch_unknown: false,
         duration_ms: 0,
+        steps: Vec::new(),
     }
 }
 

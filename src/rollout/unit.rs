@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use jiff::Timestamp;
 
-use super::report::UnitResult;
+use super::report::{StepTime, UnitResult};
 use super::{Executor, StepState, UnitRun, fault, lock_or_recover};
 use crate::drivers::{Driver, DriverError, StepContext};
 use crate::model::{Color, JournalEntry, JournalState, Step};
@@ -46,14 +46,17 @@ impl Executor<'_> {
         }
     }
 
-    /// One step with progress and journal, honouring a hard cancel.
+    /// One step with progress and journal, honouring a hard cancel; its
+    /// timing is added to `times`.
     pub(super) async fn step(
         &self,
         t: &TargetPlan,
         driver: &dyn Driver,
         u: &UnitPlan,
         step: &Step,
+        times: &mut Vec<StepTime>,
     ) -> Result<(), DriverError> {
+        let started = Instant::now();
         self.reporter.step(&t.target, &u.unit, step, StepState::Started, "");
         let folded = driver.folds_journal();
         if !folded {
@@ -84,6 +87,12 @@ impl Executor<'_> {
             ),
             Err(e) => self.reporter.step(&t.target, &u.unit, step, StepState::Failed, &e.to_string()),
         }
+        let state = match &r {
+            Ok(out) if out.skipped => "skipped",
+            Ok(_) => "done",
+            Err(_) => "failed",
+        };
+        times.push(StepTime { step: step.label(), state, duration_ms: started.elapsed().as_millis() });
         r.map(drop)
     }
 
@@ -95,15 +104,19 @@ impl Executor<'_> {
         runs: Arc<Mutex<HashMap<String, UnitRun>>>,
     ) -> bool {
         let started = Instant::now();
+        let mut times = Vec::new();
+        let mut cancelled = false;
         for step in u.steps.iter().take_while(|s| !s.is_switch()) {
             if matches!(step, Step::AcquireLock) {
                 continue;
             }
             if self.cancel.soft.is_cancelled() {
-                return false;
+                cancelled = true;
+                break;
             }
-            if let Err(e) = self.step(t, driver.as_ref(), u, step).await {
+            if let Err(e) = self.step(t, driver.as_ref(), u, step, &mut times).await {
                 if let Some(run) = lock_or_recover(&runs).get_mut(&u.unit) {
+                    run.report.steps.append(&mut times);
                     run.report.result = if matches!(e, DriverError::Interrupted { .. }) {
                         UnitResult::Skipped
                     } else {
@@ -115,11 +128,14 @@ impl Executor<'_> {
                 return false;
             }
         }
-        // The unit's duration covers staging too, not only switch and monitor.
         if let Some(run) = lock_or_recover(&runs).get_mut(&u.unit) {
-            run.report.duration_ms += started.elapsed().as_millis();
+            run.report.steps.append(&mut times);
+            if !cancelled {
+                // The unit's duration covers staging too, not only switch and monitor.
+                run.report.duration_ms += started.elapsed().as_millis();
+            }
         }
-        true
+        !cancelled
     }
 
     pub(super) async fn switch_and_monitor(
@@ -134,6 +150,7 @@ impl Executor<'_> {
             return false;
         }
         let mut after_switch = false;
+        let mut times = Vec::new();
         for step in u.steps.iter().skip_while(|s| !s.is_switch()) {
             if matches!(step, Step::ReleaseLock) {
                 continue;
@@ -141,7 +158,11 @@ impl Executor<'_> {
             if after_switch && self.cancel.hard.is_cancelled() {
                 break;
             }
-            match self.step(t, driver.as_ref(), u, step).await {
+            let r = self.step(t, driver.as_ref(), u, step, &mut times).await;
+            if let Some(run) = lock_or_recover(&runs).get_mut(&u.unit) {
+                run.report.steps.append(&mut times);
+            }
+            match r {
                 Ok(()) => {
                     if step.is_switch() {
                         after_switch = true;
@@ -218,7 +239,7 @@ impl Executor<'_> {
         }
         run.rollback_tried = true;
         let step = Step::Switch { from: Some(to), to: prev };
-        match self.step(t, driver, u, &step).await {
+        match self.step(t, driver, u, &step, &mut run.report.steps).await {
             Ok(()) => {
                 run.switched = false;
                 run.report.result = UnitResult::RolledBack;
