@@ -18,6 +18,10 @@ pub enum DriverError {
     StepFailed { unit: String, step: String, message: String, output: String },
     #[error("{unit}: unreachable: {message}")]
     Unreachable { unit: String, message: String },
+    /// The unit answered but refused us (its host key, our credentials):
+    /// not pending like an unreachable one; an operator must look.
+    #[error("{unit}: {message}")]
+    Refused { unit: String, message: String },
     #[error("{unit}: interrupted")]
     Interrupted { unit: String },
     #[error("{unit}: {message}")]
@@ -34,11 +38,23 @@ fn tail_suffix(output: &str) -> String {
 }
 
 impl DriverError {
+    /// Why `state` could not be observed, as the error of a step that needed it.
+    pub fn unobserved(state: &UnitState) -> Option<DriverError> {
+        let (Some(message), None) = (&state.error, state.live) else { return None };
+        let (unit, message) = (state.unit.clone(), message.clone());
+        Some(if state.refused {
+            DriverError::Refused { unit, message }
+        } else {
+            DriverError::Unreachable { unit, message }
+        })
+    }
+
     pub fn unit(&self) -> &str {
         match self {
             DriverError::Locked { unit, .. }
             | DriverError::StepFailed { unit, .. }
             | DriverError::Unreachable { unit, .. }
+            | DriverError::Refused { unit, .. }
             | DriverError::Interrupted { unit }
             | DriverError::Other { unit, .. } => unit,
         }

@@ -149,7 +149,7 @@ impl SshTransport {
         let limit = self.settings.connect_timeout * 2 + Duration::from_secs(5);
         let session = match tokio::time::timeout(limit, builder.connect_mux(&self.settings.destination)).await {
             Ok(Ok(s)) => Arc::new(s),
-            Ok(Err(e)) => return Err(TransportError::Connect(self.connect_error(&e, jump_log.as_deref()))),
+            Ok(Err(e)) => return Err(self.connect_error(&e, jump_log.as_deref())),
             Err(_) => {
                 let via = match &self.settings.proxy_jump {
                     Some(j) => format!(" through the bastion {j}"),
@@ -212,38 +212,35 @@ impl SshTransport {
             .unwrap_or_else(|| "~/.ssh/known_hosts".into())
     }
 
-    fn connect_error(&self, e: &openssh::Error, jump_log: Option<&Path>) -> String {
+    /// Why the master connection failed: refused (host key, our key) or
+    /// not reached, with what to do.
+    fn connect_error(&self, e: &openssh::Error, jump_log: Option<&Path>) -> TransportError {
         if let (Some(jump), Some(log)) = (&self.settings.proxy_jump, jump_log) {
             let said = std::fs::read_to_string(log).unwrap_or_default();
-            if let Some(msg) = jump_error(&self.host, &self.settings.destination, jump, &self.known_hosts_file(), &said)
-            {
-                return msg;
+            if let Some(e) = jump_error(&self.host, &self.settings.destination, jump, &self.known_hosts_file(), &said) {
+                return e;
             }
         }
         let detail = crate::exit::error_chain(e).replace("\r\n", "\n");
         let detail = detail.trim();
         let dest = &self.settings.destination;
-        let hint = if detail.contains("Host key verification failed")
-            || detail.contains("host key is known")
-            || detail.contains("HOST IDENTIFICATION HAS CHANGED")
-        {
+        if host_key_refused(detail) {
             let file = self.known_hosts_file();
-            format!(
-                "the host key of {} ({dest}) is unknown or has changed, so the connection was refused. Verify the key out of band and add it to {file} (e.g. `ssh-keyscan`), or set `ssh: {{ strict_host_key_checking: false }}` on the target to opt out",
+            TransportError::Refused(format!(
+                "the host key of {} ({dest}) is unknown or has changed, so the connection was refused. Verify the key out of band and add it to {file} (e.g. `ssh-keyscan`), or set `ssh: {{ strict_host_key_checking: false }}` on the target to opt out: {detail}",
                 self.host
-            )
+            ))
         } else if detail.contains("Permission denied") {
-            format!(
-                "{} ({dest}) refused our key: check the user, `ssh.identity_file` or that ssh-agent holds the key",
+            TransportError::Refused(format!(
+                "{} ({dest}) refused our key: check the user, `ssh.identity_file` or that ssh-agent holds the key: {detail}",
                 self.host
-            )
+            ))
         } else {
-            format!(
-                "cannot open an ssh connection to {} ({dest}); check the address and that sshd runs there",
+            TransportError::Connect(format!(
+                "cannot open an ssh connection to {} ({dest}); check the address and that sshd runs there: {detail}",
                 self.host
-            )
-        };
-        format!("{hint}: {detail}")
+            ))
+        }
     }
 
     /// Maps a failure of a command on an established master.
@@ -589,9 +586,16 @@ fn command_quoted(p: &Path) -> Result<String, String> {
     Ok(format!("'{}'", text.replace('%', "%%")))
 }
 
+/// What ssh says when it refuses a host key (unknown, or changed).
+fn host_key_refused(said: &str) -> bool {
+    said.contains("Host key verification failed")
+        || said.contains("host key is known")
+        || said.contains("HOST IDENTIFICATION HAS CHANGED")
+}
+
 /// What went wrong at the bastion, from what the jump `ssh` logged; `None`
 /// when it logged nothing (the failure was at the host itself).
-fn jump_error(host: &str, dest: &str, jump: &ProxyJump, known_hosts: &str, said: &str) -> Option<String> {
+fn jump_error(host: &str, dest: &str, jump: &ProxyJump, known_hosts: &str, said: &str) -> Option<TransportError> {
     let lines: Vec<&str> =
         said.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("Warning: Permanently added")).collect();
     if lines.is_empty() {
@@ -599,27 +603,23 @@ fn jump_error(host: &str, dest: &str, jump: &ProxyJump, known_hosts: &str, said:
     }
     let detail = lines[lines.len().saturating_sub(6)..].join("\n");
     let has = |s: &str| detail.contains(s);
-    let hint = if has("Host key verification failed")
-        || has("host key is known")
-        || has("HOST IDENTIFICATION HAS CHANGED")
-    {
-        format!(
-            "the host key of the bastion {jump} (on the way to {host}) is unknown or has changed, so the connection was refused. Verify the bastion's key out of band and add it to {known_hosts} (e.g. `ssh-keyscan`), or set `ssh: {{ strict_host_key_checking: false }}` on the target to opt out"
-        )
+    Some(if host_key_refused(&detail) {
+        TransportError::Refused(format!(
+            "the host key of the bastion {jump} (on the way to {host}) is unknown or has changed, so the connection was refused. Verify the bastion's key out of band and add it to {known_hosts} (e.g. `ssh-keyscan`), or set `ssh: {{ strict_host_key_checking: false }}` on the target to opt out: {detail}"
+        ))
     } else if has("Permission denied") {
-        format!(
-            "the bastion {jump} refused our key (on the way to {host}): check the bastion's user in `proxy_jump` (user@host), `ssh.identity_file` or that ssh-agent holds the key"
-        )
+        TransportError::Refused(format!(
+            "the bastion {jump} refused our key (on the way to {host}): check the bastion's user in `proxy_jump` (user@host), `ssh.identity_file` or that ssh-agent holds the key: {detail}"
+        ))
     } else if has("stdio forwarding failed") || has("open failed") {
-        format!(
-            "the bastion {jump} answered but could not connect on to {host} ({dest}): check that the host is up and that the bastion can reach its address and port"
-        )
+        TransportError::Connect(format!(
+            "the bastion {jump} answered but could not connect on to {host} ({dest}): check that the host is up and that the bastion can reach its address and port: {detail}"
+        ))
     } else {
-        format!(
-            "cannot reach the bastion {jump} on the way to {host}: check that it is up and that `proxy_jump` names it correctly (user@host:port, or a Host alias of `ssh.config`)"
-        )
-    };
-    Some(format!("{hint}: {detail}"))
+        TransportError::Connect(format!(
+            "cannot reach the bastion {jump} on the way to {host}: check that it is up and that `proxy_jump` names it correctly (user@host:port, or a Host alias of `ssh.config`): {detail}"
+        ))
+    })
 }
 
 /// The lock holder: a remote process whose stdin we keep open.
@@ -776,15 +776,18 @@ mod jump_tests {
     fn failures_at_the_bastion_are_told_apart_from_the_hosts() {
         // What ssh 9.x logs at the jump hop (-E) in each case.
         let j: ProxyJump = "root@127.0.0.1:24101".parse().expect("jump");
-        let err = |said: &str| jump_error("rvm-001", "rvm-001", &j, "/kh", said);
+        let refused =
+            |said: &str| matches!(jump_error("rvm-001", "rvm-001", &j, "/kh", said), Some(TransportError::Refused(_)));
+        let err = |said: &str| jump_error("rvm-001", "rvm-001", &j, "/kh", said).map(|e| e.to_string());
         assert_eq!(err(""), None, "nothing at the bastion: the host's own failure");
         assert_eq!(
             err("Warning: Permanently added '[127.0.0.1]:24101' (ED25519) to the list of known hosts.\r\n"),
             None
         );
-        let key = err(
-            "No ED25519 host key is known for [127.0.0.1]:24101 and you have requested strict checking.\r\nHost key verification failed.\r\n",
-        );
+        let said_key = "No ED25519 host key is known for [127.0.0.1]:24101 and you have requested strict checking.\r\nHost key verification failed.\r\n";
+        assert!(refused(said_key) && refused("Permission denied (publickey)."), "an operator must look");
+        assert!(!refused("ssh: connect to host 127.0.0.1 port 24101: Connection refused"), "down: pending");
+        let key = err(said_key);
         let key = key.unwrap_or_default();
         assert!(
             key.starts_with("the host key of the bastion root@127.0.0.1:24101 (on the way to rvm-001) is unknown"),

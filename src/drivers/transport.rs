@@ -42,8 +42,15 @@ impl ExecOutput {
 pub enum TransportError {
     #[error("timed out after {}", crate::model::Duration(*.0))]
     Timeout(Duration),
+    /// The host could not be reached (down, offline, link lost): it may
+    /// well be fine, and a later run reaches it.
     #[error("{0}")]
     Connect(String),
+    /// The host (or a bastion on the way) answered but the connection was
+    /// refused: its host key is unknown or changed, or it refused our key.
+    /// Retrying will not help; an operator must look.
+    #[error("{0}")]
+    Refused(String),
     #[error("{0}")]
     Io(String),
 }

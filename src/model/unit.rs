@@ -59,6 +59,10 @@ pub struct UnitState {
     pub last: Option<HistoryEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// With `error`: the unit answered but refused us (its host key, our
+    /// credentials). Not merely unreachable: retrying will not help.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub refused: bool,
     /// Progress of the last run that touched this unit, when it did not finish.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub journal: Option<JournalEntry>,
@@ -75,11 +79,16 @@ impl UnitState {
             lock: None,
             last: None,
             error: None,
+            refused: false,
             journal: None,
         }
     }
     pub fn unreachable(unit: &str, error: String) -> Self {
         UnitState { error: Some(error), ..UnitState::empty(unit) }
+    }
+    /// Observed as refusing us: see [`UnitState::refused`].
+    pub fn refusing(unit: &str, error: String) -> Self {
+        UnitState { refused: true, ..UnitState::unreachable(unit, error) }
     }
     pub fn slot(&self, c: Color) -> Option<&SlotState> {
         match c {

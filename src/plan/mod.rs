@@ -270,7 +270,7 @@ fn plan_unit(t: &ResolvedTarget, u: &UnitState, version: &str, sha: Option<Strin
         changes: Vec::new(),
     };
     if let Some(err) = &u.error {
-        return UnitPlan { action: UnitAction::Unreachable, reason: format!("unreachable: {err}"), ..base };
+        return UnitPlan { action: unobserved_action(u), reason: unobserved_reason(u, err), ..base };
     }
     if let Some(live) = u.live {
         if let Some(slot) = u.slot(live) {
@@ -507,6 +507,17 @@ fn abort_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
     }
 }
 
+/// A unit that could not be observed is unreachable (pending: a later run
+/// reaches it), unless it refused us (host key, credentials): then it is
+/// blocked until an operator looks.
+fn unobserved_action(u: &UnitState) -> UnitAction {
+    if u.refused { UnitAction::Blocked } else { UnitAction::Unreachable }
+}
+
+fn unobserved_reason(u: &UnitState, err: &str) -> String {
+    if u.refused { format!("refused: {err}") } else { format!("unreachable: {err}") }
+}
+
 fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
     let mut p = UnitPlan {
         unit: u.unit.clone(),
@@ -522,8 +533,8 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
         changes: Vec::new(),
     };
     if let Some(err) = &u.error {
-        p.action = UnitAction::Unreachable;
-        p.reason = format!("unreachable: {err}");
+        p.action = unobserved_action(u);
+        p.reason = unobserved_reason(u, err);
         return p;
     }
     let Some(live) = u.live else {

@@ -191,6 +191,7 @@ fn unreachable_and_locked_units_are_explained() {
     let e = env();
     let obs = observed(&e, |u| match u {
         "h03" => UnitState::unreachable(u, "connection refused".into()),
+        "h02" => UnitState::refusing(u, "the host key of h02 is unknown or has changed".into()),
         "h04" => UnitState {
             lock: Some(LockInfo {
                 holder: "ana@laptop (pid 7)".into(),
@@ -206,6 +207,10 @@ fn unreachable_and_locked_units_are_explained() {
     let u3 = &plan.targets[0].units[2];
     assert_eq!(u3.action, UnitAction::Unreachable);
     assert_eq!(u3.reason, "unreachable: connection refused");
+    // Refused (host key, credentials) is not pending: an operator must look.
+    let u2 = &plan.targets[0].units[1];
+    assert_eq!(u2.action, UnitAction::Blocked);
+    assert_eq!(u2.reason, "refused: the host key of h02 is unknown or has changed");
     assert_eq!(plan.targets[0].units[3].locked_by.as_deref(), Some("ana@laptop (pid 7)"));
 }
 

@@ -33,7 +33,7 @@ impl Executor<'_> {
                 let result = match u.action {
                     UnitAction::Deploy => UnitResult::Skipped,
                     UnitAction::Noop => UnitResult::Unchanged,
-                    UnitAction::Unreachable => unreachable_result(&u.reason),
+                    UnitAction::Unreachable => UnitResult::Pending,
                     UnitAction::Blocked => UnitResult::Failed,
                 };
                 let error = (u.action != UnitAction::Deploy && u.action != UnitAction::Noop).then(|| u.reason.clone());
@@ -384,17 +384,14 @@ impl Executor<'_> {
     }
 }
 
-/// A unit that could not be reached is pending, not failed; one whose host
-/// key could not be verified is failed: someone must look at it.
+/// A unit that could not be reached is pending, not failed; one that
+/// refused us ([`DriverError::Refused`]: its host key, our credentials) is
+/// failed: someone must look at it.
 pub(super) fn pending_or_failed(e: &DriverError) -> UnitResult {
     match e {
-        DriverError::Unreachable { message, .. } => unreachable_result(message),
+        DriverError::Unreachable { .. } => UnitResult::Pending,
         _ => UnitResult::Failed,
     }
-}
-
-fn unreachable_result(message: &str) -> UnitResult {
-    if message.to_ascii_lowercase().contains("host key") { UnitResult::Failed } else { UnitResult::Pending }
 }
 
 /// The target's report: every unit in plan order, as far as this run got.

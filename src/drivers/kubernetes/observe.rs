@@ -104,8 +104,8 @@ impl KubeDriver {
             green: green.as_ref().map(|d| self.slot(d, live == Some(Color::Green))),
             lock,
             last,
-            error: None,
             journal,
+            ..UnitState::empty(&self.app_name)
         })
     }
 

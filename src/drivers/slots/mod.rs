@@ -160,6 +160,7 @@ impl SlotDriver {
     fn transport_error(&self, h: &SlotHost, e: TransportError, step: &str) -> DriverError {
         match e {
             TransportError::Connect(m) => DriverError::Unreachable { unit: h.spec.name.clone(), message: m },
+            TransportError::Refused(m) => DriverError::Refused { unit: h.spec.name.clone(), message: m },
             other => DriverError::StepFailed {
                 unit: h.spec.name.clone(),
                 step: step.into(),
@@ -339,6 +340,9 @@ impl SlotDriver {
                 ),
                 artifacts: Vec::new(),
             },
+            Err(TransportError::Refused(m)) => {
+                HostView { state: crate::model::UnitState::refusing(&h.spec.name, m), artifacts: Vec::new() }
+            }
             Err(e) => HostView {
                 state: crate::model::UnitState::unreachable(&h.spec.name, e.to_string()),
                 artifacts: Vec::new(),

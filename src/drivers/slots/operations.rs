@@ -10,7 +10,7 @@ use super::scripts::{BREAK_LOCK, SWITCH, hold_lock_script, journaled, parse_arti
 use super::{HostCommand, HostView, Known, SlotDriver, stale_plan};
 use crate::config::schema::TargetKind;
 use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput};
-use crate::drivers::transport::Held;
+use crate::drivers::transport::{Held, TransportError};
 use crate::gates::health;
 use crate::model::{Color, HistoryEntry, JournalEntry, LockInfo, SlotState, SlotStatus, Step, UnitState};
 
@@ -64,8 +64,9 @@ impl Driver for SlotDriver {
         let entry = journal.map(|e| serde_json::to_string(e).unwrap_or_default()).unwrap_or_default();
         let vars = [("RVM_LOCK", json), ("RVM_JOURNAL", entry)];
         let script = format!("{}{}", self.prelude(h, None, None, &vars), hold_lock_script());
-        let (held, said) = h.transport.hold(&script, Duration::from_secs(30)).await.map_err(|e| {
-            DriverError::Unreachable { unit: unit.into(), message: format!("cannot take the lock: {e}") }
+        let (held, said) = h.transport.hold(&script, Duration::from_secs(30)).await.map_err(|e| match e {
+            TransportError::Refused(message) => DriverError::Refused { unit: unit.into(), message },
+            e => DriverError::Unreachable { unit: unit.into(), message: format!("cannot take the lock: {e}") },
         })?;
         let first = said.lines().next().unwrap_or_default();
         if first.trim() == "LOCKED" {
@@ -154,8 +155,8 @@ impl Driver for SlotDriver {
             }
             Step::Switch { to, .. } => {
                 let state = self.view(h).await.state;
-                if let (Some(message), None) = (&state.error, state.live) {
-                    return Err(DriverError::Unreachable { unit: unit.into(), message: message.clone() });
+                if let Some(e) = DriverError::unobserved(&state) {
+                    return Err(e);
                 }
                 let slot = state.slot(*to).cloned().ok_or_else(|| DriverError::Other {
                     unit: unit.into(),

@@ -37,8 +37,8 @@ impl SlotDriver {
         }
         let short_sha = sha.get(..12).unwrap_or(&sha).to_string();
         let view = self.view(h).await;
-        if let (Some(message), None) = (&view.state.error, view.state.live) {
-            return Err(DriverError::Unreachable { unit: unit.clone(), message: message.clone() });
+        if let Some(e) = DriverError::unobserved(&view.state) {
+            return Err(e);
         }
         let held = view.state.slot(color);
         if reuse && held.is_some_and(|s| s.version == version && s.sha256.as_deref() == Some(sha.as_str())) {
