@@ -327,3 +327,32 @@ fn a_deploy_costs_each_host_at_most_seven_round_trips() {
     }
     f.assert_safe();
 }
+
+/// A start command that leaves a process running with the command's own
+/// output (no redirection, as many start scripts do): that process writes
+/// to the service's start log on the host, not to the ssh channel, so the
+/// step ends with the start and what the process prints later is kept.
+#[test]
+fn what_a_start_leaves_running_prints_to_the_start_log_not_the_channel() {
+    let f = Fleet::start(1);
+    f.build_release("1.0.0", false);
+    let path = f.write_config("strategy: immediate", "");
+    let cfg = std::fs::read_to_string(&path).expect("config");
+    let start = r#"start: "./edge-ctl start {port_{color}}""#;
+    assert!(cfg.contains(start), "the fixture changed shape:\n{cfg}");
+    let background = r#"start: "./edge-ctl start {port_{color}}; (sleep 1; echo printed-later-by-the-service) &""#;
+    std::fs::write(&path, cfg.replace(start, background)).expect("config");
+
+    let out = f.run(&["deploy", "-e", "field", "--version", "1.0.0", "--yes", "-v"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("listening on 127.0.0.1"), "the start's own output is shown: {}", text(&out));
+    let log = f.hosts[0].base().join(format!(".rvmctl/logs/{}-edge-app.log", f.live(0).expect("live")));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let read = || std::fs::read_to_string(&log).unwrap_or_default();
+    while !read().contains("printed-later") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(read().contains("printed-later-by-the-service"), "{}: {}", log.display(), read());
+    assert!(read().contains("listening on 127.0.0.1"), "the start's output is in its log too: {}", read());
+    assert!(!text(&out).contains("printed-later"), "nothing after the start reached rvmctl");
+}

@@ -9,6 +9,7 @@
 //! {base}/.rvmctl/{blue,green}.json   slot metadata: version, sha256, status
 //! {base}/.rvmctl/history.jsonl       append-only history
 //! {base}/.rvmctl/artifacts/          verified artifacts, by sha256: the slots' and the `keep` latest
+//! {base}/.rvmctl/logs/               each service start's output (what it leaves running writes on)
 //! ```
 //!
 //! Values (versions, colors, metadata) reach the host's shell only as
@@ -23,7 +24,9 @@ mod scripts;
 mod stage;
 
 pub use scripts::sh_quote;
-use scripts::{CLEAR_STARTED, MARK_STARTED, OBSERVE, STOP_PRELUDE, WRITE_META, journaled, parse_artifacts};
+use scripts::{
+    CLEAR_STARTED, MARK_STARTED, OBSERVE, START_LOG, STOP_PRELUDE, WRITE_META, journaled, parse_artifacts, start_logged,
+};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -246,13 +249,16 @@ impl SlotDriver {
         let step = step.as_str();
         let rendered = self.render(h, color, version, template)?;
         // A start marks the slot started first: interrupted or not, its
-        // services may run from now on, and a restage must stop them.
-        let mark = if starts { MARK_STARTED } else { "" };
-        let script = format!(
-            "{}{}",
-            self.prelude(h, Some(color), Some(version), &[]),
-            journaled(&format!("{mark}cd \"$RVM_SLOT_DIR\" || exit 1\n{rendered}"), journal)
-        );
+        // services may run from now on, and a restage must stop them. Its
+        // output goes through the service's start log (START_LOG).
+        let (body, extra) = match starts {
+            Some(service) => (
+                format!("{MARK_STARTED}{START_LOG}cd \"$RVM_SLOT_DIR\" || exit 1\n{}", start_logged(&rendered)),
+                vec![("RVM_SERVICE", file_name(service))],
+            ),
+            None => (format!("cd \"$RVM_SLOT_DIR\" || exit 1\n{rendered}"), Vec::new()),
+        };
+        let script = format!("{}{}", self.prelude(h, Some(color), Some(version), &extra), journaled(&body, journal));
         let mut last = None;
         for i in 0..attempts.max(1) {
             if i > 0 {
@@ -260,7 +266,7 @@ impl SlotDriver {
             }
             match self.exec_ok(h, script.clone(), timeout, step).await {
                 Ok(out) => {
-                    if starts {
+                    if starts.is_some() {
                         self.known.update(&h.spec.name, |v| {
                             if let Some(slot) = v.state.slot_mut(color) {
                                 slot.started = true;
@@ -382,10 +388,16 @@ struct HostCommand<'a> {
     timeout: Duration,
     attempts: u32,
     step: String,
-    /// A service start: mark the slot started before running it.
-    starts: bool,
+    /// A service start (its name): mark the slot started before running
+    /// it, and keep its output in the service's start log.
+    starts: Option<&'a str>,
     /// The step's journal entry, written around the command (folded).
     journal: Option<&'a JournalEntry>,
+}
+
+/// `name` as one safe path component.
+fn file_name(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect()
 }
 
 /// A saved plan names something the config no longer has.

@@ -111,7 +111,7 @@ impl Driver for SlotDriver {
                             timeout: t,
                             attempts: 1,
                             step: format!("pre-deploy check {name}"),
-                            starts: false,
+                            starts: None,
                             journal: ctx.journal.as_ref(),
                         },
                     )
@@ -132,7 +132,7 @@ impl Driver for SlotDriver {
                             timeout: t,
                             attempts,
                             step: format!("start {name}"),
-                            starts: true,
+                            starts: Some(name),
                             journal: ctx.journal.as_ref(),
                         },
                     )

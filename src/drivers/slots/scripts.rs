@@ -86,6 +86,21 @@ printf '%s\n' "$RVM_META" > "$S/$RVM_COLOR.json.tmp" && mv -f "$S/$RVM_COLOR.jso
 pub(super) const MARK_STARTED: &str = r#"mkdir -p "$RVM_BASE/.rvmctl" && : > "$RVM_BASE/.rvmctl/$RVM_COLOR.started"
 "#;
 
+/// Where a service start's output goes: `{base}/.rvmctl/logs/{color}-{service}.log`,
+/// emptied at each start. What the start leaves running in the background
+/// inherits the log, not the ssh channel, so the command ends when the start
+/// does (a process holding the channel's pipes would hold it open) and what
+/// the service prints later stays readable on the host.
+pub(super) const START_LOG: &str = r#"rvm_log="$RVM_BASE/.rvmctl/logs/$RVM_COLOR-$RVM_SERVICE.log"
+mkdir -p "$RVM_BASE/.rvmctl/logs" || exit 1
+"#;
+
+/// Runs a rendered start command with its output in `$rvm_log` (see
+/// [`START_LOG`]), then shows that output (its last 64 KiB).
+pub(super) fn start_logged(rendered: &str) -> String {
+    format!("(\n{rendered}\n) >\"$rvm_log\" 2>&1 </dev/null\nrvm_rc=$?\ntail -c 65536 \"$rvm_log\"\nexit \"$rvm_rc\"\n")
+}
+
 /// Before a slot's stop commands: run them in the slot; a slot without a
 /// folder has nothing to stop.
 pub(super) const STOP_PRELUDE: &str = r#"
