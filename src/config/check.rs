@@ -264,7 +264,7 @@ impl<'a> Walker<'a> {
         let additional = schema.get("additionalProperties");
         for (key, value) in entries {
             path.push(Seg::Key(&key.name));
-            if let Some(prop) = props.and_then(|p| p.get(&key.name)) {
+            if let Some(prop) = props.and_then(|p| p.get(&*key.name)) {
                 self.node(value, prop, path, issues);
             } else {
                 match additional {

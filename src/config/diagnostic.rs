@@ -35,12 +35,12 @@ pub struct Issue {
 /// Collects issues against one file, turning paths into positions.
 pub struct Issues<'a> {
     pub file: &'a str,
-    pub root: &'a Node,
+    pub root: &'a Node<'a>,
     pub list: Vec<Issue>,
 }
 
 impl<'a> Issues<'a> {
-    pub fn new(file: &'a str, root: &'a Node) -> Self {
+    pub fn new(file: &'a str, root: &'a Node<'a>) -> Self {
         Issues { file, root, list: Vec::new() }
     }
 
@@ -59,8 +59,8 @@ impl<'a> Issues<'a> {
     fn push(&mut self, pos: Pos, path: &[PathSeg], message: impl Into<String>, help: Option<String>) {
         self.list.push(Issue {
             file: self.file.to_string(),
-            line: pos.line.max(1),
-            column: pos.column.max(1),
+            line: u64::from(pos.line.max(1)),
+            column: u64::from(pos.column.max(1)),
             path: path_string(path),
             message: message.into(),
             help,
@@ -104,8 +104,8 @@ impl ConfigError {
             sources: vec![(file.to_string(), source_text.to_string())],
             issues: vec![Issue {
                 file: file.to_string(),
-                line: pos.line.max(1),
-                column: pos.column.max(1),
+                line: u64::from(pos.line.max(1)),
+                column: u64::from(pos.column.max(1)),
                 path: String::new(),
                 message,
                 help,
@@ -123,7 +123,7 @@ impl ConfigError {
         for issue in &self.issues {
             let at = format!("{}:{}:{}", issue.file, issue.line, issue.column);
             let mut diag = MietteDiagnostic::new(format!("{at}: {}", issue.message))
-                .with_label(LabeledSpan::at(issue.pos.offset..issue.pos.offset + issue.pos.len.max(1), "here"));
+                .with_label(LabeledSpan::at(issue.pos.range(), "here"));
             if let Some(h) = &issue.help {
                 diag = diag.with_help(h.clone());
             }

@@ -33,11 +33,11 @@ fn display_name(path: &Path) -> String {
 }
 
 /// Parses and checks one YAML document of type `T` against its schema.
-fn parse_checked<T: serde::de::DeserializeOwned>(
+fn parse_checked<'t, T: serde::de::DeserializeOwned>(
     name: &str,
-    text: &str,
+    text: &'t str,
     schema: &serde_json::Value,
-) -> Result<(T, Node), ConfigError> {
+) -> Result<(T, Node<'t>), ConfigError> {
     let root = yaml::parse(text).map_err(|e| {
         let line = text.lines().nth(e.pos.line.saturating_sub(1) as usize).unwrap_or("");
         let help = if line.matches('{').count() > 1 && e.message.contains("flow") {

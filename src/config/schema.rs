@@ -324,11 +324,73 @@ pub struct SshOptions {
     pub proxy_jump: Option<ProxyJump>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum HostEntry {
     Name(String),
     Spec(Box<HostSpec>),
+}
+
+/// What `#[serde(untagged)]` would derive (a string is a name; a mapping,
+/// or a list read by position, is a spec; anything else, or a spec that
+/// does not read, fails with serde's untagged message), without first
+/// buffering every host into serde's `Content`: one copy of each host less.
+impl<'de> Deserialize<'de> for HostEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, SeqAccess, Visitor, value};
+
+        fn no_match<E: Error>() -> E {
+            E::custom("data did not match any variant of untagged enum HostEntry")
+        }
+
+        /// Visits that no variant accepts.
+        macro_rules! no_match {
+            ($($method:ident($($arg:ty)?))*) => {
+                $(fn $method<E: Error>(self $(, _: $arg)?) -> Result<HostEntry, E> {
+                    Err(no_match())
+                })*
+            };
+        }
+
+        struct Vis;
+        impl<'de> Visitor<'de> for Vis {
+            type Value = HostEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a host name or a host mapping")
+            }
+            fn visit_str<E: Error>(self, s: &str) -> Result<HostEntry, E> {
+                Ok(HostEntry::Name(s.to_string()))
+            }
+            fn visit_string<E: Error>(self, s: String) -> Result<HostEntry, E> {
+                Ok(HostEntry::Name(s))
+            }
+            fn visit_bytes<E: Error>(self, b: &[u8]) -> Result<HostEntry, E> {
+                std::str::from_utf8(b).map(|s| HostEntry::Name(s.to_string())).map_err(|_| no_match())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<HostEntry, A::Error> {
+                HostSpec::deserialize(value::MapAccessDeserializer::new(map))
+                    .map(|s| HostEntry::Spec(Box::new(s)))
+                    .map_err(|_| no_match())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<HostEntry, A::Error> {
+                HostSpec::deserialize(value::SeqAccessDeserializer::new(seq))
+                    .map(|s| HostEntry::Spec(Box::new(s)))
+                    .map_err(|_| no_match())
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, _: D) -> Result<HostEntry, D::Error> {
+                Err(no_match())
+            }
+            fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, _: D) -> Result<HostEntry, D::Error> {
+                Err(no_match())
+            }
+            fn visit_enum<A: serde::de::EnumAccess<'de>>(self, _: A) -> Result<HostEntry, A::Error> {
+                Err(no_match())
+            }
+            no_match!(visit_bool(bool) visit_i64(i64) visit_u64(u64) visit_i128(i128) visit_u128(u128)
+                visit_f64(f64) visit_unit() visit_none());
+        }
+        d.deserialize_any(Vis)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -652,4 +714,54 @@ pub fn json_schema() -> &'static serde_json::Value {
         serde_json::to_value(schema).unwrap_or(serde_json::Value::Null)
     });
     &SCHEMA
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    mod derived {
+        /// What `#[serde(untagged)]` derives for [`super::HostEntry`] (same
+        /// name: it is in the error message).
+        #[derive(Debug, serde::Deserialize, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum HostEntry {
+            Name(String),
+            Spec(Box<super::HostSpec>),
+        }
+    }
+    use derived::HostEntry as Derived;
+
+    #[test]
+    fn host_entries_read_as_the_derived_untagged_enum_reads_them() {
+        let show = |r: Result<String, String>| r.unwrap_or_else(|e| format!("error: {e}"));
+        for yaml in [
+            "h1",
+            "{ name: a, address: 10.0.0.1, labels: { site: x }, vars: { port: 8101, on: true, s: x } }",
+            "[a, 10.0.0.1]",
+            "{ name: 7 }",
+            "{ name: a, nope: 1 }",
+            "{ name: a, port: 70000 }",
+            "{ name: a, vars: { x: [1] } }",
+            "{}",
+            "[]",
+            "7",
+            "true",
+            "1.5",
+            "~",
+        ] {
+            let node = super::super::yaml::parse(yaml).unwrap();
+            let json = node.to_json();
+            let ours = |r: Result<HostEntry, serde_json::Error>| {
+                show(r.map(|h| serde_json::to_string(&h).unwrap()).map_err(|e| e.to_string()))
+            };
+            let derived = |r: Result<Derived, serde_json::Error>| {
+                show(r.map(|h| serde_json::to_string(&h).unwrap()).map_err(|e| e.to_string()))
+            };
+            let expected = derived(Derived::deserialize(&node));
+            assert_eq!(ours(HostEntry::deserialize(&node)), expected, "{yaml}");
+            assert_eq!(ours(serde_json::from_value(json.clone())), expected, "{yaml}");
+            assert_eq!(derived(serde_json::from_value(json)), expected, "{yaml}");
+        }
+    }
 }

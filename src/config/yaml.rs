@@ -4,16 +4,25 @@
 //! line/column and byte span so that schema and semantic checks can point at
 //! the exact place in the file, long after parsing.
 
+use std::borrow::Cow;
+
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-/// Byte span plus the 1-based line/column of its start.
+/// Byte span plus the 1-based line/column of its start. 32 bits each, as
+/// serde-saphyr keeps them (it counts lines and columns in `u32`): every node
+/// and key has one, so its size is most of the tree's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
-    pub line: u64,
-    pub column: u64,
-    pub offset: usize,
-    pub len: usize,
+    pub line: u32,
+    pub column: u32,
+    pub offset: u32,
+    pub len: u32,
+}
+
+/// `n` as `u32`, saturated (only a document past 4 GiB would need it).
+fn narrow(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Pos {
@@ -21,34 +30,44 @@ impl Pos {
         let loc = s.referenced;
         let span = loc.span();
         Pos {
-            line: loc.line(),
-            column: loc.column(),
-            offset: span.byte_offset().unwrap_or(span.offset()) as usize,
-            len: span.byte_len().unwrap_or(span.len()) as usize,
+            line: narrow(loc.line()),
+            column: narrow(loc.column()),
+            offset: narrow(span.byte_offset().unwrap_or(span.offset())),
+            len: narrow(span.byte_len().unwrap_or(span.len())),
         }
+    }
+
+    /// The byte range this position covers (at least one byte).
+    pub fn range(&self) -> std::ops::Range<usize> {
+        let start = self.offset as usize;
+        start..start + self.len.max(1) as usize
     }
 }
 
+/// A node's value. Strings (scalars and mapping keys) are borrowed from the
+/// document's text wherever YAML writes them as they are (plain, or quoted
+/// without escapes): a host's keys and values are then no allocations of
+/// their own.
 #[derive(Debug, Clone)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Key, Node)>),
+    Str(Cow<'a, str>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Key<'a>, Node<'a>)>),
 }
 
 #[derive(Debug, Clone)]
-pub struct Key {
-    pub name: String,
+pub struct Key<'a> {
+    pub name: Cow<'a, str>,
     pub pos: Pos,
 }
 
 #[derive(Debug, Clone)]
-pub struct Node {
-    pub value: Value,
+pub struct Node<'a> {
+    pub value: Value<'a>,
     pub pos: Pos,
 }
 
@@ -75,7 +94,7 @@ pub fn path_string(path: &[PathSeg]) -> String {
     s.trim_start_matches('.').to_string()
 }
 
-impl Node {
+impl Node<'_> {
     pub fn type_name(&self) -> &'static str {
         match self.value {
             Value::Null => "null",
@@ -88,7 +107,7 @@ impl Node {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Self> {
         match &self.value {
             Value::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
             _ => None,
@@ -132,14 +151,14 @@ impl Node {
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-            Value::Str(s) => J::String(s.clone()),
+            Value::Str(s) => J::String(s.to_string()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(entries) => J::Object(entries.iter().map(|(k, v)| (k.name.clone(), v.to_json())).collect()),
+            Value::Map(entries) => J::Object(entries.iter().map(|(k, v)| (k.name.to_string(), v.to_json())).collect()),
         }
     }
 }
 
-impl Node {
+impl Node<'_> {
     /// Whether [`Node::to_json`] gives `null` (a float that is not finite does).
     fn is_json_null(&self) -> bool {
         match self.value {
@@ -165,7 +184,7 @@ macro_rules! scalars_via_json {
 /// the whole document into JSON. Strings are lent to the visitor; other
 /// scalars, and the shapes a type does not expect (errors), go through
 /// [`Node::to_json`] of that one node.
-impl<'de> serde::Deserializer<'de> for &'de Node {
+impl<'de> serde::Deserializer<'de> for &'de Node<'_> {
     type Error = serde_json::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
@@ -265,7 +284,7 @@ impl<'de> serde::Deserializer<'de> for &'de Node {
     );
 }
 
-fn visit_items<'de, V: Visitor<'de>>(items: &'de [Node], visitor: V) -> Result<V::Value, serde_json::Error> {
+fn visit_items<'de, V: Visitor<'de>>(items: &'de [Node<'_>], visitor: V) -> Result<V::Value, serde_json::Error> {
     let mut access = Items(items.iter());
     let value = visitor.visit_seq(&mut access)?;
     if access.0.len() == 0 {
@@ -275,7 +294,10 @@ fn visit_items<'de, V: Visitor<'de>>(items: &'de [Node], visitor: V) -> Result<V
     }
 }
 
-fn visit_entries<'de, V: Visitor<'de>>(entries: &'de [(Key, Node)], visitor: V) -> Result<V::Value, serde_json::Error> {
+fn visit_entries<'de, V: Visitor<'de>>(
+    entries: &'de [(Key<'_>, Node<'_>)],
+    visitor: V,
+) -> Result<V::Value, serde_json::Error> {
     // JSON objects (without serde_json's `preserve_order`) are sorted by key
     // and keep the last of equal keys: reversed, then a stable sort and
     // dedup keep the last.
@@ -292,9 +314,9 @@ fn visit_entries<'de, V: Visitor<'de>>(entries: &'de [(Key, Node)], visitor: V) 
     }
 }
 
-struct Items<'de>(std::slice::Iter<'de, Node>);
+struct Items<'de, 'a>(std::slice::Iter<'de, Node<'a>>);
 
-impl<'de> SeqAccess<'de> for Items<'de> {
+impl<'de> SeqAccess<'de> for Items<'de, '_> {
     type Error = serde_json::Error;
 
     fn next_element_seed<T: serde::de::DeserializeSeed<'de>>(
@@ -309,12 +331,12 @@ impl<'de> SeqAccess<'de> for Items<'de> {
     }
 }
 
-struct Entries<'de> {
-    iter: std::vec::IntoIter<&'de (Key, Node)>,
-    value: Option<&'de Node>,
+struct Entries<'de, 'a> {
+    iter: std::vec::IntoIter<&'de (Key<'a>, Node<'a>)>,
+    value: Option<&'de Node<'a>>,
 }
 
-impl<'de> MapAccess<'de> for Entries<'de> {
+impl<'de> MapAccess<'de> for Entries<'de, '_> {
     type Error = serde_json::Error;
 
     fn next_key_seed<T: serde::de::DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Self::Error> {
@@ -344,7 +366,7 @@ pub struct SyntaxError {
 }
 
 /// Parses one YAML document into a [`Node`] tree.
-pub fn parse(src: &str) -> Result<Node, SyntaxError> {
+pub fn parse(src: &str) -> Result<Node<'_>, SyntaxError> {
     if src.trim().is_empty() {
         return Ok(Node { value: Value::Null, pos: Pos::default() });
     }
@@ -353,7 +375,7 @@ pub fn parse(src: &str) -> Result<Node, SyntaxError> {
         let (line, column, offset) = loc
             .map(|l| {
                 let span = l.span();
-                (l.line(), l.column(), span.byte_offset().unwrap_or(span.offset()) as usize)
+                (narrow(l.line()), narrow(l.column()), narrow(span.byte_offset().unwrap_or(span.offset())))
             })
             .unwrap_or((1, 1, 0));
         // The first line of serde-saphyr's message is the human part.
@@ -363,51 +385,54 @@ pub fn parse(src: &str) -> Result<Node, SyntaxError> {
     Ok(node(parsed))
 }
 
-fn node(s: Spanned<Raw>) -> Node {
+fn node(s: Spanned<Raw<'_>>) -> Node<'_> {
     Node { pos: Pos::from_spanned(&s), value: s.value.0 }
 }
 
 /// A value as serde-saphyr reads it. Its children become [`Node`]s as they
 /// are read, so the document is built once, not read into one tree and
 /// copied into another.
-struct Raw(Value);
+struct Raw<'de>(Value<'de>);
 
-impl<'de> Deserialize<'de> for Raw {
+impl<'de> Deserialize<'de> for Raw<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Vis;
         impl<'de> Visitor<'de> for Vis {
-            type Value = Raw;
+            type Value = Raw<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("any YAML value")
             }
-            fn visit_unit<E>(self) -> Result<Raw, E> {
+            fn visit_unit<E>(self) -> Result<Raw<'de>, E> {
                 Ok(Raw(Value::Null))
             }
-            fn visit_none<E>(self) -> Result<Raw, E> {
+            fn visit_none<E>(self) -> Result<Raw<'de>, E> {
                 Ok(Raw(Value::Null))
             }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw<'de>, D::Error> {
                 Raw::deserialize(d)
             }
-            fn visit_bool<E>(self, b: bool) -> Result<Raw, E> {
+            fn visit_bool<E>(self, b: bool) -> Result<Raw<'de>, E> {
                 Ok(Raw(Value::Bool(b)))
             }
-            fn visit_i64<E>(self, i: i64) -> Result<Raw, E> {
+            fn visit_i64<E>(self, i: i64) -> Result<Raw<'de>, E> {
                 Ok(Raw(Value::Int(i)))
             }
-            fn visit_u64<E>(self, i: u64) -> Result<Raw, E> {
+            fn visit_u64<E>(self, i: u64) -> Result<Raw<'de>, E> {
                 Ok(Raw(i64::try_from(i).map_or(Value::Float(i as f64), Value::Int)))
             }
-            fn visit_f64<E>(self, f: f64) -> Result<Raw, E> {
+            fn visit_f64<E>(self, f: f64) -> Result<Raw<'de>, E> {
                 Ok(Raw(Value::Float(f)))
             }
-            fn visit_str<E>(self, s: &str) -> Result<Raw, E> {
-                Ok(Raw(Value::Str(s.to_string())))
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Raw<'de>, E> {
+                Ok(Raw(Value::Str(Cow::Borrowed(s))))
             }
-            fn visit_string<E>(self, s: String) -> Result<Raw, E> {
-                Ok(Raw(Value::Str(s)))
+            fn visit_str<E>(self, s: &str) -> Result<Raw<'de>, E> {
+                Ok(Raw(Value::Str(Cow::Owned(s.to_string()))))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+            fn visit_string<E>(self, s: String) -> Result<Raw<'de>, E> {
+                Ok(Raw(Value::Str(Cow::Owned(s))))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Raw<'de>, A::Error> {
                 let mut items = Vec::new();
                 while let Some(x) = a.next_element()? {
                     items.push(node(x));
@@ -415,17 +440,48 @@ impl<'de> Deserialize<'de> for Raw {
                 items.shrink_to_fit();
                 Ok(Raw(Value::Seq(items)))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Raw<'de>, A::Error> {
                 let mut entries = Vec::new();
-                while let Some((k, v)) = a.next_entry::<Spanned<String>, _>()? {
+                while let Some((k, v)) = a.next_entry::<Spanned<Text>, _>()? {
                     let pos = Pos::from_spanned(&k);
-                    entries.push((Key { name: k.value, pos }, node(v)));
+                    entries.push((Key { name: k.value.0, pos }, node(v)));
                 }
                 entries.shrink_to_fit();
                 Ok(Raw(Value::Map(entries)))
             }
         }
         d.deserialize_any(Vis)
+    }
+}
+
+/// A mapping key, read as a `String` is (same visits, same error) but
+/// borrowed from the document when it can be.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis;
+        impl<'de> Visitor<'de> for Vis {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(s)))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, b: &[u8]) -> Result<Text<'de>, E> {
+                std::str::from_utf8(b)
+                    .map(|s| Text(Cow::Owned(s.to_string())))
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Bytes(b), &self))
+            }
+        }
+        d.deserialize_string(Vis)
     }
 }
 
