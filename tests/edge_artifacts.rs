@@ -311,9 +311,10 @@ fn a_redeploy_of_a_recent_url_release_downloads_nothing() {
     f.assert_safe();
 }
 
-#[test]
-fn path_uploads_skip_every_host_that_holds_the_checksum() {
-    let f = Fleet::start(2);
+/// `n` hosts that had 1.0.0, 1.1.0 and 1.2.0 deployed from `path:`
+/// artifacts (1.2.0 live, 1.0.0 in their caches), and 1.0.0's sha256.
+fn deployed_three_releases(n: usize) -> (Fleet, String) {
+    let f = Fleet::start(n);
     for v in ["1.0.0", "1.1.0", "1.2.0"] {
         f.build_release(v, false);
     }
@@ -325,6 +326,12 @@ fn path_uploads_skip_every_host_that_holds_the_checksum() {
     // The packed 1.0.0 and its sha256 (the folder packs reproducibly).
     let packed = f.path("cache/rvmctl/artifacts/edge-1.0.0.tar.gz");
     let sha = rvmctl::drivers::artifact::sha256_file(&packed).expect("packed 1.0.0");
+    (f, sha)
+}
+
+#[test]
+fn path_uploads_skip_every_host_that_holds_the_checksum() {
+    let (f, sha) = deployed_three_releases(2);
     let (a, b) = (f.hosts[0].base(), f.hosts[1].base());
     let kept = std::fs::metadata(cached(&a, &sha)).expect("rvm-001 keeps 1.0.0");
     // rvm-002 lost it (a cleanup, a new disk): it alone gets an upload.
@@ -353,17 +360,7 @@ fn path_uploads_skip_every_host_that_holds_the_checksum() {
 /// and gets it, instead of failing the host.
 #[test]
 fn a_cached_artifact_that_vanished_after_the_lock_is_sent_after_all() {
-    let f = Fleet::start(1);
-    for v in ["1.0.0", "1.1.0", "1.2.0"] {
-        f.build_release(v, false);
-    }
-    f.write_config("strategy: blue_green", "");
-    for v in ["1.0.0", "1.1.0", "1.2.0"] {
-        let o = deploy(&f, v);
-        assert_eq!(o.status.code(), Some(0), "{v}: {}", text(&o));
-    }
-    let packed = f.path("cache/rvmctl/artifacts/edge-1.0.0.tar.gz");
-    let sha = rvmctl::drivers::artifact::sha256_file(&packed).expect("packed 1.0.0");
+    let (f, sha) = deployed_three_releases(1);
     let base = f.hosts[0].base();
     assert!(cached(&base, &sha).is_file(), "the host keeps 1.0.0");
 
