@@ -184,7 +184,44 @@ pub struct StatusView {
 
 /// "3/3 on 1.1.0 (green)" or "2/3 on 1.1.0 (green), 1 unreachable".
 ///
-/// One counting rule: every unit is in exactly one place — unreachable (it
+/// Where a unit is, for counting: every unit is in exactly one place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    /// Live on a color, with the version it runs (None: unknown).
+    Live {
+        version: Option<String>,
+        color: Color,
+    },
+    NeverDeployed,
+    /// It could not be observed.
+    Unreachable,
+}
+
+impl Place {
+    pub fn of(u: &UnitStatus) -> Place {
+        match (u.error.is_some() || u.health == Health::Unreachable, u.live) {
+            (true, _) => Place::Unreachable,
+            (false, None) => Place::NeverDeployed,
+            (false, Some(color)) => Place::Live { version: u.live_version.clone(), color },
+        }
+    }
+}
+
+/// How many units are in each [`Place`], most first (ties: known versions
+/// first, then in place order).
+pub fn places(units: &[UnitStatus]) -> Vec<(Place, usize)> {
+    let mut counted: std::collections::BTreeMap<Place, usize> = std::collections::BTreeMap::new();
+    for u in units {
+        *counted.entry(Place::of(u)).or_default() += 1;
+    }
+    let mut v: Vec<(Place, usize)> = counted.into_iter().collect();
+    // Known versions before an unknown one.
+    let unknown = |p: &Place| matches!(p, Place::Live { version: None, .. });
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| unknown(&a.0).cmp(&unknown(&b.0))).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+/// One counting rule ([`places`]): every unit is in exactly one place — unreachable (it
 /// could not be observed), live on a version and color, live on a color
 /// whose version is unknown, or never deployed — so the places add up to the
 /// total on every call. Unhealthy and interrupted are said of units already
@@ -194,30 +231,19 @@ pub fn summarize(units: &[UnitStatus]) -> String {
     if total == 0 {
         return "no units".into();
     }
-    let mut groups: Vec<(String, usize)> = Vec::new();
-    let (mut never, mut unreachable) = (0, 0);
-    for u in units {
-        let place = match (u.error.is_some() || u.health == Health::Unreachable, u.live) {
-            (true, _) => {
-                unreachable += 1;
-                continue;
-            }
-            (false, None) => {
-                never += 1;
-                continue;
-            }
-            (false, Some(c)) => format!("{} ({c})", u.live_version.as_deref().unwrap_or("an unknown version")),
-        };
-        match groups.iter_mut().find(|(k, _)| *k == place) {
-            Some((_, n)) => *n += 1,
-            None => groups.push((place, 1)),
-        }
-    }
-    groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let mut parts: Vec<String> = groups
+    let counted = places(units);
+    let count = |p: &Place| counted.iter().find(|(q, _)| q == p).map_or(0, |(_, n)| *n);
+    let (never, unreachable) = (count(&Place::NeverDeployed), count(&Place::Unreachable));
+    let mut parts: Vec<String> = counted
         .iter()
+        .filter_map(|(p, n)| match p {
+            Place::Live { version, color } => {
+                Some((n, format!("{} ({color})", version.as_deref().unwrap_or("an unknown version"))))
+            }
+            _ => None,
+        })
         .enumerate()
-        .map(|(i, (place, n))| if i == 0 { format!("{n}/{total} on {place}") } else { format!("{n} on {place}") })
+        .map(|(i, (n, place))| if i == 0 { format!("{n}/{total} on {place}") } else { format!("{n} on {place}") })
         .collect();
     if parts.is_empty() {
         parts.push(format!("0/{total} deployed"));
@@ -391,6 +417,8 @@ mod tests {
         for (units, want) in cases {
             let got = summarize(&units);
             assert_eq!(got, want);
+            // The status table's rows come from the same rule and add up too.
+            assert_eq!(super::places(&units).iter().map(|(_, n)| n).sum::<usize>(), units.len());
             if !got.starts_with("0/") {
                 assert_eq!(places(&got), units.len(), "{got}");
             }

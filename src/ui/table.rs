@@ -237,23 +237,14 @@ const STATUS_ROWS: usize = 25;
 /// A large target at a glance: units per version and color, per state, and
 /// who is behind the fleet since when.
 fn status_summary(t: &crate::views::TargetStatus) -> String {
-    let mut places: Vec<((String, String), usize)> = Vec::new();
-    for u in &t.units {
-        let key = match (&u.live_version, u.live, u.health) {
-            (_, _, Health::Unreachable) => ("-".to_string(), "unreachable".to_string()),
-            (Some(v), Some(c), _) => (v.clone(), c.to_string()),
-            (None, Some(c), _) => ("?".to_string(), c.to_string()),
-            (_, None, _) => ("-".to_string(), "never deployed".to_string()),
-        };
-        match places.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += 1,
-            None => places.push((key, 1)),
-        }
-    }
-    places.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut tab = table(&["VERSION", "LIVE", "UNITS"]);
-    for ((version, color), n) in &places {
-        tab.add_row(vec![Cell::new(version), Cell::new(color), Cell::new(n)]);
+    for (place, n) in crate::views::places(&t.units) {
+        let (version, live) = match place {
+            crate::views::Place::Live { version, color } => (version.unwrap_or_else(|| "?".into()), color.to_string()),
+            crate::views::Place::NeverDeployed => ("-".into(), "never deployed".into()),
+            crate::views::Place::Unreachable => ("-".into(), "unreachable".into()),
+        };
+        tab.add_row(vec![Cell::new(version), Cell::new(live), Cell::new(n)]);
     }
     let mut out = format!("{tab}\n");
     let count = |f: &dyn Fn(&crate::views::UnitStatus) -> bool| t.units.iter().filter(|u| f(u)).count();
