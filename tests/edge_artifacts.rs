@@ -437,3 +437,47 @@ fn a_host_without_the_disk_space_fails_its_stage_before_anything_is_written() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(f.live_version(0).as_deref(), Some("1.0.0"));
 }
+
+/// `sha256_url:` instead of `sha256:`: rvmctl reads the published checksum
+/// file (as `sha256sum` writes it) and the host verifies the download
+/// against it; a checksum that does not match, or none published, stops
+/// the deploy with what to do, and the live release stays.
+#[test]
+fn a_url_artifact_is_verified_against_its_published_checksum_file() {
+    let f = Fleet::start(1);
+    let server = ArtifactServer::start();
+    let (bytes, sha) = release(&f, "1.0.0", 16);
+    server.serve("/edge-1.0.0.tar.gz", bytes);
+    server.serve("/edge-1.0.0.tar.gz.sha256", format!("{sha}  edge-1.0.0.tar.gz\n").into_bytes());
+    url_config(&f, "strategy: immediate", &format!("{}/edge-{{version}}.tar.gz", server.url), &sha);
+    let path = f.path("deployment-config.yaml");
+    let cfg = std::fs::read_to_string(&path).expect("config");
+    let line = format!("      sha256: \"{sha}\"\n");
+    assert!(cfg.contains(&line), "{cfg}");
+    let published = format!("      sha256_url: \"{}/edge-{{version}}.tar.gz.sha256\"\n", server.url);
+    std::fs::write(&path, cfg.replace(&line, &published)).expect("config");
+
+    let o = deploy(&f, "1.0.0");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(f.live_version(0).as_deref(), Some("1.0.0"));
+    assert_eq!(server.seen("/edge-1.0.0.tar.gz.sha256").len(), 1, "read once per run");
+
+    // The published checksum is not the file's: the host refuses the download.
+    let (bytes, _) = release(&f, "2.0.0", 16);
+    server.serve("/edge-2.0.0.tar.gz", bytes);
+    server.serve("/edge-2.0.0.tar.gz.sha256", format!("{}  edge-2.0.0.tar.gz\n", "0".repeat(64)).into_bytes());
+    let o = deploy(&f, "2.0.0");
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("checksum mismatch"), "{}", text(&o));
+    assert_eq!(f.live_version(0).as_deref(), Some("1.0.0"), "traffic stays");
+
+    // Nothing published for 3.0.0: said before anything happens.
+    release(&f, "3.0.0", 16);
+    let o = deploy(&f, "3.0.0");
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    let all = text(&o);
+    assert!(all.contains("artifact.sha256_url") && all.contains("HTTP 404"), "{all}");
+    assert!(server.seen("/edge-3.0.0.tar.gz").is_empty(), "no host fetched it: {all}");
+    assert_eq!(f.live_version(0).as_deref(), Some("1.0.0"));
+    f.assert_safe();
+}

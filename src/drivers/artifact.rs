@@ -108,7 +108,11 @@ pub fn prepare(cfg: &Config, app_name: &str, artifact: &Artifact, version: &str)
         "project" => Some(cfg.project().to_string()),
         _ => None,
     };
-    let expected = artifact.sha256.as_ref().map(|t| t.render(&lookup)).transpose()?;
+    let expected = match (&artifact.sha256, &artifact.sha256_url) {
+        (Some(t), _) => Some(t.render(&lookup)?),
+        (None, Some(u)) => Some(fetch_sha256(&u.render(&lookup)?)?),
+        (None, None) => None,
+    };
     if let Some(path) = &artifact.path {
         let rendered = path.render(&lookup)?;
         let p = cfg.path(&rendered);
@@ -146,6 +150,49 @@ pub fn prepare(cfg: &Config, app_name: &str, artifact: &Artifact, version: &str)
     Ok(PreparedArtifact { local_file: None, url, sha256: expected, size: None, unpacked: None })
 }
 
+/// The sha256 published at `url` (`artifact.sha256_url`): a `sha256sum`
+/// line or the bare digest, fetched on the operator's side (once per
+/// version and run, see [`memoize`]). Errors never show the URL's secrets.
+fn fetch_sha256(url: &str) -> Result<String, String> {
+    let shown = crate::model::redact_url(url);
+    let failed = |why: String| {
+        format!(
+            "cannot read the artifact's sha256 from {shown} (artifact.sha256_url): {}; check that URL, or set artifact.sha256",
+            crate::model::redact_url(&why)
+        )
+    };
+    let owned = url.to_string();
+    // Its own thread and runtime: this runs inside the caller's runtime.
+    let body = std::thread::spawn(move || -> Result<String, String> {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+        rt.block_on(async {
+            let client = reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+                .map_err(|e| crate::exit::error_chain(&e))?;
+            let resp = client.get(&owned).send().await.map_err(|e| crate::exit::error_chain(&e))?;
+            if !resp.status().is_success() {
+                return Err(format!("HTTP {}", resp.status().as_u16()));
+            }
+            resp.text().await.map_err(|e| crate::exit::error_chain(&e))
+        })
+    })
+    .join()
+    .map_err(|_| failed("the download stopped unexpectedly".into()))?
+    .map_err(failed)?;
+    parse_sha256(&body).ok_or_else(|| {
+        format!(
+            "{shown} (artifact.sha256_url) does not start with a sha256 (64 hex digits), e.g. the output of `sha256sum FILE`; check that URL, or set artifact.sha256"
+        )
+    })
+}
+
+/// The digest a checksum file starts with: `sha256sum` output or the bare hex.
+fn parse_sha256(body: &str) -> Option<String> {
+    let first = body.split_whitespace().next()?.to_ascii_lowercase();
+    (first.len() == 64 && first.bytes().all(|b| b.is_ascii_hexdigit())).then_some(first)
+}
+
 /// Prepares each version once per run (packing a folder is not free).
 pub fn memoize(f: impl Fn(&str) -> Result<PreparedArtifact, String> + Send + Sync + 'static) -> ArtifactFn {
     let cache: std::sync::Mutex<std::collections::HashMap<String, PreparedArtifact>> = Default::default();
@@ -163,6 +210,16 @@ pub fn memoize(f: impl Fn(&str) -> Result<PreparedArtifact, String> + Send + Syn
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checksum_file_is_read_as_sha256sum_writes_it() {
+        let sha = "9852f636eff9f9ff532d4ff4e44df5c491a2cc1f5503b9444d8d2417aad51d40";
+        assert_eq!(parse_sha256(&format!("{sha}  edge-1.0.0.tar.gz\n")).as_deref(), Some(sha));
+        assert_eq!(parse_sha256(&format!("{}\n", sha.to_uppercase())).as_deref(), Some(sha));
+        assert_eq!(parse_sha256("not found"), None);
+        assert_eq!(parse_sha256(&sha[..40]), None);
+        assert_eq!(parse_sha256(""), None);
+    }
 
     #[test]
     fn unpacked_size_reads_the_gzip_trailer() {
