@@ -37,28 +37,23 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
     let env = common::scoped_env(&cfg, &a.scope.env, &a.scope.hosts)?;
     let drivers = common::drivers(g, &cfg, &env, a.dry_run.server())?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
-    deploy(p, &cfg, &env, &drivers, &a, &observed).await
+    let run = common::Run { p, cfg: &cfg, env: &env, drivers: &drivers, command: "deploy", version: a.version.clone() };
+    deploy(&run, &a, &observed).await
 }
 
 /// Plan, confirm, apply and report `a.version` over drivers and observed
 /// state the caller has (resume reuses its own: no second config load,
 /// connection or observation). With `--until-converged`, pending units are
 /// retried with backoff; only the last attempt's report goes to stdout.
-pub async fn deploy(
-    p: &Printer,
-    cfg: &crate::config::Config,
-    env: &crate::config::ResolvedEnv,
-    drivers: &common::Drivers,
-    a: &DeployArgs,
-    observed: &[crate::model::ObservedTarget],
-) -> CliResult {
+pub async fn deploy(run: &common::Run<'_>, a: &DeployArgs, observed: &[crate::model::ObservedTarget]) -> CliResult {
+    let (p, env, drivers) = (run.p, run.env, run.drivers);
     let deadline = a.until_converged.map(|d| tokio::time::Instant::now() + d.get());
     let mut args = a.clone();
     let mut observed = observed.to_vec();
     let mut wait = std::time::Duration::from_secs(5);
     loop {
         let retry_possible = deadline.is_some_and(|d| tokio::time::Instant::now() + wait < d);
-        let (code, pending) = attempt(p, cfg, env, drivers, &args, &observed, retry_possible).await?;
+        let (code, pending) = attempt(run, &args, &observed, retry_possible).await?;
         let Some(deadline) = deadline.filter(|_| code == Exit::Pending && retry_possible) else {
             return Ok(code);
         };
@@ -86,14 +81,12 @@ pub async fn deploy(
 /// pending. `more_to_come`: a pending result will be retried, so its report
 /// is summarized on stderr instead of printed as the result.
 async fn attempt(
-    p: &Printer,
-    cfg: &crate::config::Config,
-    env: &crate::config::ResolvedEnv,
-    drivers: &common::Drivers,
+    run: &common::Run<'_>,
     a: &DeployArgs,
     observed: &[crate::model::ObservedTarget],
     more_to_come: bool,
 ) -> CliResult<(Exit, Vec<String>)> {
+    let (p, cfg, env) = (run.p, run.cfg, run.env);
     let user = crate::identity::whoami();
     let plan = crate::plan::compute(&crate::plan::PlanRequest {
         project: cfg.project(),
@@ -106,7 +99,6 @@ async fn attempt(
     if !p.quiet {
         eprint!("{}", crate::ui::table::plan(p, &plan));
     }
-    let run = common::Run { p, cfg, env, drivers, command: "deploy", version: a.version.clone() };
     let gates = if plan.is_noop() {
         Default::default()
     } else {
