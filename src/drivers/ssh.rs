@@ -292,6 +292,60 @@ impl SshTransport {
     }
 }
 
+impl SshTransport {
+    /// Runs `sh -c script` on the host (with `input` streamed to its stdin),
+    /// killed there at `timeout`; its exit status and output.
+    async fn run(&self, script: &str, input: Option<&Path>, timeout: Duration) -> Result<ExecOutput, TransportError> {
+        let timeout = self.limit(timeout);
+        let what = if input.is_some() { "sending the artifact" } else { "a command" };
+        let mut file = match input {
+            Some(p) => Some(tokio::fs::File::from_std(super::transport::open_input(p)?)),
+            None => None,
+        };
+        let started = std::time::Instant::now();
+        let stdin = if file.is_some() { Stdio::piped() } else { Stdio::null() };
+        let mut child = self.spawn(script, Some(timeout), stdin, what).await?;
+        let run = async {
+            let mut broke = None;
+            if let (Some(file), Some(mut stdin)) = (file.as_mut(), child.stdin().take()) {
+                broke = tokio::io::copy(file, &mut stdin).await.err();
+                let _ = stdin.shutdown().await;
+            }
+            let (status, stdout, mut stderr) = finish(child).await;
+            let status = match status {
+                Ok(s) => s,
+                Err(e) => return Err(self.command_error(what, e).await),
+            };
+            // A script may end before it read everything (no room for it):
+            // its own output says why; otherwise the stream broke.
+            if let (Some(e), Some(p)) = (broke, input) {
+                if status.success() || stdout.is_empty() && stderr.is_empty() {
+                    stderr.push_str(&format!(
+                        "\nsending {} to {} broke off: {e}; check the link to the host and run the deploy again",
+                        p.display(),
+                        self.host
+                    ));
+                }
+            }
+            Ok(ExecOutput { code: status.code(), stdout, stderr })
+        };
+        // The host kills the command at `timeout`; give it a moment to say so.
+        let local = timeout + self.settings.connect_timeout + Duration::from_secs(10);
+        let out = match tokio::time::timeout(local, run).await {
+            Ok(r) => r?,
+            Err(_) => {
+                self.forget().await;
+                return Err(TransportError::Timeout(timeout));
+            }
+        };
+        round_trip(&self.host, if input.is_some() { "command with upload" } else { "command" }, started);
+        if out.code == Some(124) {
+            return Err(TransportError::Timeout(timeout));
+        }
+        Ok(out)
+    }
+}
+
 /// What a reader has read so far: kept even when it never sees the end.
 type Sink = Arc<std::sync::Mutex<Vec<u8>>>;
 
@@ -344,27 +398,7 @@ async fn finish(mut child: openssh::Child<Arc<Session>>) -> (Result<ExitStatus, 
 #[async_trait]
 impl Transport for SshTransport {
     async fn exec(&self, script: &str, timeout: Duration) -> Result<ExecOutput, TransportError> {
-        let timeout = self.limit(timeout);
-        let started = std::time::Instant::now();
-        let child = self.spawn(script, Some(timeout), Stdio::null(), "a command").await?;
-        // The host kills the command at `timeout`; give it a moment to say so.
-        let local = timeout + self.settings.connect_timeout + Duration::from_secs(10);
-        let (status, stdout, stderr) = match tokio::time::timeout(local, finish(child)).await {
-            Ok(r) => r,
-            Err(_) => {
-                self.forget().await;
-                return Err(TransportError::Timeout(timeout));
-            }
-        };
-        let status = match status {
-            Ok(s) => s,
-            Err(e) => return Err(self.command_error("a command", e).await),
-        };
-        round_trip(&self.host, "command", started);
-        if status.code() == Some(124) {
-            return Err(TransportError::Timeout(timeout));
-        }
-        Ok(ExecOutput { code: status.code(), stdout, stderr })
+        self.run(script, None, timeout).await
     }
 
     async fn exec_with_input(
@@ -373,45 +407,7 @@ impl Transport for SshTransport {
         input: &Path,
         timeout: Duration,
     ) -> Result<ExecOutput, TransportError> {
-        let timeout = self.limit(timeout);
-        let mut file = tokio::fs::File::open(input)
-            .await
-            .map_err(|e| TransportError::Io(format!("cannot read {}: {e}", input.display())))?;
-        let started = std::time::Instant::now();
-        let run = async {
-            let mut child = self.spawn(script, Some(timeout), Stdio::piped(), "sending the artifact").await?;
-            let mut broke = None;
-            if let Some(mut stdin) = child.stdin().take() {
-                if let Err(e) = tokio::io::copy(&mut file, &mut stdin).await {
-                    broke = Some(e);
-                }
-                let _ = stdin.shutdown().await;
-            }
-            let (status, stdout, mut stderr) = finish(child).await;
-            let status = match status {
-                Ok(s) => s,
-                Err(e) => return Err(self.command_error("sending the artifact", e).await),
-            };
-            // A script may end before it read everything (no room for it):
-            // its own output says why; otherwise the stream broke.
-            if let Some(e) = broke.filter(|_| status.success() || stdout.is_empty() && stderr.is_empty()) {
-                stderr.push_str(&format!("\nsending {} to {} broke off: {e}", input.display(), self.host));
-            }
-            Ok(ExecOutput { code: status.code(), stdout, stderr })
-        };
-        let out =
-            match tokio::time::timeout(timeout + self.settings.connect_timeout + Duration::from_secs(10), run).await {
-                Ok(r) => r?,
-                Err(_) => {
-                    self.forget().await;
-                    return Err(TransportError::Timeout(timeout));
-                }
-            };
-        round_trip(&self.host, "command with upload", started);
-        if out.code == Some(124) {
-            return Err(TransportError::Timeout(timeout));
-        }
-        Ok(out)
+        self.run(script, Some(input), timeout).await
     }
 
     async fn hold(&self, script: &str, timeout: Duration) -> Result<(Box<dyn Held>, String), TransportError> {

@@ -86,11 +86,15 @@ pub trait Transport: Send + Sync {
     async fn tcp_connect(&self, addr: &str, timeout: Duration) -> Result<(), TransportError>;
 }
 
+/// Opens the local file a command gets on its stdin ([`Transport::exec_with_input`]).
+pub fn open_input(path: &Path) -> Result<std::fs::File, TransportError> {
+    std::fs::File::open(path).map_err(|e| TransportError::Io(format!("cannot read {}: {e}", path.display())))
+}
+
 /// The line a [`Transport::hold`] script prints once it holds what it holds.
 pub const READY: &str = "RVM_READY";
 
-/// Reads lines until [`READY`]: the text before it, whether it came, and
-/// the reader (kept, so the holder's later output has somewhere to go).
+/// Reads lines until [`READY`]: the text before it, and whether it came.
 pub async fn read_until_ready<R: tokio::io::AsyncBufRead + Unpin>(lines: &mut tokio::io::Lines<R>) -> (String, bool) {
     let mut text = String::new();
     while let Ok(Some(line)) = lines.next_line().await {
@@ -249,10 +253,8 @@ impl Transport for LocalTransport {
         input: &Path,
         timeout: Duration,
     ) -> Result<ExecOutput, TransportError> {
-        let file = std::fs::File::open(input)
-            .map_err(|e| TransportError::Io(format!("cannot read {}: {e}", input.display())))?;
         let mut cmd = shell(script);
-        cmd.stdin(Stdio::from(file)).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.stdin(Stdio::from(open_input(input)?)).stdout(Stdio::piped()).stderr(Stdio::piped());
         run_spawned(cmd, timeout).await
     }
 
