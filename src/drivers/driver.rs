@@ -112,8 +112,6 @@ pub trait Driver: Send + Sync {
     async fn history(&self, unit: &str) -> Result<Vec<HistoryEntry>, DriverError>;
     /// Forcibly clears a lock left by a dead run.
     async fn break_lock(&self, unit: &str) -> Result<(), DriverError>;
-    /// Records progress on the unit (`None`: the run finished; clear it).
-    /// Drivers without a journal keep the default, which records nothing.
     /// Appends `entry` to the unit's history and, when the run finished
     /// (`clear_journal`), removes its journal. Default: the two calls; a
     /// driver may do both in one round trip.
@@ -133,6 +131,8 @@ pub trait Driver: Send + Sync {
     fn folds_journal(&self) -> bool {
         false
     }
+    /// Records progress on the unit (`None`: the run finished; clear it).
+    /// Drivers without a journal keep the default, which records nothing.
     async fn journal(&self, unit: &str, entry: Option<&JournalEntry>) -> Result<(), DriverError> {
         let _ = (unit, entry);
         Ok(())

@@ -270,7 +270,8 @@ fn plan_unit(t: &ResolvedTarget, u: &UnitState, version: &str, sha: Option<Strin
         changes: Vec::new(),
     };
     if let Some(err) = &u.error {
-        return UnitPlan { action: unobserved_action(u), reason: unobserved_reason(u, err), ..base };
+        let (action, reason) = unobserved(u, err);
+        return UnitPlan { action, reason, ..base };
     }
     if let Some(live) = u.live {
         if let Some(slot) = u.slot(live) {
@@ -509,13 +510,13 @@ fn abort_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
 
 /// A unit that could not be observed is unreachable (pending: a later run
 /// reaches it), unless it refused us (host key, credentials): then it is
-/// blocked until an operator looks.
-fn unobserved_action(u: &UnitState) -> UnitAction {
-    if u.refused { UnitAction::Blocked } else { UnitAction::Unreachable }
-}
-
-fn unobserved_reason(u: &UnitState, err: &str) -> String {
-    if u.refused { format!("refused: {err}") } else { format!("unreachable: {err}") }
+/// blocked until an operator looks. Its action and the reason.
+fn unobserved(u: &UnitState, err: &str) -> (UnitAction, String) {
+    if u.refused {
+        (UnitAction::Blocked, format!("refused: {err}"))
+    } else {
+        (UnitAction::Unreachable, format!("unreachable: {err}"))
+    }
 }
 
 fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
@@ -533,8 +534,7 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
         changes: Vec::new(),
     };
     if let Some(err) = &u.error {
-        p.action = unobserved_action(u);
-        p.reason = unobserved_reason(u, err);
+        (p.action, p.reason) = unobserved(u, err);
         return p;
     }
     let Some(live) = u.live else {
