@@ -384,6 +384,22 @@ fn a_cached_artifact_that_vanished_after_the_lock_is_sent_after_all() {
     f.assert_safe();
 }
 
+/// A cached copy that is damaged (a bad disk, a half-written file) is not
+/// trusted: the stage finds its checksum wrong and rvmctl sends the release.
+#[test]
+fn a_damaged_cached_artifact_is_sent_again() {
+    let (f, sha) = deployed_three_releases(1);
+    let base = f.hosts[0].base();
+    std::fs::write(cached(&base, &sha), b"not the release").expect("damage the cached 1.0.0");
+    let o = deploy(&f, "1.0.0");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("artifact uploaded"), "{}", text(&o));
+    let now = rvmctl::drivers::artifact::sha256_file(&cached(&base, &sha)).expect("cached 1.0.0");
+    assert_eq!(now, sha, "the cache holds the release again");
+    assert_eq!(f.live_version(0).as_deref(), Some("1.0.0"));
+    f.assert_safe();
+}
+
 #[test]
 fn a_host_without_the_disk_space_fails_its_stage_before_anything_is_written() {
     let f = Fleet::start(1);

@@ -25,7 +25,7 @@ mod stage;
 
 pub use scripts::sh_quote;
 use scripts::{
-    CLEAR_STARTED, MARK_STARTED, OBSERVE, START_LOG, STOP_PRELUDE, WRITE_META, journaled, parse_artifacts, start_logged,
+    CLEAR_STARTED, MARK_STARTED, OBSERVE, STOP_PRELUDE, WRITE_META, journaled, parse_artifacts, start_logged,
 };
 
 use std::sync::Arc;
@@ -98,6 +98,14 @@ impl Known {
         if let Some(v) = self.map().get_mut(unit) {
             f(v);
         }
+    }
+    /// Whether the services of `unit`'s `color` slot run (its started marker).
+    fn set_started(&self, unit: &str, color: Color, started: bool) {
+        self.update(unit, |v| {
+            if let Some(slot) = v.state.slot_mut(color) {
+                slot.started = started;
+            }
+        });
     }
 }
 
@@ -208,16 +216,14 @@ impl SlotDriver {
         self.settings.timeout.get()
     }
 
+    /// A slot's metadata as of now: `version` (`sha256`) in `status`.
+    fn slot_state(version: &str, sha256: Option<String>, status: SlotStatus) -> SlotState {
+        SlotState { version: version.into(), sha256, status, updated_at: Timestamp::now(), ready: None, started: false }
+    }
+
+    /// [`SlotDriver::slot_state`] as the JSON the host keeps.
     fn slot_meta(&self, version: &str, sha256: Option<String>, status: SlotStatus) -> String {
-        let s = SlotState {
-            version: version.into(),
-            sha256,
-            status,
-            updated_at: Timestamp::now(),
-            ready: None,
-            started: false,
-        };
-        serde_json::to_string(&s).unwrap_or_default()
+        serde_json::to_string(&Self::slot_state(version, sha256, status)).unwrap_or_default()
     }
 
     async fn write_meta(&self, h: &SlotHost, color: Color, state: &SlotState) -> Result<(), DriverError> {
@@ -250,10 +256,10 @@ impl SlotDriver {
         let rendered = self.render(h, color, version, template)?;
         // A start marks the slot started first: interrupted or not, its
         // services may run from now on, and a restage must stop them. Its
-        // output goes through the service's start log (START_LOG).
+        // output goes through the service's start log (`start_logged`).
         let (body, extra) = match starts {
             Some(service) => (
-                format!("{MARK_STARTED}{START_LOG}cd \"$RVM_SLOT_DIR\" || exit 1\n{}", start_logged(&rendered)),
+                format!("{MARK_STARTED}cd \"$RVM_SLOT_DIR\" || exit 1\n{}", start_logged(&rendered)),
                 vec![("RVM_SERVICE", file_name(service))],
             ),
             None => (format!("cd \"$RVM_SLOT_DIR\" || exit 1\n{rendered}"), Vec::new()),
@@ -267,15 +273,12 @@ impl SlotDriver {
             match self.exec_ok(h, script.clone(), timeout, step).await {
                 Ok(out) => {
                     if starts.is_some() {
-                        self.known.update(&h.spec.name, |v| {
-                            if let Some(slot) = v.state.slot_mut(color) {
-                                slot.started = true;
-                            }
-                        });
+                        self.known.set_started(&h.spec.name, color, true);
                     }
                     return Ok(StepOutput { detail: out.combined(), skipped: false });
                 }
-                Err(e @ DriverError::Unreachable { .. }) => return Err(e),
+                // Retrying cannot reach a host that is gone or refuses us.
+                Err(e @ (DriverError::Unreachable { .. } | DriverError::Refused { .. })) => return Err(e),
                 Err(e) => last = Some(e),
             }
         }
@@ -315,11 +318,7 @@ impl SlotDriver {
     ) -> Result<StepOutput, DriverError> {
         let (script, stops) = self.stop_script(h, color, version)?;
         let out = self.exec_ok(h, journaled(&script, journal), self.timeout() * stops.max(1), step).await?;
-        self.known.update(&h.spec.name, |v| {
-            if let Some(slot) = v.state.slot_mut(color) {
-                slot.started = false;
-            }
-        });
+        self.known.set_started(&h.spec.name, color, false);
         Ok(StepOutput { detail: out.combined().trim().to_string(), skipped: false })
     }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use super::scripts::{BREAK_LOCK, SWITCH, hold_lock_script, journaled, parse_artifacts, parse_observation};
+use super::scripts::{BREAK_LOCK, JOURNAL_FN, SWITCH, hold_lock_script, journaled, parse_artifacts, parse_observation};
 use super::{HostCommand, HostView, Known, SlotDriver, stale_plan};
 use crate::config::schema::TargetKind;
 use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput};
@@ -258,7 +258,7 @@ impl Driver for SlotDriver {
             Some(e) => {
                 let json = serde_json::to_string(e).unwrap_or_default();
                 format!(
-                    "{}S=\"$RVM_BASE/.rvmctl\"; mkdir -p \"$S\" && printf '%s\\n' \"$RVM_JOURNAL\" > \"$S/journal.json.tmp\" && mv -f \"$S/journal.json.tmp\" \"$S/journal.json\"",
+                    "{}{JOURNAL_FN}rvm_journal \"$RVM_JOURNAL\"",
                     self.prelude(h, None, None, &[("RVM_JOURNAL", json)])
                 )
             }

@@ -8,6 +8,11 @@ pub fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+/// `rvm_journal JSON`: replaces the unit's journal atomically (the one
+/// writer of `journal.json`: the steps, the lock holder and the executor's
+/// own journal writes all use it).
+pub(super) const JOURNAL_FN: &str = "rvm_journal() { J=\"$RVM_BASE/.rvmctl\"; mkdir -p \"$J\" && printf '%s\\n' \"$1\" > \"$J/journal.json.tmp\" && mv -f \"$J/journal.json.tmp\" \"$J/journal.json\"; }\n";
+
 /// Wraps a side-effecting step's script so the unit's journal says
 /// `started` before it runs and `done` or `failed` after it, in the same
 /// remote command: one round trip where there were three. The body runs in
@@ -16,8 +21,7 @@ pub(super) fn journaled(body: &str, entry: Option<&JournalEntry>) -> String {
     let Some(e) = entry else { return body.to_string() };
     let json = |state| sh_quote(&serde_json::to_string(&JournalEntry { state, ..e.clone() }).unwrap_or_default());
     format!(
-        "rvm_journal() {{ J=\"$RVM_BASE/.rvmctl\"; mkdir -p \"$J\" && printf '%s\\n' \"$1\" > \"$J/journal.json.tmp\" && mv -f \"$J/journal.json.tmp\" \"$J/journal.json\"; }}\n\
-         rvm_journal {started}\n(\n{body}\n)\nrvm_rc=$?\n\
+        "{JOURNAL_FN}rvm_journal {started}\n(\n{body}\n)\nrvm_rc=$?\n\
          if [ \"$rvm_rc\" -eq 0 ]; then rvm_journal {done}; else rvm_journal {failed}; fi\nexit \"$rvm_rc\"\n",
         started = json(JournalState::Started),
         done = json(JournalState::Done),
@@ -58,9 +62,7 @@ exec 9>>"$S/lock"
 if ! flock -n 9; then printf 'HELD '; tr -d '\n' < "$S/lock.json" 2>/dev/null; echo; exit 75; fi
 printf '%s\n' "$RVM_LOCK" > "$S/lock.json"
 echo $$ > "$S/lock.pid"
-if [ -n "${{RVM_JOURNAL:-}}" ]; then
-  printf '%s\n' "$RVM_JOURNAL" > "$S/journal.json.tmp" && mv -f "$S/journal.json.tmp" "$S/journal.json"
-fi
+{JOURNAL_FN}if [ -n "${{RVM_JOURNAL:-}}" ]; then rvm_journal "$RVM_JOURNAL"; fi
 echo LOCKED
 {OBSERVE}
 echo {ready}
@@ -86,19 +88,18 @@ printf '%s\n' "$RVM_META" > "$S/$RVM_COLOR.json.tmp" && mv -f "$S/$RVM_COLOR.jso
 pub(super) const MARK_STARTED: &str = r#"mkdir -p "$RVM_BASE/.rvmctl" && : > "$RVM_BASE/.rvmctl/$RVM_COLOR.started"
 "#;
 
-/// Where a service start's output goes: `{base}/.rvmctl/logs/{color}-{service}.log`,
-/// emptied at each start. What the start leaves running in the background
-/// inherits the log, not the ssh channel, so the command ends when the start
-/// does (a process holding the channel's pipes would hold it open) and what
-/// the service prints later stays readable on the host.
-pub(super) const START_LOG: &str = r#"rvm_log="$RVM_BASE/.rvmctl/logs/$RVM_COLOR-$RVM_SERVICE.log"
-mkdir -p "$RVM_BASE/.rvmctl/logs" || exit 1
-"#;
-
-/// Runs a rendered start command with its output in `$rvm_log` (see
-/// [`START_LOG`]), then shows that output (its last 64 KiB).
+/// Runs a rendered start command with its output in the service's start
+/// log, `{base}/.rvmctl/logs/{color}-{service}.log` (`RVM_SERVICE`), emptied
+/// at each start, then shows that output (its last 64 KiB). What the start
+/// leaves running in the background inherits the log, not the ssh channel,
+/// so the command ends when the start does (a process holding the channel's
+/// pipes would hold it open) and what the service prints later stays
+/// readable on the host.
 pub(super) fn start_logged(rendered: &str) -> String {
-    format!("(\n{rendered}\n) >\"$rvm_log\" 2>&1 </dev/null\nrvm_rc=$?\ntail -c 65536 \"$rvm_log\"\nexit \"$rvm_rc\"\n")
+    format!(
+        "rvm_log=\"$RVM_BASE/.rvmctl/logs/$RVM_COLOR-$RVM_SERVICE.log\"\nmkdir -p \"$RVM_BASE/.rvmctl/logs\" || exit 1\n\
+         (\n{rendered}\n) >\"$rvm_log\" 2>&1 </dev/null\nrvm_rc=$?\ntail -c 65536 \"$rvm_log\"\nexit \"$rvm_rc\"\n"
+    )
 }
 
 /// Before a slot's stop commands: run them in the slot; a slot without a
@@ -186,26 +187,24 @@ set -eu
 S="$RVM_BASE/.rvmctl"; B="$RVM_BASE"; C="$RVM_COLOR"; A="$RVM_ARTIFACT"
 live=$(readlink "$B/current" 2>/dev/null || true)
 if [ "$live" = "$C" ]; then echo "refusing to stage into the live slot $C" >&2; exit 3; fi
+sum=""
 if [ "${RVM_UPLOAD:-}" = 1 ]; then
   rvm_space "$RVM_NEED_K" "$RVM_UNPACKED_K" upload || exit 5
   mkdir -p "$S/artifacts"
   cat > "$A.part"
   rvm_accept "in what rvmctl sent" received "The transfer broke off, or the file changed while it was sent: run the deploy again"
+elif [ -f "$A" ]; then
+  sum=$(sha256sum "$A" | cut -d' ' -f1)
 fi
-sum=""
-if [ -f "$A" ]; then sum=$(sha256sum "$A" | cut -d' ' -f1); fi
 if [ "$sum" != "$RVM_SHA256" ] && [ -n "${RVM_URL:-}" ]; then
   rm -f "$A"
   rvm_space "$RVM_MARGIN_K" 0 download || exit 5
   rvm_fetch
   rvm_accept "from $RVM_URL_SHOWN" downloaded "Check artifact.sha256 against the file at that URL"
 fi
-if [ "$sum" != "$RVM_SHA256" ] && [ -z "${RVM_URL:-}" ] && [ "${RVM_UPLOAD:-}" != 1 ]; then
-  echo RVM_NEED_UPLOAD; exit 9 # the host no longer holds it: rvmctl sends it
-fi
 if [ "$sum" != "$RVM_SHA256" ]; then
-  echo "checksum mismatch for $A: expected $RVM_SHA256, got $sum; the file was deleted and the slot was not touched" >&2
-  rm -f "$A"; exit 4
+  # A path: artifact the host no longer holds, or holds damaged: rvmctl sends it.
+  echo RVM_NEED_UPLOAD; exit 9
 fi
 unpacked=$(rvm_unpacked_k "$A")
 rvm_space $((unpacked + RVM_MARGIN_K)) "$unpacked" unpack || exit 5
@@ -234,8 +233,8 @@ find "$S/artifacts" -name '*.part' -mtime +0 -exec rm -f {} + 2>/dev/null || tru
 "#;
 
 /// `rvm_accept FROM HOW ADVICE`: the `$A.part` received (HOW) from FROM
-/// becomes the artifact `$A` if its sha256 is `RVM_SHA256`; else it is
-/// deleted and the stage fails with ADVICE.
+/// becomes the artifact `$A` if its sha256 is `RVM_SHA256` (left in `sum`);
+/// else it is deleted and the stage fails with ADVICE.
 const ACCEPT: &str = r#"
 rvm_accept() {
   sum=$(sha256sum "$A.part" | cut -d' ' -f1)

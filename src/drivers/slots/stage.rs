@@ -6,7 +6,7 @@ use super::{SlotDriver, SlotHost};
 use crate::config::schema::Artifact;
 use crate::config::types::ByteSize;
 use crate::drivers::driver::{DriverError, StepOutput};
-use crate::model::{Color, SlotState, SlotStatus, redact_url};
+use crate::model::{Color, SlotStatus, redact_url};
 
 impl SlotDriver {
     pub(super) async fn stage(
@@ -64,6 +64,7 @@ impl SlotDriver {
             None => String::new(),
         };
         let url = art.url.as_deref().unwrap_or("");
+        let staged = Self::slot_state(version, Some(sha.clone()), SlotStatus::Staged);
         let extra = [
             ("RVM_ARTIFACT", remote.clone()),
             ("RVM_SHA256", sha.clone()),
@@ -75,7 +76,7 @@ impl SlotDriver {
             ("RVM_STOP_WARM", stop_warm),
             ("RVM_KEEP", self.app.artifact.as_ref().map_or(Artifact::DEFAULT_KEEP, Artifact::keep).to_string()),
             ("RVM_META_STAGING", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staging)),
-            ("RVM_META", self.slot_meta(version, Some(sha.clone()), SlotStatus::Staged)),
+            ("RVM_META", serde_json::to_string(&staged).unwrap_or_default()),
         ];
         let body = journaled(&stage_script(), journal);
         let script = |upload: bool| {
@@ -90,14 +91,13 @@ impl SlotDriver {
             Some(local) => self.exec_input(h, script(true), local, timeout).await?,
             None => self.exec(h, script(false), timeout, "stage").await?,
         };
-        let mut how = match upload {
-            Some(_) => format!("uploaded {}", ByteSize(size).human()),
-            None => "from the host's cache".to_string(),
-        };
-        // The host no longer holds what it held when the lock was taken.
+        let uploaded = format!("uploaded {}", ByteSize(size).human());
+        let mut how = if upload.is_some() { uploaded.clone() } else { "from the host's cache".to_string() };
+        // The host no longer holds what it held when the lock was taken, or
+        // its copy is damaged: send it.
         if let (Some(local), true) = (&art.local_file, out.stdout.lines().any(|l| l == "RVM_NEED_UPLOAD")) {
             out = self.exec_input(h, script(true), local, self.timeout() * 2).await?;
-            how = format!("uploaded {}", ByteSize(size).human());
+            how = uploaded;
         }
         if let Some(short) = NoSpace::parse(&out.stdout) {
             return Err(fail(space.message(&short)));
@@ -106,7 +106,10 @@ impl SlotDriver {
             return Err(DriverError::StepFailed {
                 unit: unit.clone(),
                 step: format!("stop {} in {color} before restaging", old.version),
-                message: "a stop command failed; nothing was unpacked".into(),
+                message: format!(
+                    "a stop command of {} failed; nothing was unpacked. Make its stop work (or stop its services on the host by hand), then run the deploy again",
+                    old.version
+                ),
                 output: redact_url(&shown(&out.combined())),
             });
         }
@@ -125,16 +128,8 @@ impl SlotDriver {
             };
         }
         let stopped = warm.map(|old| format!("stopped {} in {color}; ", old.version)).unwrap_or_default();
-        let meta = SlotState {
-            version: version.into(),
-            sha256: Some(sha.clone()),
-            status: SlotStatus::Staged,
-            updated_at: jiff::Timestamp::now(),
-            ready: None,
-            started: false,
-        };
         self.known.update(&unit, |v| {
-            v.state.set_slot(color, meta);
+            v.state.set_slot(color, staged);
             if !v.artifacts.contains(&sha) {
                 v.artifacts.push(sha.clone());
             }
