@@ -228,7 +228,8 @@ impl Fleet {
             // Its sessions and what they run die; services they left running
             // (sshd reaps them, see start_sshd) live on, as on a host whose
             // sshd died.
-            kill_tree_where(c.id() as i32, |comm| comm == "sshd");
+            // (`sshd`; `sshd-session` since OpenSSH 9.8.)
+            kill_tree_where(c.id() as i32, |comm| comm.starts_with("sshd"));
             let _ = c.wait();
         }
     }
