@@ -178,6 +178,20 @@ macro_rules! scalars_via_json {
     };
 }
 
+/// Each method reads the tree itself, as `deserialize_any` does, when the
+/// node has the shape before its `=>`; any other node goes through its
+/// [`Node::to_json`] (the same method there), which gives serde_json's error.
+macro_rules! tree_or_json {
+    ($($shape:pat => $($method:ident($($arg:ident: $ty:ty),*))*;)*) => {
+        $($(fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error> {
+            match self.value {
+                $shape => self.deserialize_any(visitor),
+                _ => self.to_json().$method($($arg,)* visitor),
+            }
+        })*)*
+    };
+}
+
 /// Typed values read straight from the tree, exactly as
 /// `serde_json::from_value(node.to_json())` reads them (same errors, mapping
 /// keys in sorted order, the last of equal keys wins) without first copying
@@ -196,15 +210,13 @@ impl<'de> serde::Deserializer<'de> for &'de Node<'_> {
         }
     }
 
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        match &self.value {
-            Value::Str(s) => visitor.visit_borrowed_str(s),
-            _ => self.to_json().deserialize_str(visitor),
-        }
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        self.deserialize_str(visitor)
+    tree_or_json! {
+        Value::Str(_) => deserialize_str() deserialize_string();
+        Value::Seq(_) => deserialize_seq()
+            deserialize_tuple(len: usize)
+            deserialize_tuple_struct(name: &'static str, len: usize);
+        Value::Map(_) => deserialize_map();
+        Value::Seq(_) | Value::Map(_) => deserialize_struct(name: &'static str, fields: &'static [&'static str]);
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
@@ -217,46 +229,6 @@ impl<'de> serde::Deserializer<'de> for &'de Node<'_> {
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
         visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        match &self.value {
-            Value::Seq(items) => visit_items(items, visitor),
-            _ => self.to_json().deserialize_seq(visitor),
-        }
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Self::Error> {
-        self.deserialize_seq(visitor)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.deserialize_seq(visitor)
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        match &self.value {
-            Value::Map(entries) => visit_entries(entries, visitor),
-            _ => self.to_json().deserialize_map(visitor),
-        }
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        match &self.value {
-            Value::Seq(items) => visit_items(items, visitor),
-            Value::Map(entries) => visit_entries(entries, visitor),
-            _ => self.to_json().deserialize_struct(name, fields, visitor),
-        }
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
