@@ -343,6 +343,11 @@ impl<'de> Deserialize<'de> for HostEntry {
             E::custom("data did not match any variant of untagged enum HostEntry")
         }
 
+        /// The `Spec` variant, or the untagged message if it does not read.
+        fn spec<'de, D: serde::Deserializer<'de>>(d: D) -> Result<HostEntry, D::Error> {
+            HostSpec::deserialize(d).map(|s| HostEntry::Spec(Box::new(s))).map_err(|_| no_match())
+        }
+
         /// Visits that no variant accepts.
         macro_rules! no_match {
             ($($method:ident($($arg:ty)?))*) => {
@@ -368,14 +373,10 @@ impl<'de> Deserialize<'de> for HostEntry {
                 std::str::from_utf8(b).map(|s| HostEntry::Name(s.to_string())).map_err(|_| no_match())
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<HostEntry, A::Error> {
-                HostSpec::deserialize(value::MapAccessDeserializer::new(map))
-                    .map(|s| HostEntry::Spec(Box::new(s)))
-                    .map_err(|_| no_match())
+                spec(value::MapAccessDeserializer::new(map))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<HostEntry, A::Error> {
-                HostSpec::deserialize(value::SeqAccessDeserializer::new(seq))
-                    .map(|s| HostEntry::Spec(Box::new(s)))
-                    .map_err(|_| no_match())
+                spec(value::SeqAccessDeserializer::new(seq))
             }
             fn visit_some<D: serde::Deserializer<'de>>(self, _: D) -> Result<HostEntry, D::Error> {
                 Err(no_match())
