@@ -85,9 +85,17 @@ pub fn drivers(g: &GlobalArgs, cfg: &Config, env: &ResolvedEnv, dry_run: bool) -
 pub const OBSERVE_CONCURRENCY: usize = 64;
 
 /// Runs `futs` at most [`OBSERVE_CONCURRENCY`] at a time; results in order.
+/// A slow unit (e.g. one whose connection times out) holds only its own
+/// place in the window, not the start of the units after it.
 pub async fn bounded<T>(futs: impl IntoIterator<Item = impl std::future::Future<Output = T>>) -> Vec<T> {
     use futures::StreamExt;
-    futures::stream::iter(futs).buffered(OBSERVE_CONCURRENCY).collect().await
+    let mut done: Vec<(usize, T)> =
+        futures::stream::iter(futs.into_iter().enumerate().map(|(i, f)| async move { (i, f.await) }))
+            .buffer_unordered(OBSERVE_CONCURRENCY)
+            .collect()
+            .await;
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, v)| v).collect()
 }
 
 /// Observes every unit of every target, [`OBSERVE_CONCURRENCY`] at a time; with a version, also
@@ -569,5 +577,27 @@ mod tests {
         .await;
         assert_eq!(out, (0..500).collect::<Vec<_>>());
         assert_eq!(peak.load(Ordering::SeqCst), super::OBSERVE_CONCURRENCY);
+    }
+
+    #[tokio::test]
+    async fn a_slow_unit_does_not_hold_back_the_units_after_it() {
+        // Unit 0 finishes only once the last unit has started: a window that
+        // waited for its first unit before starting more would never get there.
+        let last_started = tokio::sync::Notify::new();
+        let n = 4 * super::OBSERVE_CONCURRENCY;
+        let all = super::bounded((0..n).map(|i| {
+            let last_started = &last_started;
+            async move {
+                if i == 0 {
+                    last_started.notified().await;
+                } else if i == n - 1 {
+                    last_started.notify_one();
+                }
+                i
+            }
+        }));
+        let out =
+            tokio::time::timeout(std::time::Duration::from_secs(10), all).await.expect("no head-of-line blocking");
+        assert_eq!(out, (0..n).collect::<Vec<_>>());
     }
 }

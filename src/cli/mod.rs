@@ -101,9 +101,16 @@ pub fn init_tracing(verbose: u8) {
         2 => "debug",
         _ => "trace",
     };
+    let asked = std::env::var_os("RVMCTL_LOG").is_some() || verbose >= 2;
     let filter = tracing_subscriber::EnvFilter::try_from_env("RVMCTL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).without_time().try_init();
+    let fmt = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // A debug log says when (seconds since start): where a slow run spends its time.
+    let _ = if asked {
+        fmt.with_timer(tracing_subscriber::fmt::time::uptime()).try_init()
+    } else {
+        fmt.without_time().try_init()
+    };
 }
 
 /// Runs the command and turns the result into an exit code, printing errors
