@@ -34,7 +34,7 @@ new version to every host.
 - *rollout time*: the executor only (\`duration_ms\` of the JSON report).
 - *per host*: one host's steps from stage to monitor end (\`units[].duration_ms\`).
 - *waves* = ⌈hosts / max_concurrency⌉; *ideal* = slowest host × waves.
-- *round trips per host*: remote commands rvmctl ran on each host (its own log,
+- *round trips per host*: remote commands and messages to a holding session rvmctl sent each host (its own log,
   \`RVMCTL_LOG=rvmctl::round_trip=debug\`), all over one ssh connection per host. The full app
   makes more than the minimum of 7: a pre-deploy check, three checks, and the 1 s monitor's probes.
 - *peak memory*: rvmctl's maximum resident set (\`wait4\` rusage).
@@ -66,17 +66,18 @@ $steps
 
 Reading it:
 
-- Per host, rvmctl runs 7 remote commands over one connection: observe; lock (which also writes
-  the first journal entry and looks at the host again); stage (upload on its stdin, space and
-  checksum checks, stopping the warm slot, unpacking); start; check; switch; history. Journal
-  writes ride inside each step's own command. The plain script opens 5 connections per host.
+- Per host, rvmctl makes 7 round trips in 5 sessions over one connection: observe (whose session
+  then waits); lock (a message to that session, which takes the lock, writes the first journal
+  entry and looks at the host again); stage (upload on its stdin, space and checksum checks,
+  stopping the warm slot, unpacking); start; check; switch; history (a message to the lock
+  holder). Journal writes ride inside each step's own command. The plain script opens 5 connections per host.
 - *wall / ideal* above 1 is what precedes and follows the rollout: observing every host opens one
   ssh connection per host, then plan, locks and history. The connections are the largest part: this
   machine's OpenSSH 9.2 prefers the post-quantum key exchange sntrup761x25519, which costs each
   end about 60 ms of CPU per connection (curve25519-sha256: about 5 ms), and here both ends of
   100 handshakes share 2 cores. The row marked *(curve25519-sha256)* is the same deploy with the
   ssh config (\`ssh.config\`) choosing that key exchange: what remains is rvmctl's own overhead
-  (one observe and one lock round trip per host before the first step, one history round trip
+  (one observe session and one lock message per host before the first step, one history message
   after the last; about 3 s at 100 hosts at once here, where the hosts' own processes compete for
   the same 2 cores).
   OpenSSH 9.9 and later default to mlkem768x25519, post-quantum and as cheap as curve25519; on a

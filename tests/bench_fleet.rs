@@ -82,8 +82,7 @@ impl Bench<'_> {
             rollout: report["duration_ms"].as_f64().unwrap_or(0.0) / 1000.0,
             per_host,
             failed,
-            round_trips: trips.values().map(|(commands, _)| commands).sum::<usize>() as f64
-                / f.hosts.len().max(1) as f64,
+            round_trips: trips.values().map(|t| t.round_trips).sum::<usize>() as f64 / f.hosts.len().max(1) as f64,
             peak_rss_mib: m.peak_rss_kib as f64 / 1024.0,
             profile,
         }

@@ -420,8 +420,8 @@ impl Transport for SshTransport {
         let mut lines = BufReader::new(stdout).lines();
         match tokio::time::timeout(timeout, read_until_ready(&mut lines)).await {
             Ok((text, ready)) if ready || !text.is_empty() => {
-                round_trip(&self.host, "lock", started);
-                Ok((Box::new(RemoteHolder { child: Some(child), stdin, _lines: lines }), text))
+                round_trip(&self.host, "hold", started);
+                Ok((Box::new(RemoteHolder { child: Some(child), stdin, lines, host: self.host.clone() }), text))
             }
             Ok(_) => {
                 drop(stdin);
@@ -622,7 +622,9 @@ fn jump_error(host: &str, dest: &str, jump: &ProxyJump, known_hosts: &str, said:
 struct RemoteHolder {
     child: Option<openssh::Child<Arc<Session>>>,
     stdin: Option<openssh::ChildStdin>,
-    _lines: tokio::io::Lines<BufReader<openssh::ChildStdout>>,
+    /// Kept open while holding; [`Held::ask`] reads its answers here.
+    lines: tokio::io::Lines<BufReader<openssh::ChildStdout>>,
+    host: String,
 }
 
 #[async_trait]
@@ -636,6 +638,14 @@ impl Held for RemoteHolder {
             Ok(_) => Ok(()),
             Err(_) => Err(TransportError::Timeout(Duration::from_secs(10))),
         }
+    }
+
+    async fn ask(&mut self, request: &str, timeout: Duration) -> Result<String, TransportError> {
+        let started = std::time::Instant::now();
+        let answer =
+            crate::drivers::transport::ask_holder(self.stdin.as_mut(), &mut self.lines, request, timeout).await;
+        round_trip(&self.host, "message", started);
+        answer
     }
 }
 

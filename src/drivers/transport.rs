@@ -60,6 +60,40 @@ pub enum TransportError {
 #[async_trait]
 pub trait Held: Send + Sync {
     async fn release(self: Box<Self>) -> Result<(), TransportError>;
+    /// Sends `request` (one line) to the holding script and returns what it
+    /// answers before its next [`READY`] line: work done while holding,
+    /// without a command (a new session on the host) of its own.
+    async fn ask(&mut self, request: &str, timeout: Duration) -> Result<String, TransportError>;
+}
+
+/// [`Held::ask`] over a holder's stdin and stdout lines.
+pub async fn ask_holder<W, R>(
+    stdin: Option<&mut W>,
+    lines: &mut tokio::io::Lines<R>,
+    request: &str,
+    timeout: Duration,
+) -> Result<String, TransportError>
+where
+    W: tokio::io::AsyncWrite + Unpin + Send,
+    R: tokio::io::AsyncBufRead + Unpin + Send,
+{
+    use tokio::io::AsyncWriteExt as _;
+    let Some(stdin) = stdin else { return Err(TransportError::Io("the holder was released".into())) };
+    if request.contains('\n') {
+        return Err(TransportError::Io("a request to the holder is one line".into()));
+    }
+    let exchange = async {
+        stdin.write_all(format!("{request}\n").as_bytes()).await?;
+        stdin.flush().await?;
+        Ok::<_, std::io::Error>(read_until_ready(lines).await)
+    };
+    match tokio::time::timeout(timeout, exchange).await {
+        // As for `hold`: a holder that ended having answered (e.g. that the lock is held) answered.
+        Ok(Ok((text, ready))) if ready || !text.is_empty() => Ok(text),
+        Ok(Ok(_)) => Err(TransportError::Connect("the holder ended before it answered".into())),
+        Ok(Err(e)) => Err(TransportError::Connect(format!("writing to the holder: {e}"))),
+        Err(_) => Err(TransportError::Timeout(timeout)),
+    }
 }
 
 #[async_trait]
@@ -217,14 +251,15 @@ pub async fn hold_command(mut cmd: Command, timeout: Duration) -> Result<(Box<dy
             return Err(TransportError::Timeout(timeout));
         }
     };
-    Ok((Box::new(HeldChild { child, stdin, _out: lines }), first))
+    Ok((Box::new(HeldChild { child, stdin, out: lines }), first))
 }
 
 struct HeldChild {
     child: Child,
     stdin: Option<ChildStdin>,
     /// Kept open: a holder writing after [`READY`] must not get SIGPIPE.
-    _out: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+    /// [`Held::ask`] reads its answers here.
+    out: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
 }
 
 #[async_trait]
@@ -238,6 +273,10 @@ impl Held for HeldChild {
                 Err(TransportError::Timeout(Duration::from_secs(10)))
             }
         }
+    }
+
+    async fn ask(&mut self, request: &str, timeout: Duration) -> Result<String, TransportError> {
+        ask_holder(self.stdin.as_mut(), &mut self.out, request, timeout).await
     }
 }
 

@@ -402,11 +402,13 @@ environments:
         let mut counts = std::collections::BTreeMap::new();
         for line in String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.contains("rvmctl::round_trip")) {
             let Some(host) = line.split_whitespace().find_map(|w| w.strip_prefix("host=")) else { continue };
-            let c: &mut (usize, usize) = counts.entry(host.trim_matches('"').to_string()).or_default();
+            let c: &mut HostTrips = counts.entry(host.trim_matches('"').to_string()).or_default();
             if line.contains("what=\"connect\"") {
-                c.1 += 1;
+                c.connections += 1;
             } else {
-                c.0 += 1;
+                c.round_trips += 1;
+                // A message to a holding session is a round trip in a session already open.
+                c.sessions += usize::from(!line.contains("what=\"message\""));
             }
         }
         Measured { out, round_trips: counts, peak_rss_kib: usage.ru_maxrss as u64 }
@@ -510,10 +512,22 @@ fn kill_tree_where(pid: i32, kill_child: impl Fn(&str) -> bool) {
 }
 
 /// What [`Fleet::run_measured`] saw.
+/// One host's share of a measured run, from rvmctl's own log of its ssh use.
+#[derive(Debug, Default)]
+pub struct HostTrips {
+    /// Requests that waited for the host's answer: remote commands and
+    /// messages to a session already open on it.
+    pub round_trips: usize,
+    /// Remote commands: each a session (a channel, a shell) on the host.
+    pub sessions: usize,
+    /// ssh master connections.
+    pub connections: usize,
+}
+
 pub struct Measured {
     pub out: Output,
-    /// Per host: (remote commands, ssh master connections).
-    pub round_trips: std::collections::BTreeMap<String, (usize, usize)>,
+    /// Per host: what the run cost it on the wire.
+    pub round_trips: std::collections::BTreeMap<String, HostTrips>,
     /// rvmctl's peak resident memory.
     pub peak_rss_kib: u64,
 }

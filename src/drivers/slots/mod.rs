@@ -63,6 +63,56 @@ pub struct SlotDriver {
     pub artifact: ArtifactFn,
     /// What is known of each host whose lock this driver holds.
     known: Known,
+    /// The lock holders of the hosts this driver holds, for work that rides
+    /// on the lock's session ([`scripts::Request`]).
+    holders: Holders,
+    /// Observations still open on their host, waiting to become its lock
+    /// holder ([`scripts::observe_then_wait`]).
+    waiting: Waiting,
+}
+
+/// Per unit, the session of its last observation, waiting for a `LOCK`.
+#[derive(Clone, Default)]
+struct Waiting(Arc<std::sync::Mutex<std::collections::HashMap<String, Box<dyn super::transport::Held>>>>);
+
+impl Waiting {
+    fn map(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Box<dyn super::transport::Held>>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    /// Keeps `held` for `unit`; an older one ends (its stdin closes).
+    fn put(&self, unit: &str, held: Box<dyn super::transport::Held>) {
+        self.map().insert(unit.to_string(), held);
+    }
+    fn take(&self, unit: &str) -> Option<Box<dyn super::transport::Held>> {
+        self.map().remove(unit)
+    }
+}
+
+/// A held lock's holding script, shared by the lock guard (which releases
+/// it) and the driver (which sends it requests while it holds).
+type SharedHeld = Arc<tokio::sync::Mutex<Option<Box<dyn super::transport::Held>>>>;
+
+#[derive(Clone, Default)]
+struct Holders(Arc<std::sync::Mutex<std::collections::HashMap<String, SharedHeld>>>);
+
+impl Holders {
+    fn map(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, SharedHeld>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    fn insert(&self, unit: &str, held: SharedHeld) {
+        self.map().insert(unit.to_string(), held);
+    }
+    fn remove(&self, unit: &str) -> Option<SharedHeld> {
+        self.map().remove(unit)
+    }
+    /// Sends `request` to `unit`'s lock holder: its answer, or `None` when
+    /// this driver does not hold `unit` (or its holder is gone).
+    async fn ask(&self, unit: &str, request: &str, timeout: Duration) -> Option<Result<String, TransportError>> {
+        let held = self.map().get(unit).cloned()?;
+        let mut guard = held.lock().await;
+        let h = guard.as_mut()?;
+        Some(h.ask(request, timeout).await)
+    }
 }
 
 /// What the driver knows of the hosts it holds the lock of: their state as
@@ -434,6 +484,8 @@ impl SlotDriver {
                 None => Err(format!("app '{app_name}' has no artifact")),
             }),
             known: Known::default(),
+            holders: Holders::default(),
+            waiting: Waiting::default(),
         }
     }
 }

@@ -1,23 +1,28 @@
 //! The [`Driver`] contract on slot hosts: observe, lock, run a plan step,
 //! probe, history, journal.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 
-use super::scripts::{BREAK_LOCK, JOURNAL_FN, SWITCH, hold_lock_script, journaled, parse_artifacts, parse_observation};
-use super::{HostCommand, HostView, Known, SlotDriver, stale_plan};
+use super::scripts::{
+    BREAK_LOCK, JOURNAL_FN, OBSERVED, Request, SWITCH, hold_lock_script, journaled, observe_then_wait, parse_artifacts,
+    parse_observation,
+};
+use super::{Holders, HostCommand, HostView, Known, SharedHeld, SlotDriver, stale_plan};
 use crate::config::schema::TargetKind;
 use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput};
-use crate::drivers::transport::{Held, TransportError};
+use crate::drivers::transport::TransportError;
 use crate::gates::health;
 use crate::model::{Color, HistoryEntry, JournalEntry, LockInfo, SlotState, SlotStatus, Step, UnitState};
 
 struct SlotLock {
-    held: Box<dyn Held>,
+    held: SharedHeld,
     unit: String,
     known: Known,
+    holders: Holders,
 }
 
 #[async_trait]
@@ -25,7 +30,9 @@ impl LockGuard for SlotLock {
     async fn release(self: Box<Self>) -> Result<(), DriverError> {
         let unit = self.unit.clone();
         self.known.forget(&unit);
-        self.held.release().await.map_err(|e| DriverError::Other { unit, message: format!("releasing the lock: {e}") })
+        self.holders.remove(&unit);
+        let Some(held) = self.held.lock().await.take() else { return Ok(()) };
+        held.release().await.map_err(|e| DriverError::Other { unit, message: format!("releasing the lock: {e}") })
     }
 }
 
@@ -39,12 +46,27 @@ impl Driver for SlotDriver {
         self.hosts.iter().map(|h| h.spec.name.clone()).collect()
     }
 
+    /// One session on the host that observes it and then waits: a lock
+    /// taken after the plan rides on it (see [`observe_then_wait`]).
     async fn observe(&self, unit: &str) -> UnitState {
         let h = match self.host(unit) {
             Ok(h) => h,
             Err(e) => return UnitState::unreachable(unit, e.to_string()),
         };
-        self.look(h).await.state
+        let script = format!("{}{}", self.prelude(h, None, None, &[]), observe_then_wait());
+        match h.transport.hold(&script, self.timeout().min(Duration::from_secs(60))).await {
+            Ok((held, said)) if said.lines().any(|l| l == OBSERVED) => {
+                self.waiting.put(unit, held);
+                parse_observation(unit, &said)
+            }
+            // It ended before it finished looking: a plain look says why.
+            Ok((held, _)) => {
+                let _ = held.release().await;
+                self.look(h).await.state
+            }
+            Err(TransportError::Refused(m)) => UnitState::refusing(unit, m),
+            Err(e) => UnitState::unreachable(unit, e.to_string()),
+        }
     }
 
     async fn prepare(&self, version: &str) -> Result<Option<String>, String> {
@@ -63,17 +85,42 @@ impl Driver for SlotDriver {
         let json = serde_json::to_string(info).unwrap_or_default();
         let entry = journal.map(|e| serde_json::to_string(e).unwrap_or_default()).unwrap_or_default();
         let vars = [("RVM_LOCK", json), ("RVM_JOURNAL", entry)];
-        let script = format!("{}{}", self.prelude(h, None, None, &vars), hold_lock_script());
-        let (held, said) = h.transport.hold(&script, Duration::from_secs(30)).await.map_err(|e| match e {
-            TransportError::Refused(message) => DriverError::Refused { unit: unit.into(), message },
-            e => DriverError::Unreachable { unit: unit.into(), message: format!("cannot take the lock: {e}") },
-        })?;
+        let wait = Duration::from_secs(30);
+        // The session of this unit's observation, if it is still open, takes the lock.
+        let mut reused = None;
+        if let Some(mut w) = self.waiting.take(unit) {
+            let [(_, lock), (_, journal)] = &vars;
+            match w.ask(&format!("{} {lock}\t{journal}", Request::LOCK), wait).await {
+                Ok(said) => reused = Some((w, said)),
+                Err(e) => {
+                    tracing::debug!(unit, error = %e, "the observation's session could not take the lock; opening one");
+                    let _ = w.release().await;
+                }
+            }
+        }
+        let (held, said) = match reused {
+            Some(r) => r,
+            None => {
+                let script = format!("{}{}", self.prelude(h, None, None, &vars), hold_lock_script());
+                h.transport.hold(&script, wait).await.map_err(|e| match e {
+                    TransportError::Refused(message) => DriverError::Refused { unit: unit.into(), message },
+                    e => DriverError::Unreachable { unit: unit.into(), message: format!("cannot take the lock: {e}") },
+                })?
+            }
+        };
         let first = said.lines().next().unwrap_or_default();
         if first.trim() == "LOCKED" {
             // What the holder saw once it held the lock: the steps start from it.
             let view = HostView { state: parse_observation(unit, &said), artifacts: parse_artifacts(&said) };
             self.known.set(unit, view);
-            return Ok(Box::new(SlotLock { held, unit: unit.into(), known: self.known.clone() }));
+            let held: SharedHeld = Arc::new(tokio::sync::Mutex::new(Some(held)));
+            self.holders.insert(unit, held.clone());
+            return Ok(Box::new(SlotLock {
+                held,
+                unit: unit.into(),
+                known: self.known.clone(),
+                holders: self.holders.clone(),
+            }));
         }
         let _ = held.release().await;
         let info =
@@ -236,6 +283,10 @@ impl Driver for SlotDriver {
     async fn record(&self, unit: &str, entry: &HistoryEntry, clear_journal: bool) -> Result<(), DriverError> {
         let h = self.host(unit)?;
         let line = serde_json::to_string(entry).unwrap_or_default();
+        let request = if clear_journal { Request::RECORD_CLEAR } else { Request::RECORD };
+        if self.ask_holder(unit, &format!("{request} {line}"), "record history").await? {
+            return Ok(());
+        }
         let clear = if clear_journal { " && rm -f \"$RVM_BASE/.rvmctl/journal.json\"" } else { "" };
         let script = format!(
             "{}mkdir -p \"$RVM_BASE/.rvmctl\" && printf '%s\\n' \"$RVM_ENTRY\" >> \"$RVM_BASE/.rvmctl/history.jsonl\"{clear}",
@@ -262,7 +313,12 @@ impl Driver for SlotDriver {
                     self.prelude(h, None, None, &[("RVM_JOURNAL", json)])
                 )
             }
-            None => format!("{}rm -f \"$RVM_BASE/.rvmctl/journal.json\"", self.prelude(h, None, None, &[])),
+            None => {
+                if self.ask_holder(unit, Request::FORGET, "clear the journal").await? {
+                    return Ok(());
+                }
+                format!("{}rm -f \"$RVM_BASE/.rvmctl/journal.json\"", self.prelude(h, None, None, &[]))
+            }
         };
         self.exec_ok(h, script, self.timeout(), "journal").await.map(drop)
     }
@@ -275,5 +331,29 @@ impl Driver for SlotDriver {
         let h = self.host(unit)?;
         let script = format!("{}{BREAK_LOCK}", self.prelude(h, None, None, &[]));
         self.exec_ok(h, script, self.timeout(), "break lock").await.map(drop)
+    }
+}
+
+impl SlotDriver {
+    /// Has `unit`'s lock holder do `request` (`what`, for errors): `true`
+    /// once done, `false` when this driver does not hold `unit` or its holder
+    /// is gone (the caller then runs its own command).
+    async fn ask_holder(&self, unit: &str, request: &str, what: &str) -> Result<bool, DriverError> {
+        match self.holders.ask(unit, request, self.timeout()).await {
+            Some(Ok(answer)) if answer.trim() == "OK" => Ok(true),
+            Some(Ok(answer)) => {
+                Err(DriverError::Other { unit: unit.into(), message: format!("{what}: {}", answer.trim()) })
+            }
+            // It may have done it: doing it again could write history twice.
+            Some(Err(e @ TransportError::Timeout(_))) => Err(DriverError::Other {
+                unit: unit.into(),
+                message: format!("{what}: the lock holder did not answer: {e}"),
+            }),
+            Some(Err(e)) => {
+                tracing::debug!(unit, what, error = %e, "the lock holder did not answer; running a command instead");
+                Ok(false)
+            }
+            None => Ok(false),
+        }
     }
 }

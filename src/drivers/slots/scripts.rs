@@ -11,7 +11,7 @@ pub fn sh_quote(s: &str) -> String {
 /// `rvm_journal JSON`: replaces the unit's journal atomically (the one
 /// writer of `journal.json`: the steps, the lock holder and the executor's
 /// own journal writes all use it).
-pub(super) const JOURNAL_FN: &str = "rvm_journal() { J=\"$RVM_BASE/.rvmctl\"; mkdir -p \"$J\" && printf '%s\\n' \"$1\" > \"$J/journal.json.tmp\" && mv -f \"$J/journal.json.tmp\" \"$J/journal.json\"; }\n";
+pub(super) const JOURNAL_FN: &str = "rvm_journal() { J=\"$RVM_BASE/.rvmctl\"; { [ -d \"$J\" ] || mkdir -p \"$J\"; } && printf '%s\\n' \"$1\" > \"$J/journal.json.tmp\" && mv -f \"$J/journal.json.tmp\" \"$J/journal.json\"; }\n";
 
 /// Wraps a side-effecting step's script so the unit's journal says
 /// `started` before it runs and `done` or `failed` after it, in the same
@@ -34,16 +34,16 @@ S="$RVM_BASE/.rvmctl"
 live=$(readlink "$RVM_BASE/current" 2>/dev/null || true)
 echo "live=$live"
 for c in blue green; do
-  if [ -f "$S/$c.json" ]; then printf 'slot_%s=' "$c"; tr -d '\n' < "$S/$c.json"; echo; fi
+  if [ -f "$S/$c.json" ]; then IFS= read -r l < "$S/$c.json"; echo "slot_$c=$l"; fi
   if [ -f "$S/$c.started" ]; then echo "started_$c=1"; fi
 done
 if [ -f "$S/lock.json" ] && [ -f "$S/lock" ] && ! flock -n "$S/lock" true; then
-  printf 'lock='; tr -d '\n' < "$S/lock.json"; echo
+  IFS= read -r l < "$S/lock.json"; echo "lock=$l"
 fi
 if [ -f "$S/history.jsonl" ]; then printf 'last='; tail -n 1 "$S/history.jsonl"; fi
-if [ -f "$S/journal.json" ]; then printf 'journal='; tr -d '\n' < "$S/journal.json"; echo; fi
+if [ -f "$S/journal.json" ]; then IFS= read -r l < "$S/journal.json"; echo "journal=$l"; fi
 printf 'artifacts='
-for f in "$S"/artifacts/*.tar.gz; do [ -e "$f" ] && printf '%s ' "$(basename "$f" .tar.gz)"; done
+for f in "$S"/artifacts/*.tar.gz; do [ -e "$f" ] && f=${f##*/} && printf '%s ' "${f%.tar.gz}"; done
 echo
 true
 "#;
@@ -57,20 +57,73 @@ pub(super) fn hold_lock_script() -> String {
     format!(
         r#"
 S="$RVM_BASE/.rvmctl"
-mkdir -p "$S" || exit 1
+[ -d "$S" ] || mkdir -p "$S" || exit 1
 exec 9>>"$S/lock"
-if ! flock -n 9; then printf 'HELD '; tr -d '\n' < "$S/lock.json" 2>/dev/null; echo; exit 75; fi
+if ! flock -n 9; then printf 'HELD '; tr -d '\n' < "$S/lock.json" 2>/dev/null; echo; echo {ready}; exit 75; fi
 printf '%s\n' "$RVM_LOCK" > "$S/lock.json"
 echo $$ > "$S/lock.pid"
 {JOURNAL_FN}if [ -n "${{RVM_JOURNAL:-}}" ]; then rvm_journal "$RVM_JOURNAL"; fi
 echo LOCKED
 {OBSERVE}
 echo {ready}
-cat >/dev/null
+while IFS= read -r rvm_req; do
+  case "$rvm_req" in
+    "{record} "*) rvm_clear= ;;
+    "{record_clear} "*) rvm_clear=1 ;;
+    "{forget}") rm -f "$S/journal.json" && echo OK || echo "FAILED: cannot remove $S/journal.json"; echo {ready}; continue ;;
+    *) echo "FAILED: unknown request"; echo {ready}; continue ;;
+  esac
+  if printf '%s\n' "${{rvm_req#* }}" >> "$S/history.jsonl" && {{ [ -z "$rvm_clear" ] || rm -f "$S/journal.json"; }}; then
+    echo OK
+  else
+    echo "FAILED: cannot append to $S/history.jsonl"
+  fi
+  echo {ready}
+done
 rm -f "$S/lock.json" "$S/lock.pid"
 "#,
-        ready = crate::drivers::transport::READY
+        ready = crate::drivers::transport::READY,
+        record = Request::RECORD,
+        record_clear = Request::RECORD_CLEAR,
+        forget = Request::FORGET,
     )
+}
+
+/// The last line [`observe_then_wait`] prints before it waits: the
+/// observation above it is complete.
+pub(super) const OBSERVED: &str = "RVM_OBSERVED";
+
+/// Observes the host ([`OBSERVE`], then [`OBSERVED`] and `READY`) and
+/// waits on stdin. `LOCK {lock json}<TAB>{journal json}` (see
+/// [`Request::LOCK`]) makes it the lock holder ([`hold_lock_script`]) in the
+/// session it already has: a deploy observes, plans, asks, then locks
+/// without opening another session on the host. Anything else, or stdin
+/// closing, ends it; it holds nothing while it waits.
+pub(super) fn observe_then_wait() -> String {
+    format!(
+        "{OBSERVE}echo {OBSERVED}\necho {ready}\nIFS= read -r rvm_req || exit 0\n\
+         case \"$rvm_req\" in \"{lock} \"*) ;; *) exit 0 ;; esac\n\
+         rvm_req=${{rvm_req#{lock} }}\nRVM_LOCK=${{rvm_req%%\t*}}\nRVM_JOURNAL=${{rvm_req#*\t}}\n{hold}",
+        ready = crate::drivers::transport::READY,
+        lock = Request::LOCK,
+        hold = hold_lock_script(),
+    )
+}
+
+/// What the lock holder does on request while it holds the lock (one line
+/// on its stdin; it answers `OK` or `FAILED: why`): the bookkeeping at the
+/// end of a run rides on the lock's own session instead of a command each.
+pub(super) struct Request;
+
+impl Request {
+    /// `LOCK {lock json}<TAB>{journal json}`: to a waiting [`observe_then_wait`], take the lock.
+    pub const LOCK: &str = "LOCK";
+    /// `RECORD {json}`: append a history line.
+    pub const RECORD: &str = "RECORD";
+    /// `RECORD_CLEAR {json}`: append a history line, then clear the journal.
+    pub const RECORD_CLEAR: &str = "RECORD_CLEAR";
+    /// `FORGET`: clear the journal.
+    pub const FORGET: &str = "FORGET";
 }
 
 pub(super) const BREAK_LOCK: &str = r#"
@@ -292,4 +345,88 @@ pub(super) fn parse_observation(unit: &str, out: &str) -> UnitState {
         }
     }
     st
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::drivers::transport::{Held, hold_command, shell};
+
+    const WAIT: Duration = Duration::from_secs(10);
+
+    async fn hold(base: &Path, script: &str) -> (Box<dyn Held>, String) {
+        let script = format!("export RVM_BASE={}\n{script}", sh_quote(&base.to_string_lossy()));
+        hold_command(shell(&script), WAIT).await.expect("the script starts")
+    }
+
+    fn read(base: &Path, file: &str) -> Option<String> {
+        std::fs::read_to_string(base.join(".rvmctl").join(file)).ok()
+    }
+
+    /// The observation's session becomes the lock holder on `LOCK`, then
+    /// does the run's bookkeeping on request, and lets go when released.
+    #[tokio::test]
+    async fn an_observation_takes_the_lock_then_records_on_request() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let base = dir.path();
+        let (mut held, said) = hold(base, &observe_then_wait()).await;
+        assert!(said.lines().any(|l| l == OBSERVED), "{said}");
+        assert_eq!(read(base, "lock.json"), None, "observing holds nothing");
+
+        let said = held.ask(&format!("{} {{\"by\":\"ci\"}}\t{{\"step\":1}}", Request::LOCK), WAIT).await.expect("lock");
+        assert_eq!(said.lines().next(), Some("LOCKED"), "{said}");
+        assert_eq!(read(base, "lock.json").as_deref(), Some("{\"by\":\"ci\"}\n"));
+        assert_eq!(read(base, "journal.json").as_deref(), Some("{\"step\":1}\n"));
+
+        // A second holder meanwhile is told who holds it.
+        let (other, said) = hold(base, &format!("export RVM_LOCK='{{}}'\n{}", hold_lock_script())).await;
+        assert_eq!(said.lines().next(), Some("HELD {\"by\":\"ci\"}"), "{said}");
+        other.release().await.expect("the refused holder ends");
+
+        let said = held.ask(&format!("{} {{\"v\":1}}", Request::RECORD), WAIT).await.expect("record");
+        assert_eq!(said.trim(), "OK");
+        assert!(read(base, "journal.json").is_some(), "RECORD keeps the journal");
+        let said = held.ask(&format!("{} {{\"v\":2}}", Request::RECORD_CLEAR), WAIT).await.expect("record");
+        assert_eq!(said.trim(), "OK");
+        assert_eq!(read(base, "journal.json"), None, "RECORD_CLEAR clears the journal");
+        assert_eq!(read(base, "history.jsonl").as_deref(), Some("{\"v\":1}\n{\"v\":2}\n"));
+
+        let said = held.ask("NONSENSE", WAIT).await.expect("an answer");
+        assert!(said.starts_with("FAILED"), "{said}");
+        assert!(held.ask("two\nlines", WAIT).await.is_err(), "a request is one line");
+
+        held.release().await.expect("release");
+        assert_eq!(read(base, "lock.json"), None, "released");
+    }
+
+    /// A request the holder cannot do is answered `FAILED: why`, and the
+    /// holder goes on holding.
+    #[tokio::test]
+    async fn a_record_that_cannot_be_written_fails_and_the_lock_stays() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let base = dir.path();
+        std::fs::create_dir_all(base.join(".rvmctl/history.jsonl")).expect("a directory where the file goes");
+        let (mut held, said) = hold(base, &format!("export RVM_LOCK='{{}}'\n{}", hold_lock_script())).await;
+        assert_eq!(said.lines().next(), Some("LOCKED"), "{said}");
+        let said = held.ask(&format!("{} {{}}", Request::RECORD), WAIT).await.expect("an answer");
+        assert!(said.contains("FAILED: cannot append to") && said.contains("history.jsonl"), "{said}");
+        assert_eq!(held.ask(Request::FORGET, WAIT).await.expect("an answer").trim(), "OK", "still holding");
+        held.release().await.expect("release");
+    }
+
+    /// Anything but `LOCK`, or stdin closing, ends a waiting observation
+    /// without taking the lock.
+    #[tokio::test]
+    async fn a_waiting_observation_ends_without_locking() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let base = dir.path();
+        let (mut held, _) = hold(base, &observe_then_wait()).await;
+        assert!(held.ask(Request::RECORD, WAIT).await.is_err(), "it ended");
+        let (held, _) = hold(base, &observe_then_wait()).await;
+        held.release().await.expect("release");
+        assert_eq!(read(base, "lock.json"), None);
+    }
 }
