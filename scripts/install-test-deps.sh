@@ -3,6 +3,9 @@
 # Needed: python3 (quickstart app), flock/sha256sum/tar (slot scripts),
 # curl (url artifacts, http checks over ssh), openssh-server + openssh-client
 # (one real sshd per simulated host in tests/ssh.rs and scripts/bench-fleet.sh),
+# redis-server, mosquitto (+ mosquitto_passwd) and PostgreSQL (initdb, pg_ctl,
+# psql) for the redis/mqtt/postgres health checks in tests/checks.rs (each test
+# starts its own on a free loopback port; the packages' own services are not used),
 # cargo-nextest, and a real kube-apiserver + etcd for tests/kubernetes.rs (built once
 # into ~/.cache/rvmctl-test, ~4 minutes on 2 cores the first time; a no-op afterwards).
 set -euo pipefail
@@ -13,6 +16,9 @@ command -v curl >/dev/null || need+=(curl)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh >/dev/null || need+=(openssh-client)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
+command -v redis-server >/dev/null || need+=(redis-server)
+[ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null || need+=(mosquitto)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2
   sudo=""

@@ -111,6 +111,9 @@ fn each_health_check_kind_has_its_own_keys() {
         "      - { url: \"http://127.0.0.1/health\" }\n",
         "      - { kind: tcp, address: \"127.0.0.1:1883\", expect_status: 200 }\n",
         "      - { kind: command, run: \"true\", retries: many }\n",
+        "      - { kind: postgres, query: \"SELECT 1\" }\n",
+        "      - { kind: redis, address: \"127.0.0.1:6379\", password: hunter2 }\n",
+        "      - { kind: mqtt, address: \"127.0.0.1:1883\", publish: { payload: x } }\n",
     )));
     assert_eq!(code, 2, "{err}");
     let expect = [
@@ -119,23 +122,33 @@ fn each_health_check_kind_has_its_own_keys() {
         ("deployment-config.yaml:8:23: unknown key 'address' for kind http", "`address` belongs to kind: tcp"),
         (
             "deployment-config.yaml:9:17: unknown value 'htp' for 'kind'",
-            "did you mean 'http'? valid values: http, tcp, command",
+            "did you mean 'http'? valid values: http, tcp, command, redis, postgres, mqtt",
         ),
         (
             "deployment-config.yaml:10:9: missing required key 'kind' in 'apps.edge.health_checks[2]'",
-            "add `kind:` with one of http, tcp, command",
+            "add `kind:` with one of http, tcp, command, redis, postgres, mqtt",
         ),
         (
             "deployment-config.yaml:11:49: unknown key 'expect_status' for kind tcp",
             "`expect_status` belongs to kind: http",
         ),
         ("deployment-config.yaml:12:48: expected a whole number, found a string", ""),
+        // A secret is named by the variable that holds it, never written in the file.
+        (
+            "deployment-config.yaml:13:9: missing required key 'dsn_env' in 'apps.edge.health_checks[5]'",
+            "add `dsn_env:`",
+        ),
+        ("deployment-config.yaml:14:51: unknown key 'password'", "did you mean 'password_env'?"),
+        (
+            "deployment-config.yaml:15:59: missing required key 'topic' in 'apps.edge.health_checks[7].publish'",
+            "add `topic:`",
+        ),
     ];
     for (msg, help) in expect {
         assert!(err.contains(msg), "missing `{msg}` in:\n{err}");
         assert!(err.contains(help), "missing help `{help}` in:\n{err}");
     }
-    assert!(err.contains("6 problems"), "one report per problem, not one per variant tried:\n{err}");
+    assert!(err.contains("9 problems"), "one report per problem, not one per variant tried:\n{err}");
 
     let (code, _, err) = validate(&config(concat!(
         "      - { kind: http, url: \"http://127.0.0.1/health\", expect_status: 204, name: live }\n",

@@ -634,6 +634,87 @@ health_check_kind! {
     }
 }
 
+health_check_kind! {
+    /// `kind: redis` — PING a Redis server (optionally AUTH, and GET a key
+    /// expecting a value), spoken by rvmctl over a connection opened from the
+    /// unit's point of view.
+    RedisCheck {
+        /// `host:port`
+        address: Template,
+        /// ACL user for AUTH (default: the `default` user).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username: Option<String>,
+        /// Environment variable (on the machine running rvmctl) holding the
+        /// password for AUTH; its value is never shown.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password_env: Option<String>,
+        /// A key to GET after the PING.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<Template>,
+        /// The value the key must hold (default: it must exist).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expect: Option<Template>,
+    }
+}
+
+health_check_kind! {
+    /// `kind: postgres` — connect with a DSN and run a query, optionally
+    /// expecting a value (e.g. the schema version the release needs).
+    PostgresCheck {
+        /// Environment variable (on the machine running rvmctl) holding the
+        /// DSN (`postgres://user:password@127.0.0.1:5432/db` or `host=… user=…`);
+        /// its host and port are seen from the unit's point of view, and the
+        /// DSN is never shown.
+        dsn_env: String,
+        /// Run with the simple query protocol (default `SELECT 1`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        query: Option<Template>,
+        /// The first column of the first row, as text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expect: Option<Template>,
+    }
+}
+
+/// A message an [`MqttCheck`] publishes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MqttPublish {
+    pub topic: Template,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<Template>,
+}
+
+/// A message an [`MqttCheck`] waits for.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MqttExpect {
+    /// Subscribed to before anything is published.
+    pub topic: Template,
+    /// Text the payload must contain (default: any message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contains: Option<Template>,
+}
+
+health_check_kind! {
+    /// `kind: mqtt` — connect to a broker (MQTT 3.1.1), optionally publish
+    /// and expect a message within the attempt's timeout: the "the device
+    /// talks to its broker" check.
+    MqttCheck {
+        /// `host:port` of the broker.
+        address: Template,
+        /// Environment variables (on the machine running rvmctl) holding the
+        /// user name and password; their values are never shown.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username_env: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password_env: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        publish: Option<MqttPublish>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expect: Option<MqttExpect>,
+    }
+}
+
 /// One health check; `kind` selects the variant and its required fields.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -641,6 +722,9 @@ pub enum HealthCheck {
     Http(HttpCheck),
     Tcp(TcpCheck),
     Command(CommandCheck),
+    Redis(RedisCheck),
+    Postgres(PostgresCheck),
+    Mqtt(MqttCheck),
 }
 
 /// The fields every kind of health check shares.
@@ -658,34 +742,73 @@ impl HealthCheck {
             HealthCheck::Http(c) => c.common(),
             HealthCheck::Tcp(c) => c.common(),
             HealthCheck::Command(c) => c.common(),
+            HealthCheck::Redis(c) => c.common(),
+            HealthCheck::Postgres(c) => c.common(),
+            HealthCheck::Mqtt(c) => c.common(),
         }
     }
 
-    /// The check's serde name (`http`, `tcp`, `command`).
+    /// The check's serde name (`http`, `tcp`, `command`, …).
     pub fn kind(&self) -> &'static str {
         match self {
             HealthCheck::Http(_) => "http",
             HealthCheck::Tcp(_) => "tcp",
             HealthCheck::Command(_) => "command",
+            HealthCheck::Redis(_) => "redis",
+            HealthCheck::Postgres(_) => "postgres",
+            HealthCheck::Mqtt(_) => "mqtt",
         }
     }
 
-    /// The field that says what is probed, with its key: (`url`, …).
-    pub fn target(&self) -> (&'static str, &Template) {
+    /// The field that says what is probed, with its key: (`url`, …); `None`
+    /// when that is a secret (a DSN in an environment variable).
+    pub fn target(&self) -> Option<(&'static str, &Template)> {
         match self {
-            HealthCheck::Http(c) => ("url", &c.url),
-            HealthCheck::Tcp(c) => ("address", &c.address),
-            HealthCheck::Command(c) => ("run", &c.run),
+            HealthCheck::Http(c) => Some(("url", &c.url)),
+            HealthCheck::Tcp(c) => Some(("address", &c.address)),
+            HealthCheck::Command(c) => Some(("run", &c.run)),
+            HealthCheck::Redis(c) => Some(("address", &c.address)),
+            HealthCheck::Postgres(_) => None,
+            HealthCheck::Mqtt(c) => Some(("address", &c.address)),
         }
     }
 
     /// Every template of the check with its key, for validation.
     pub fn templates(&self) -> Vec<(&'static str, &Template)> {
-        let mut all = vec![self.target()];
-        if let HealthCheck::Http(HttpCheck { expect_body_contains: Some(t), .. }) = self {
-            all.push(("expect_body_contains", t));
+        fn opt<'a>(key: &'static str, t: &'a Option<Template>) -> Option<(&'static str, &'a Template)> {
+            t.as_ref().map(|t| (key, t))
+        }
+        let mut all: Vec<_> = self.target().into_iter().collect();
+        match self {
+            HealthCheck::Http(c) => all.extend(opt("expect_body_contains", &c.expect_body_contains)),
+            HealthCheck::Tcp(_) | HealthCheck::Command(_) => {}
+            HealthCheck::Redis(c) => all.extend(opt("key", &c.key).into_iter().chain(opt("expect", &c.expect))),
+            HealthCheck::Postgres(c) => all.extend(opt("query", &c.query).into_iter().chain(opt("expect", &c.expect))),
+            HealthCheck::Mqtt(c) => {
+                if let Some(p) = &c.publish {
+                    all.push(("publish.topic", &p.topic));
+                    all.extend(opt("publish.payload", &p.payload));
+                }
+                if let Some(e) = &c.expect {
+                    all.push(("expect.topic", &e.topic));
+                    all.extend(opt("expect.contains", &e.contains));
+                }
+            }
         }
         all
+    }
+
+    /// The environment variables the check reads its secrets from, with their keys.
+    pub fn secret_envs(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            HealthCheck::Redis(c) => c.password_env.iter().map(|e| ("password_env", e.as_str())).collect(),
+            HealthCheck::Postgres(c) => vec![("dsn_env", c.dsn_env.as_str())],
+            HealthCheck::Mqtt(c) => {
+                let user = c.username_env.iter().map(|e| ("username_env", e.as_str()));
+                user.chain(c.password_env.iter().map(|e| ("password_env", e.as_str()))).collect()
+            }
+            HealthCheck::Http(_) | HealthCheck::Tcp(_) | HealthCheck::Command(_) => Vec::new(),
+        }
     }
 
     /// As written: `name`, or the kind and its target template.
@@ -695,14 +818,20 @@ impl HealthCheck {
 
     /// For one unit: `name`, or the kind and its target rendered with
     /// `render` (as written where it cannot be), credentials in URLs masked.
+    /// A check whose target is secret shows where the secret comes from.
     pub fn label(&self, render: &dyn Fn(&Template) -> Result<String, String>) -> String {
-        match self.common().name {
-            Some(n) => n.to_string(),
-            None => {
-                let target = self.target().1;
+        if let Some(n) = self.common().name {
+            return n.to_string();
+        }
+        match self.target() {
+            Some((_, target)) => {
                 let shown = render(target).unwrap_or_else(|_| target.as_str().to_string());
                 format!("{} {}", self.kind(), crate::model::redact_url(&shown))
             }
+            None => match self {
+                HealthCheck::Postgres(c) => format!("postgres ${}", c.dsn_env),
+                _ => self.kind().to_string(),
+            },
         }
     }
 }

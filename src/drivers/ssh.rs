@@ -18,6 +18,9 @@
 //!   `/dev/tcp` or `nc`), i.e. from the host's own point of view: a check of
 //!   `http://127.0.0.1:8003/health` means the host's loopback, and works for a
 //!   host behind NAT that the operator cannot reach directly.
+//! - `connect` (redis, postgres, mqtt checks): a local forward of the master
+//!   to `addr` as the host sees it, through a Unix socket in a private
+//!   folder; rvmctl speaks the protocol, the host needs no client program.
 //! - `proxy_jump`: the hops are dialled by a `ProxyCommand` that is exactly
 //!   what OpenSSH builds for `ProxyJump` (`ssh -W '[%h]:%p' bastion`), plus
 //!   `-F` of a generated config that gives the jump hops the target's own
@@ -39,6 +42,7 @@ use super::transport::{ExecOutput, Held, Transport, TransportError, read_until_r
 use crate::config::schema::{HostSpec, SshOptions};
 use crate::config::types::ProxyJump;
 use crate::config::{Config, ResolvedTarget};
+use crate::gates::probes::ByteStream;
 
 /// How one host is reached.
 #[derive(Debug, Clone)]
@@ -484,6 +488,101 @@ impl Transport for SshTransport {
         } else {
             Err(TransportError::Connect(format!("connect {addr} (from {}): {}", self.host, out.stderr.trim())))
         }
+    }
+
+    async fn connect(&self, addr: &str, timeout: Duration) -> Result<Box<dyn ByteStream>, TransportError> {
+        let bad = || TransportError::Io(format!("'{addr}' is not host:port (e.g. 127.0.0.1:6379)"));
+        let (host, port) = split_addr(addr).ok_or_else(bad)?;
+        let port: u16 = port.parse().map_err(|_| bad())?;
+        let session = self.session().await?;
+        let started = std::time::Instant::now();
+        let dir = tempfile::Builder::new()
+            .prefix("rvmctl-fwd-")
+            .tempdir()
+            .map_err(|e| TransportError::Io(format!("cannot make a folder for the forward to {addr}: {e}")))?;
+        let socket = dir.path().join("s");
+        let remote = openssh::Socket::new(host.to_string(), port);
+        let forward = session.request_port_forward(openssh::ForwardType::Local, socket.clone(), remote);
+        match tokio::time::timeout(timeout, forward).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                return Err(TransportError::Connect(format!("cannot forward to {addr} from {}: {e}", self.host)));
+            }
+            Err(_) => return Err(TransportError::Timeout(timeout)),
+        }
+        let stream = tokio::time::timeout(timeout, tokio::net::UnixStream::connect(&socket)).await;
+        let forwarded = |stream| Forwarded {
+            stream,
+            session: session.clone(),
+            socket: socket.clone(),
+            remote: (host.to_string(), port),
+            dir: Some(dir),
+        };
+        round_trip(&self.host, "forward", started);
+        let err = match stream {
+            Ok(Ok(s)) => return Ok(Box::new(forwarded(s))),
+            Ok(Err(e)) => TransportError::Connect(format!("connect {addr} (from {}): {e}", self.host)),
+            Err(_) => TransportError::Timeout(timeout),
+        };
+        let remote = openssh::Socket::new(host.to_string(), port);
+        let _ = session.close_port_forward(openssh::ForwardType::Local, socket.clone(), remote).await;
+        Err(err)
+    }
+}
+
+/// A connection forwarded through a host's master ([`Transport::connect`]):
+/// the forward and its private folder go when the connection does.
+struct Forwarded {
+    stream: tokio::net::UnixStream,
+    session: Arc<Session>,
+    socket: PathBuf,
+    remote: (String, u16),
+    dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for Forwarded {
+    fn drop(&mut self) {
+        let (session, socket, (host, port), dir) =
+            (self.session.clone(), self.socket.clone(), self.remote.clone(), self.dir.take());
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                let remote = openssh::Socket::new(host, port);
+                let _ = session.close_port_forward(openssh::ForwardType::Local, socket, remote).await;
+                drop(dir);
+            });
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for Forwarded {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Forwarded {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_flush(cx)
+    }
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
     }
 }
 

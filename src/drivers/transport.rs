@@ -12,6 +12,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 
 use crate::gates::health::Vantage;
+use crate::gates::probes::ByteStream;
 
 #[derive(Debug, Clone, Default)]
 pub struct ExecOutput {
@@ -118,6 +119,9 @@ pub trait Transport: Send + Sync {
     async fn http_get(&self, url: &str, timeout: Duration) -> Result<(u16, String), TransportError>;
     /// TCP connect to `addr` as seen from the host.
     async fn tcp_connect(&self, addr: &str, timeout: Duration) -> Result<(), TransportError>;
+    /// A TCP connection to `addr` as seen from the host, for the protocols
+    /// health checks speak themselves.
+    async fn connect(&self, addr: &str, timeout: Duration) -> Result<Box<dyn ByteStream>, TransportError>;
 }
 
 /// Opens the local file a command gets on its stdin ([`Transport::exec_with_input`]).
@@ -315,8 +319,12 @@ impl Transport for LocalTransport {
     }
 
     async fn tcp_connect(&self, addr: &str, timeout: Duration) -> Result<(), TransportError> {
+        Transport::connect(self, addr, timeout).await.map(drop)
+    }
+
+    async fn connect(&self, addr: &str, timeout: Duration) -> Result<Box<dyn ByteStream>, TransportError> {
         match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr)).await {
-            Ok(Ok(_)) => Ok(()),
+            Ok(Ok(s)) => Ok(Box::new(s)),
             Ok(Err(e)) => Err(TransportError::Connect(format!("connect {addr}: {e}"))),
             Err(_) => Err(TransportError::Timeout(timeout)),
         }
@@ -337,5 +345,8 @@ impl<T: Transport + ?Sized> Vantage for T {
     async fn exec(&self, script: &str, timeout: Duration) -> Result<(Option<i32>, String), String> {
         let out = Transport::exec(self, script, timeout).await.map_err(|e| e.to_string())?;
         Ok((out.code, out.combined()))
+    }
+    async fn connect(&self, addr: &str, timeout: Duration) -> Result<Box<dyn ByteStream>, String> {
+        Transport::connect(self, addr, timeout).await.map_err(|e| e.to_string())
     }
 }

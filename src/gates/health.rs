@@ -1,8 +1,11 @@
-//! Health checks (http, tcp, command), run from the unit's own point of view
-//! (a [`Vantage`]: the host itself for slot apps, the operator's machine for
-//! Kubernetes apps), with retries and an interval between attempts.
+//! Health checks (http, tcp, command, redis, postgres, mqtt), run from the
+//! unit's own point of view (a [`Vantage`]: the host itself for slot apps,
+//! the operator's machine for Kubernetes apps), with retries and an interval
+//! between attempts. The protocols rvmctl speaks itself are in [`super::probes`].
 
 use std::time::Duration;
+
+pub use super::probes::{ByteStream, Secret};
 
 use async_trait::async_trait;
 
@@ -19,14 +22,38 @@ pub trait Vantage: Send + Sync {
     /// Runs a shell command: its exit code (None: killed by a signal) and its
     /// stdout and stderr together.
     async fn exec(&self, script: &str, timeout: Duration) -> Result<(Option<i32>, String), String>;
+    /// A TCP connection to `addr` (`host:port`) opened from this point of
+    /// view, for the protocols rvmctl speaks itself.
+    async fn connect(&self, addr: &str, timeout: Duration) -> Result<Box<dyn ByteStream>, String>;
 }
 
 /// What one attempt of a check does, with its templates filled in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Probe {
-    Http { url: String, expect_status: u16, expect_body: Option<String> },
-    Tcp { address: String },
-    Command { run: String },
+    Http {
+        url: String,
+        expect_status: u16,
+        expect_body: Option<String>,
+    },
+    Tcp {
+        address: String,
+    },
+    Command {
+        run: String,
+    },
+    Redis {
+        address: String,
+        username: Option<String>,
+        password: Option<Secret>,
+        key: Option<String>,
+        expect: Option<String>,
+    },
+    Postgres {
+        dsn: Secret,
+        query: String,
+        expect: Option<String>,
+    },
+    Mqtt(super::probes::mqtt::Exchange),
 }
 
 /// A health check with its templates filled in for one host and color.
@@ -53,6 +80,38 @@ impl RenderedCheck {
             },
             HealthCheck::Tcp(t) => Probe::Tcp { address: render(&t.address)? },
             HealthCheck::Command(x) => Probe::Command { run: render(&x.run)? },
+            HealthCheck::Redis(r) => Probe::Redis {
+                address: render(&r.address)?,
+                username: r.username.clone(),
+                password: r.password_env.as_deref().map(|v| secret(c, "password_env", v)).transpose()?,
+                key: r.key.as_ref().map(render).transpose()?,
+                expect: r.expect.as_ref().map(render).transpose()?,
+            },
+            HealthCheck::Postgres(p) => Probe::Postgres {
+                dsn: secret(c, "dsn_env", &p.dsn_env)?,
+                query: p.query.as_ref().map(render).transpose()?.unwrap_or_else(|| "SELECT 1".into()),
+                expect: p.expect.as_ref().map(render).transpose()?,
+            },
+            HealthCheck::Mqtt(m) => Probe::Mqtt(super::probes::mqtt::Exchange {
+                address: render(&m.address)?,
+                username: m.username_env.as_deref().map(|v| secret(c, "username_env", v)).transpose()?,
+                password: m.password_env.as_deref().map(|v| secret(c, "password_env", v)).transpose()?,
+                publish: m
+                    .publish
+                    .as_ref()
+                    .map(|p| {
+                        Ok::<_, String>((
+                            render(&p.topic)?,
+                            p.payload.as_ref().map(render).transpose()?.unwrap_or_default(),
+                        ))
+                    })
+                    .transpose()?,
+                expect: m
+                    .expect
+                    .as_ref()
+                    .map(|e| Ok::<_, String>((render(&e.topic)?, e.contains.as_ref().map(render).transpose()?)))
+                    .transpose()?,
+            }),
         };
         let common = c.common();
         Ok(RenderedCheck {
@@ -62,6 +121,18 @@ impl RenderedCheck {
             attempts: common.retries.unwrap_or(3) + 1,
             interval: common.interval.map(|d| d.get()).unwrap_or(Duration::from_secs(1)),
         })
+    }
+}
+
+/// The value of `var`, the environment variable `key` of check `c` names.
+fn secret(c: &HealthCheck, key: &str, var: &str) -> Result<Secret, String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Ok(Secret(v)),
+        _ => Err(format!(
+            "health check '{}': the environment variable {var} (its {key}) is not set where rvmctl runs; \
+             export it (in GitHub Actions, from a secret: `env: {var}: ${{{{ secrets.{var} }}}}`)",
+            c.display_name()
+        )),
     }
 }
 
@@ -98,7 +169,34 @@ pub async fn attempt<V: Vantage + ?Sized>(t: &V, c: &RenderedCheck, command_prel
                 ))
             }
         }
+        Probe::Redis { address, username, password, key, expect } => {
+            let stream = t.connect(address, c.timeout).await?;
+            let auth = password.as_ref().map(|p| (username.as_deref(), p.0.as_str()));
+            let get = key.as_deref().map(|k| (k, expect.as_deref()));
+            within(c.timeout, address, super::probes::redis::check(stream, auth, get)).await
+        }
+        Probe::Postgres { dsn, query, expect } => {
+            let (config, address) = super::probes::postgres::parse(&dsn.0)?;
+            let stream = t.connect(&address, c.timeout).await?;
+            let work = super::probes::postgres::check(stream, &config, &address, query, expect.as_deref());
+            within(c.timeout, &address, work).await
+        }
+        Probe::Mqtt(x) => {
+            let stream = t.connect(&x.address, c.timeout).await?;
+            within(c.timeout, &x.address, x.run(stream)).await
+        }
     }
+}
+
+/// `work`, cut off at the attempt's `timeout` with an error naming `what`.
+async fn within(
+    timeout: Duration,
+    what: &str,
+    work: impl std::future::Future<Output = Result<String, String>>,
+) -> Result<String, String> {
+    tokio::time::timeout(timeout, work)
+        .await
+        .unwrap_or_else(|_| Err(format!("{what} did not answer within {}", crate::model::Duration(timeout))))
 }
 
 /// One attempt of every check in order; the first failure as (check name, why).

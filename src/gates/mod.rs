@@ -3,6 +3,8 @@
 
 #[cfg(feature = "cli")]
 pub mod health;
+#[cfg(feature = "cli")]
+pub mod probes;
 pub mod window;
 
 use jiff::Timestamp;

@@ -21,11 +21,20 @@ pub struct Options {
     pub extra_env: String,
     /// Extra top-level keys (e.g. `global:`).
     pub extra_top: String,
+    /// Extra entries of the app's `health_checks:` (6-space indent).
+    pub extra_checks: String,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { hosts: 2, strategy: "blue_green", monitor: "1s", extra_env: String::new(), extra_top: String::new() }
+        Options {
+            hosts: 2,
+            strategy: "blue_green",
+            monitor: "1s",
+            extra_env: String::new(),
+            extra_top: String::new(),
+            extra_checks: String::new(),
+        }
     }
 }
 
@@ -70,11 +79,12 @@ apps:
       - {{ kind: http, url: "http://127.0.0.1:{{port_{{color}}}}/health", expect_body_contains: "{{version}}", timeout: 2s, retries: 2, interval: 200ms }}
       - {{ kind: tcp, address: "127.0.0.1:{{port_{{color}}}}", timeout: 1s, retries: 1 }}
       - {{ kind: command, run: "grep -qx {{version}} VERSION && test \"$RVM_COLOR\" = {{color}}", timeout: 2s, retries: 0 }}
-"#,
+{extra_checks}"#,
             strategy = opts.strategy,
             monitor = opts.monitor,
             extra_env = opts.extra_env,
             extra_top = opts.extra_top,
+            extra_checks = opts.extra_checks,
         );
         std::fs::write(dir.path().join("deployment-config.yaml"), config).expect("write config");
         LocalProject { dir, hosts, ports }

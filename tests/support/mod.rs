@@ -3,6 +3,7 @@
 
 pub mod http;
 pub mod local;
+pub mod services;
 pub mod slots;
 pub mod ssh;
 
