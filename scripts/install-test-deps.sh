@@ -4,8 +4,9 @@
 # curl (url artifacts, http checks over ssh), openssh-server + openssh-client
 # (one real sshd per simulated host in tests/ssh.rs and scripts/bench-fleet.sh),
 # redis-server, mosquitto (+ mosquitto_passwd) and PostgreSQL (initdb, pg_ctl,
-# psql) for the redis/mqtt/postgres health checks in tests/checks.rs (each test
-# starts its own on a free loopback port; the packages' own services are not used),
+# psql) for the redis/mqtt/postgres health checks in tests/checks.rs, prometheus
+# for the analyses in tests/analysis.rs (each test starts its own on a free
+# loopback port; the packages' own services are not used),
 # cargo-nextest, and a real kube-apiserver + etcd for tests/kubernetes.rs (built once
 # into ~/.cache/rvmctl-test, ~4 minutes on 2 cores the first time; a no-op afterwards).
 set -euo pipefail
@@ -18,6 +19,7 @@ command -v ssh >/dev/null || need+=(openssh-client)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v redis-server >/dev/null || need+=(redis-server)
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null || need+=(mosquitto)
+command -v prometheus >/dev/null || need+=(prometheus)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2

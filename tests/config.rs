@@ -274,3 +274,61 @@ fn a_bad_proxy_jump_is_reported_where_it_is_written() {
     let (code, _, err) = validate(&cfg.replace("bastion;reboot", "ops@bastion:2222").replace(":99999", ":22"));
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn analysis_errors_name_the_place_and_the_fix() {
+    let (code, _, err) = validate(concat!(
+        "apiVersion: rvmctl/v1\nproject: p\n",
+        "environments: { dev: { targets: [{ name: x, kind: local, app: edge, hosts: [h1] }] } }\n",
+        "analysis:\n",
+        "  error-rate:\n",
+        "    prometheus: \"http://127.0.0.1:9090\"\n",
+        "    query: 'sum(rate(x{color=\"{colour}\"}[1m]))'\n",
+        "  latency:\n",
+        "    prometheus: \"http://127.0.0.1:9090\"\n",
+        "    query: 'histogram_quantile(0.99, rate(d_bucket[5m]))'\n",
+        "    max: 10\n",
+        "apps:\n",
+        "  edge:\n",
+        "    artifact: { path: ./dist }\n",
+        "    analysis: [error_rate, latency]\n",
+    ));
+    assert_eq!(code, 2, "{err}");
+    for (msg, help) in [
+        ("deployment-config.yaml:6:5: analysis 'error-rate' has no threshold", "add `max:` (fails above it) or `min:`"),
+        ("deployment-config.yaml:7:12: unknown placeholder {colour}; did you mean {color}?", ""),
+        (
+            "deployment-config.yaml:15:16: app 'edge' refers to undefined analysis 'error_rate'",
+            "did you mean 'error-rate'?",
+        ),
+    ] {
+        assert!(err.contains(msg), "missing `{msg}` in:\n{err}");
+        assert!(err.contains(help), "missing help `{help}` in:\n{err}");
+    }
+}
+
+#[test]
+fn an_analysis_no_data_policy_is_one_of_three() {
+    let (code, _, err) = validate(concat!(
+        "apiVersion: rvmctl/v1\nproject: p\n",
+        "environments: { dev: { targets: [{ name: x, kind: local, app: edge, hosts: [h1] }] } }\n",
+        "analysis:\n",
+        "  latency: { prometheus: \"http://p:9090\", query: up, max: 1, no_data: ignore }\n",
+        "apps: { edge: { artifact: { path: ./dist }, analysis: [latency] } }\n",
+    ));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("deployment-config.yaml:5:71: unknown value 'ignore' for 'no_data'"), "{err}");
+    assert!(err.contains("valid values: inconclusive, fail, pass"), "{err}");
+}
+
+#[test]
+fn the_seed_triggers_in_docs_analysis_are_a_valid_config() {
+    let doc = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/analysis.md"))
+        .expect("docs");
+    let block = doc.split("```yaml\n").nth(2).and_then(|b| b.split("```").next()).expect("second yaml block");
+    let config = format!(
+        "apiVersion: rvmctl/v1\nproject: p\nenvironments: {{ dev: {{ targets: [{{ name: x, kind: local, app: myrvm, hosts: [h1] }}] }} }}\n{block}    artifact: {{ path: ./dist }}\n"
+    );
+    let (code, out, err) = validate(&config);
+    assert_eq!(code, 0, "{out}\n{err}\n{config}");
+}

@@ -7,7 +7,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::schema::{
-    App, ConfigFile, DeploymentWindow, Environment, HostSpec, Pause, Settings, SshOptions, Strategy, Target, TargetKind,
+    Analysis, App, ConfigFile, DeploymentWindow, Environment, HostSpec, Pause, Settings, SshOptions, Strategy, Target,
+    TargetKind,
 };
 use super::types::{ByteSize, Duration, Percent};
 
@@ -113,6 +114,8 @@ pub struct ResolvedTarget {
     pub ssh: SshOptions,
     pub context: Option<String>,
     pub namespace: Option<String>,
+    /// The analyses the app names, with their names, in its order.
+    pub analysis: Vec<(String, Analysis)>,
 }
 
 /// The loaded, validated configuration.
@@ -191,11 +194,16 @@ impl Config {
             TargetKind::Local => Some(self.path(t.root.as_deref().unwrap_or("./.rvmctl/sandbox"))),
             _ => None,
         };
+        let app = self.raw.apps.get(&t.app).cloned().unwrap_or_default();
+        // Validation refused names that do not exist.
+        let analysis =
+            app.analysis.iter().filter_map(|n| self.raw.analysis.get(n).map(|a| (n.clone(), a.clone()))).collect();
         ResolvedTarget {
             name: t.name.clone(),
             kind: t.kind,
             app_name: t.app.clone(),
-            app: self.raw.apps.get(&t.app).cloned().unwrap_or_default(),
+            app,
+            analysis,
             settings: base.clone().apply(&t.settings),
             hosts,
             root,

@@ -28,6 +28,54 @@ pub struct ConfigFile {
     pub environments: IndexMap<String, Environment>,
     #[serde(default)]
     pub apps: IndexMap<String, App>,
+    /// Named analyses (metric triggers) apps refer to by name in their `analysis:`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub analysis: IndexMap<String, Analysis>,
+}
+
+/// A named analysis: a Prometheus instant query evaluated while a release
+/// is watched (the post-switch monitor); a value past `max` or `min` is a
+/// failed evaluation, and `failures` of them roll the unit back like a
+/// failed health check.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Analysis {
+    /// Base URL of the Prometheus HTTP API (`http://prometheus:9090`), as
+    /// seen from the machine running rvmctl.
+    pub prometheus: Template,
+    /// PromQL instant query; `{color}`, `{version}`, `{host}`, `{target}`
+    /// and the other placeholders are filled in per unit.
+    pub query: Template,
+    /// The evaluation fails when the value is above this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// The evaluation fails when the value is below this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// How often to evaluate (default 10s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Duration>,
+    /// Failed evaluations that trip it (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures: Option<u32>,
+    /// What an empty result (or NaN) means (default `inconclusive`: keep watching).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_data: Option<NoData>,
+    /// One query's time limit (default 5s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
+}
+
+/// What an analysis does with a query that returns nothing: `inconclusive`
+/// (neither passes nor fails; keep watching, and say so at the end), `fail`
+/// or `pass` (counts as a failed or a passed evaluation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoData {
+    #[default]
+    Inconclusive,
+    Fail,
+    Pass,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -507,6 +555,9 @@ pub struct App {
     // --- both
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub health_checks: Vec<HealthCheck>,
+    /// Names of top-level `analysis:` entries watched after the switch.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub analysis: Vec<String>,
 }
 
 impl App {

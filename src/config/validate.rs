@@ -49,6 +49,7 @@ pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut Issue
     for (app_name, app) in &cfg.apps {
         validate_app(app_name, app, host_vars, issues);
     }
+    validate_analysis(cfg, host_vars, issues);
     let app_names: Vec<&str> = cfg.apps.keys().map(String::as_str).collect();
     for (env_name, env) in &cfg.environments {
         let ep = [k("environments"), k(env_name)];
@@ -222,6 +223,11 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<&str>, issues: &mut 
     if let Some(t) = &app.base_dir {
         templates.push((at(&[k("base_dir")]), t));
     }
+    check_templates(templates, host_vars, issues);
+}
+
+/// Every template renders with the known placeholders and host vars, for both colors.
+fn check_templates(templates: Vec<(Vec<PathSeg>, &Template)>, host_vars: &BTreeSet<&str>, issues: &mut Issues) {
     for (path, t) in templates {
         for color in ["blue", "green"] {
             let lookup = |n: &str| {
@@ -237,6 +243,60 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<&str>, issues: &mut 
                 issues.at(&path, e, None);
                 break;
             }
+        }
+    }
+}
+
+/// Each analysis has a threshold and renders; every name an app gives exists.
+fn validate_analysis(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut Issues) {
+    let mut templates = Vec::new();
+    for (name, a) in &cfg.analysis {
+        let p = [k("analysis"), k(name)];
+        if a.max.is_none() && a.min.is_none() {
+            issues.at(
+                &p,
+                format!("analysis '{name}' has no threshold"),
+                Some("add `max:` (fails above it) or `min:` (fails below it)".into()),
+            );
+        }
+        if let (Some(lo), Some(hi)) = (a.min, a.max) {
+            if lo > hi {
+                issues.at(
+                    &[&p[..], &[k("min")]].concat(),
+                    format!("analysis '{name}': min {lo} is above max {hi}, so every value fails"),
+                    None,
+                );
+            }
+        }
+        if a.failures == Some(0) {
+            issues.at(
+                &[&p[..], &[k("failures")]].concat(),
+                "`failures: 0` would trip before any evaluation",
+                Some("use 1 or more".into()),
+            );
+        }
+        templates.push(([&p[..], &[k("prometheus")]].concat(), &a.prometheus));
+        templates.push(([&p[..], &[k("query")]].concat(), &a.query));
+    }
+    check_templates(templates, host_vars, issues);
+    let defined: Vec<&str> = cfg.analysis.keys().map(String::as_str).collect();
+    for (app_name, app) in &cfg.apps {
+        for (ai, n) in app.analysis.iter().enumerate() {
+            if cfg.analysis.contains_key(n) {
+                continue;
+            }
+            let help = match did_you_mean(n, defined.iter().copied()) {
+                Some(m) => format!("did you mean '{m}'? defined analyses: {}", defined.join(", ")),
+                None if defined.is_empty() => {
+                    format!("define it under a top-level `analysis:` as `{n}: {{ prometheus: …, query: …, max: … }}`")
+                }
+                None => format!("defined analyses: {}", defined.join(", ")),
+            };
+            issues.at(
+                &[k("apps"), k(app_name), k("analysis"), i(ai)],
+                format!("app '{app_name}' refers to undefined analysis '{n}'"),
+                Some(help),
+            );
         }
     }
 }

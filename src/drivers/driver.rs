@@ -146,20 +146,26 @@ pub trait Driver: Send + Sync {
 }
 
 /// The post-switch monitor every driver runs: `probe` until `duration` is
-/// over, failing after `max_failures` consecutive failed probes. The interval
-/// is the shortest `interval` of the app's health checks (default 1 s).
+/// over, failing after `max_failures` consecutive failed probes (the
+/// interval is the shortest `interval` of the app's health checks, default
+/// 1 s), and evaluating each analysis at its own interval, failing when one
+/// trips. Either failure rolls the unit back like a failed health check.
 pub async fn watch_health<F, Fut>(
     unit: &str,
     app: &crate::config::schema::App,
     duration: std::time::Duration,
     max_failures: u32,
+    analyses: Vec<crate::gates::analysis::RenderedAnalysis>,
     probe: F,
 ) -> Result<StepOutput, DriverError>
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<(), DriverError>>,
 {
-    let deadline = tokio::time::Instant::now() + duration;
+    use crate::gates::analysis::{Watch, evaluate};
+    use tokio::time::Instant;
+    let start = Instant::now();
+    let deadline = start + duration;
     let interval = app
         .health_checks
         .iter()
@@ -167,32 +173,51 @@ where
         .map(|d| d.get())
         .min()
         .unwrap_or(std::time::Duration::from_secs(1));
-    let (mut consecutive, mut probes) = (0u32, 0u32);
+    // Prometheus is asked from here, whatever the unit's own point of view.
+    let operator = (!analyses.is_empty()).then(super::transport::LocalTransport::new);
+    let mut watches: Vec<Watch> = analyses.into_iter().map(|a| Watch::new(a, start)).collect();
+    let (mut consecutive, mut probes, mut health_due) = (0u32, 0u32, start);
+    let failed = |message: String| DriverError::StepFailed {
+        unit: unit.to_string(),
+        step: "post-switch monitor".into(),
+        message,
+        output: String::new(),
+    };
     loop {
-        probes += 1;
-        match probe().await {
-            Ok(()) => consecutive = 0,
-            Err(e) => {
-                consecutive += 1;
-                if consecutive >= max_failures.max(1) {
-                    return Err(DriverError::StepFailed {
-                        unit: unit.to_string(),
-                        step: "post-switch monitor".into(),
-                        message: format!("{consecutive} consecutive health-check failures: {e}"),
-                        output: String::new(),
-                    });
+        if Instant::now() >= health_due {
+            probes += 1;
+            match probe().await {
+                Ok(()) => consecutive = 0,
+                Err(e) => {
+                    consecutive += 1;
+                    if consecutive >= max_failures.max(1) {
+                        return Err(failed(format!("{consecutive} consecutive health-check failures: {e}")));
+                    }
+                }
+            }
+            health_due = Instant::now() + interval;
+        }
+        if let Some(operator) = &operator {
+            for w in watches.iter_mut().filter(|w| Instant::now() >= w.due) {
+                let e = evaluate(operator, &w.analysis).await;
+                tracing::debug!(unit, analysis = %w.analysis.name, observed = %e.observed(), "analysis evaluated");
+                if let Some(trip) = w.record(e, Instant::now()) {
+                    return Err(failed(trip));
                 }
             }
         }
-        if tokio::time::Instant::now() + interval >= deadline {
+        let next = watches.iter().map(|w| w.due).chain([health_due]).min().unwrap_or(health_due);
+        if next >= deadline {
             break;
         }
-        tokio::time::sleep(interval).await;
+        tokio::time::sleep_until(next).await;
     }
-    Ok(StepOutput {
-        detail: format!("healthy for {} ({probes} probes)", crate::model::Duration(duration)),
-        skipped: false,
-    })
+    let mut detail = format!("healthy for {} ({probes} probes)", crate::model::Duration(duration));
+    for w in &watches {
+        detail.push_str("; ");
+        detail.push_str(&w.summary());
+    }
+    Ok(StepOutput { detail, skipped: false })
 }
 
 /// The lock record of this process: `user@machine (pid N)`, now, what it does.

@@ -2,6 +2,8 @@
 //! health checks. Decisions are pure functions of config and an instant.
 
 #[cfg(feature = "cli")]
+pub mod analysis;
+#[cfg(feature = "cli")]
 pub mod health;
 #[cfg(feature = "cli")]
 pub mod probes;

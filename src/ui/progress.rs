@@ -84,6 +84,10 @@ impl Reporter for Progress {
         let first_line = detail.lines().next().unwrap_or("");
         let line = match state {
             StepState::Started => format!("… {label}"),
+            // What the monitor watched (probes, analyses) is its result.
+            StepState::Done if matches!(step, Step::Monitor { .. }) && !first_line.is_empty() => {
+                format!("✓ {label}{took}: {first_line}")
+            }
             StepState::Done => format!("✓ {label}{took}"),
             StepState::Skipped => format!("↷ {label}{took}"),
             StepState::Failed => format!("✗ {label}{took}: {first_line}"),

@@ -21,7 +21,8 @@ pub struct Options {
     pub extra_env: String,
     /// Extra top-level keys (e.g. `global:`).
     pub extra_top: String,
-    /// Extra entries of the app's `health_checks:` (6-space indent).
+    /// Extra lines at the end of the app: 6-space indent continues its
+    /// `health_checks:`, 4-space indent adds keys (e.g. `analysis:`).
     pub extra_checks: String,
 }
 
@@ -44,9 +45,16 @@ fn repo() -> PathBuf {
 
 impl LocalProject {
     pub fn new(opts: Options) -> Self {
+        let ports = (0..opts.hosts).map(|_| (super::free_port(), super::free_port())).collect();
+        Self::with_ports(opts, ports)
+    }
+
+    /// Like [`LocalProject::new`], with the (blue, green) ports of each host
+    /// chosen beforehand (e.g. for a Prometheus that scrapes them).
+    pub fn with_ports(opts: Options, ports: Vec<(u16, u16)>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let hosts: Vec<String> = (1..=opts.hosts).map(|i| format!("sim-{i:02}")).collect();
-        let ports: Vec<(u16, u16)> = hosts.iter().map(|_| (super::free_port(), super::free_port())).collect();
+        assert_eq!(ports.len(), hosts.len(), "one (blue, green) pair per host");
         let host_lines: String = hosts
             .iter()
             .zip(&ports)

@@ -1,4 +1,4 @@
-//! Real Redis, PostgreSQL and Mosquitto servers, one per test, on a free
+//! Real Redis, PostgreSQL, Mosquitto and Prometheus servers, one per test, on a free
 //! loopback port with a password, stopped when dropped. The binaries come
 //! from Debian packages `scripts/install-test-deps.sh` installs.
 
@@ -266,5 +266,68 @@ impl Drop for Postgres {
             Command::new(self.bin.join("pg_ctl"))
         };
         let _ = c.arg("-D").arg(&self.data).args(["-m", "immediate", "stop"]).output();
+    }
+}
+
+pub struct Prometheus {
+    pub port: u16,
+    child: Option<Child>,
+    _dir: TempDir,
+}
+
+impl Prometheus {
+    /// A server scraping `/metrics` of `targets` (loopback ports) every second.
+    pub fn start(targets: &[u16]) -> Prometheus {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let list: Vec<String> = targets.iter().map(|p| format!("'127.0.0.1:{p}'")).collect();
+        let conf = dir.path().join("prometheus.yml");
+        std::fs::write(
+            &conf,
+            format!(
+                "global: {{ scrape_interval: 1s, evaluation_interval: 1s }}\n\
+                 scrape_configs:\n  - {{ job_name: app, static_configs: [ {{ targets: [{}] }} ] }}\n",
+                list.join(", ")
+            ),
+        )
+        .expect("prometheus.yml");
+        let log = dir.path().join("prometheus.log");
+        let child = Command::new("prometheus")
+            .arg(format!("--config.file={}", conf.display()))
+            .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg("--log.level=warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("log"))
+            .spawn()
+            .expect("prometheus (run scripts/install-test-deps.sh)");
+        let mut child = Some(child);
+        wait_listening(port, &mut child, "prometheus", &log);
+        let p = Prometheus { port, child, _dir: dir };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while p.get("/-/ready").0 != 200 {
+            assert!(
+                Instant::now() < deadline,
+                "prometheus not ready: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        p
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        super::slots::get(self.port, path).unwrap_or((0, String::new()))
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        stop(&mut self.child);
     }
 }

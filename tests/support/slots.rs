@@ -57,9 +57,14 @@ pub fn assert_history_consistent(name: &str, base: &Path, version: Option<&str>)
 
 /// GET /health on a loopback port: (status, body).
 pub fn get_health(port: u16) -> Option<(u16, String)> {
+    get(port, "/health")
+}
+
+/// GET `path` on a loopback port over HTTP/1.0: (status, body).
+pub fn get(port: u16, path: &str) -> Option<(u16, String)> {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(s, "GET /health HTTP/1.0\r\nHost: x\r\n\r\n").ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").ok()?;
     let mut out = String::new();
     s.read_to_string(&mut out).ok()?;
     let status = out.split_whitespace().nth(1)?.parse().ok()?;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::KubeDriver;
 use crate::config::types::Template;
 use crate::drivers::driver::{Driver, DriverError, StepOutput, watch_health};
+use crate::gates::analysis::RenderedAnalysis;
 use crate::gates::health::RenderedCheck;
 use crate::model::Color;
 
@@ -22,6 +23,17 @@ impl KubeDriver {
             .map_err(|m| self.unit_err(m))
     }
 
+    fn analyses(&self, color: Color, version: &str) -> Result<Vec<RenderedAnalysis>, DriverError> {
+        let image = self.image(version).unwrap_or_default();
+        let lookup = self.lookup(color, version, &image);
+        let render = |t: &Template| t.render(&lookup);
+        self.analysis
+            .iter()
+            .map(|(name, a)| RenderedAnalysis::new(name, a, &render))
+            .collect::<Result<_, _>>()
+            .map_err(|m| self.unit_err(m))
+    }
+
     pub(super) async fn monitor(
         &self,
         color: Color,
@@ -32,6 +44,7 @@ impl KubeDriver {
         if self.dry_run {
             return Ok(StepOutput { detail: "dry run: not monitoring".into(), skipped: true });
         }
-        watch_health(&self.app_name, &self.app, d, max, || self.probe(&self.app_name, color, version)).await
+        let analyses = self.analyses(color, version)?;
+        watch_health(&self.app_name, &self.app, d, max, analyses, || self.probe(&self.app_name, color, version)).await
     }
 }

@@ -74,6 +74,8 @@ pub struct KubeDriver {
     pub target: String,
     pub app_name: String,
     pub app: App,
+    /// The analyses watched after the switch (name, spec).
+    pub analysis: Vec<(String, crate::config::schema::Analysis)>,
     pub settings: Effective,
     project: String,
     environment: String,
@@ -106,6 +108,7 @@ pub fn new(cfg: &RvmConfig, env: &str, target: &ResolvedTarget, opts: &KubeOptio
         target: target.name.clone(),
         app_name: target.app_name.clone(),
         app: target.app.clone(),
+        analysis: target.analysis.clone(),
         settings: target.settings.clone(),
         project: cfg.project().to_string(),
         environment: env.to_string(),

@@ -39,6 +39,7 @@ use super::transport::{ExecOutput, Transport, TransportError};
 use crate::config::schema::{App, HostSpec, TargetKind};
 use crate::config::types::Template;
 use crate::config::{Effective, ResolvedTarget, TemplateScope};
+use crate::gates::analysis::RenderedAnalysis;
 use crate::gates::health::RenderedCheck;
 use crate::model::{Color, JournalEntry, SlotState, SlotStatus};
 
@@ -57,6 +58,8 @@ pub struct SlotDriver {
     pub target: String,
     pub app_name: String,
     pub app: App,
+    /// The analyses watched after the switch (name, spec).
+    pub analysis: Vec<(String, crate::config::schema::Analysis)>,
     pub settings: Effective,
     pub hosts: Vec<SlotHost>,
     /// Resolves the artifact for a version (operator-side I/O).
@@ -415,6 +418,15 @@ impl SlotDriver {
             .map_err(|message| DriverError::Other { unit: h.spec.name.clone(), message })
     }
 
+    fn analyses(&self, h: &SlotHost, color: Color, version: &str) -> Result<Vec<RenderedAnalysis>, DriverError> {
+        let render = |t: &Template| t.render(&self.lookup(h, color, version));
+        self.analysis
+            .iter()
+            .map(|(name, a)| RenderedAnalysis::new(name, a, &render))
+            .collect::<Result<_, _>>()
+            .map_err(|message| DriverError::Other { unit: h.spec.name.clone(), message })
+    }
+
     fn check_prelude(&self, h: &SlotHost, color: Color, version: &str) -> String {
         format!("{}cd \"$RVM_SLOT_DIR\" 2>/dev/null\n", self.prelude(h, Some(color), Some(version), &[]))
     }
@@ -427,7 +439,11 @@ impl SlotDriver {
         duration: Duration,
         max_failures: u32,
     ) -> Result<StepOutput, DriverError> {
-        watch_health(&h.spec.name, &self.app, duration, max_failures, || self.probe(&h.spec.name, color, version)).await
+        let analyses = self.analyses(h, color, version)?;
+        watch_health(&h.spec.name, &self.app, duration, max_failures, analyses, || {
+            self.probe(&h.spec.name, color, version)
+        })
+        .await
     }
 }
 
@@ -477,6 +493,7 @@ impl SlotDriver {
             target: target.name.clone(),
             app_name: target.app_name.clone(),
             app: target.app.clone(),
+            analysis: target.analysis.clone(),
             settings: target.settings.clone(),
             hosts,
             artifact: artifact::memoize(move |version| match &artifact {

@@ -1,0 +1,324 @@
+//! Analysis: named Prometheus queries with a threshold, evaluated while a
+//! release is watched. A query goes from the machine running rvmctl to the
+//! Prometheus HTTP API (`GET /api/v1/query`): Prometheus is a central
+//! service, and the query names the unit (`{host}`, `{color}`) itself.
+//!
+//! [`verdict`] is pure (a response body in, a verdict out); [`Watch`]
+//! counts evaluations and decides when an analysis trips.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::health::Vantage;
+use crate::config::schema::{Analysis, NoData};
+use crate::config::types::Template;
+
+/// An analysis with its templates filled in for one unit and color.
+#[derive(Debug, Clone)]
+pub struct RenderedAnalysis {
+    pub name: String,
+    /// `{prometheus}/api/v1/query?query=…`
+    pub url: String,
+    /// The query as sent, for messages and reports.
+    pub query: String,
+    pub max: Option<f64>,
+    pub min: Option<f64>,
+    pub interval: Duration,
+    pub failures: u32,
+    pub no_data: NoData,
+    pub timeout: Duration,
+}
+
+impl RenderedAnalysis {
+    pub fn new(
+        name: &str,
+        a: &Analysis,
+        render: &dyn Fn(&Template) -> Result<String, String>,
+    ) -> Result<RenderedAnalysis, String> {
+        let base = render(&a.prometheus)?;
+        let query = render(&a.query)?;
+        let url = format!("{}/api/v1/query?query={}", base.trim_end_matches('/'), encode(&query));
+        Ok(RenderedAnalysis {
+            name: name.to_string(),
+            url,
+            query,
+            max: a.max,
+            min: a.min,
+            interval: a.interval.map(|d| d.get()).unwrap_or(Duration::from_secs(10)),
+            failures: a.failures.unwrap_or(1).max(1),
+            no_data: a.no_data.unwrap_or_default(),
+            timeout: a.timeout.map(|d| d.get()).unwrap_or(Duration::from_secs(5)),
+        })
+    }
+
+    /// `max 0.1`, `min 5`, `between 1 and 5`.
+    pub fn threshold(&self) -> String {
+        match (self.min, self.max) {
+            (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+            (None, Some(hi)) => format!("max {hi}"),
+            (Some(lo), None) => format!("min {lo}"),
+            (None, None) => "no threshold".into(),
+        }
+    }
+}
+
+/// The outcome of one evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "verdict")]
+pub enum Verdict {
+    /// Within the threshold (the value that decided it).
+    Pass { value: f64 },
+    /// Past the threshold.
+    Fail { value: f64, why: String },
+    /// The query returned no series (or only NaN).
+    NoData,
+    /// Prometheus could not be asked, or refused the query.
+    Error { why: String },
+}
+
+/// One evaluation, for reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    pub analysis: String,
+    pub query: String,
+    pub threshold: String,
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+impl Evaluation {
+    /// Whether it counts as a failed evaluation under `no_data`.
+    pub fn failed(&self, no_data: NoData) -> bool {
+        match &self.verdict {
+            Verdict::Fail { .. } | Verdict::Error { .. } => true,
+            Verdict::NoData => no_data == NoData::Fail,
+            Verdict::Pass { .. } => false,
+        }
+    }
+
+    /// `0.42 (max 0.1)`, `no data`, or why Prometheus could not answer.
+    pub fn observed(&self) -> String {
+        match &self.verdict {
+            Verdict::Pass { value } => format!("{} ({})", shown(*value), self.threshold),
+            Verdict::Fail { why, .. } => why.clone(),
+            Verdict::NoData => "no data".into(),
+            Verdict::Error { why } => why.clone(),
+        }
+    }
+}
+
+/// Asks Prometheus once.
+pub async fn evaluate<V: Vantage + ?Sized>(v: &V, a: &RenderedAnalysis) -> Evaluation {
+    let verdict = match v.http_get(&a.url, a.timeout).await {
+        Err(e) => Verdict::Error { why: format!("cannot query Prometheus: {e}") },
+        Ok((status, body)) => verdict(a, status, &body),
+    };
+    Evaluation { analysis: a.name.clone(), query: a.query.clone(), threshold: a.threshold(), verdict }
+}
+
+/// What a Prometheus `/api/v1/query` answer means for `a`. Of several
+/// series, the one furthest past the threshold decides.
+pub fn verdict(a: &RenderedAnalysis, status: u16, body: &str) -> Verdict {
+    let parsed: serde_json::Value = match serde_json::from_str(body) {
+        Ok(v) => v,
+        Err(_) => {
+            return Verdict::Error {
+                why: format!("Prometheus answered HTTP {status} with something that is not its JSON API"),
+            };
+        }
+    };
+    if parsed["status"] != "success" {
+        let why = parsed["error"].as_str().unwrap_or("no reason given");
+        return Verdict::Error { why: format!("Prometheus refused the query (HTTP {status}): {why}") };
+    }
+    let data = &parsed["data"];
+    let samples: Vec<&serde_json::Value> = match data["resultType"].as_str() {
+        Some("vector") => {
+            data["result"].as_array().map(|r| r.iter().map(|s| &s["value"]).collect()).unwrap_or_default()
+        }
+        Some("scalar") => vec![&data["result"]],
+        other => {
+            return Verdict::Error {
+                why: format!(
+                    "the query returns a {}, not a number: write an instant vector or scalar (e.g. wrap it in sum(...))",
+                    other.unwrap_or("nothing")
+                ),
+            };
+        }
+    };
+    let values: Vec<f64> = samples
+        .iter()
+        .filter_map(|v| v.get(1).and_then(|x| x.as_str()).and_then(|x| x.parse::<f64>().ok()))
+        .filter(|v| !v.is_nan())
+        .collect();
+    // How far past the threshold a value is (positive: failing).
+    let past = |v: f64| (v - a.max.unwrap_or(f64::INFINITY)).max(a.min.unwrap_or(f64::NEG_INFINITY) - v);
+    let Some(worst) = values.into_iter().max_by(|x, y| past(*x).total_cmp(&past(*y))) else {
+        return Verdict::NoData;
+    };
+    if past(worst) > 0.0 {
+        let side = match a.max {
+            Some(hi) if worst > hi => format!("above max {hi}"),
+            _ => format!("below min {}", a.min.unwrap_or_default()),
+        };
+        Verdict::Fail { value: worst, why: format!("{} is {side}", shown(worst)) }
+    } else {
+        Verdict::Pass { value: worst }
+    }
+}
+
+/// The running tally of one analysis over a watch.
+#[derive(Debug)]
+pub struct Watch {
+    pub analysis: RenderedAnalysis,
+    pub due: tokio::time::Instant,
+    pub evaluations: u32,
+    pub failed: u32,
+    pub no_data: u32,
+    pub last: Option<Evaluation>,
+}
+
+impl Watch {
+    pub fn new(analysis: RenderedAnalysis, now: tokio::time::Instant) -> Watch {
+        // The first evaluation waits one interval: the new color must have served.
+        let due = now + analysis.interval;
+        Watch { analysis, due, evaluations: 0, failed: 0, no_data: 0, last: None }
+    }
+
+    /// Counts `e`; the message of the trip when this evaluation trips it.
+    pub fn record(&mut self, e: Evaluation, now: tokio::time::Instant) -> Option<String> {
+        self.evaluations += 1;
+        self.due = now + self.analysis.interval;
+        self.no_data += u32::from(e.verdict == Verdict::NoData);
+        let failed = e.failed(self.analysis.no_data);
+        self.failed += u32::from(failed);
+        let tripped = failed && self.failed >= self.analysis.failures;
+        let message = tripped.then(|| {
+            format!(
+                "analysis '{}' tripped: `{}` → {} ({} of {} evaluations failed; {} trip it)",
+                self.analysis.name,
+                self.analysis.query,
+                e.observed(),
+                self.failed,
+                self.evaluations,
+                self.analysis.failures
+            )
+        });
+        self.last = Some(e);
+        message
+    }
+
+    /// `error-rate ok (5 evaluations)`, or inconclusive when it never saw data.
+    pub fn summary(&self) -> String {
+        let name = &self.analysis.name;
+        if self.evaluations > 0 && self.no_data == self.evaluations && self.analysis.no_data == NoData::Inconclusive {
+            format!("analysis {name} inconclusive: no data in {} evaluations", self.evaluations)
+        } else {
+            format!("analysis {name} ok ({} evaluations, {} failed)", self.evaluations, self.failed)
+        }
+    }
+}
+
+/// A measured value for a message: at most 4 decimals, no trailing zeros.
+fn shown(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
+    s.to_string()
+}
+
+/// Percent-encodes a query parameter (RFC 3986 unreserved characters stay).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analysis(min: Option<f64>, max: Option<f64>) -> RenderedAnalysis {
+        let spec = Analysis {
+            prometheus: Template("http://p:9090/".into()),
+            query: Template("rate(x{color=\"{color}\"}[1m])".into()),
+            max,
+            min,
+            interval: None,
+            failures: Some(2),
+            no_data: None,
+            timeout: None,
+        };
+        RenderedAnalysis::new("err", &spec, &|t| Ok(t.as_str().replace("{color}", "green"))).expect("renders")
+    }
+
+    fn vector(values: &[&str]) -> String {
+        let series: Vec<String> =
+            values.iter().map(|v| format!(r#"{{"metric":{{}},"value":[1700000000.1,"{v}"]}}"#)).collect();
+        format!(r#"{{"status":"success","data":{{"resultType":"vector","result":[{}]}}}}"#, series.join(","))
+    }
+
+    #[test]
+    fn the_query_is_encoded_into_the_api_url() {
+        let a = analysis(None, Some(0.1));
+        assert_eq!(a.url, "http://p:9090/api/v1/query?query=rate%28x%7Bcolor%3D%22green%22%7D%5B1m%5D%29");
+    }
+
+    #[test]
+    fn the_series_furthest_past_the_threshold_decides() {
+        let a = analysis(None, Some(0.1));
+        assert_eq!(
+            verdict(&a, 200, &vector(&["0.05", "0.5", "0.2"])),
+            Verdict::Fail { value: 0.5, why: "0.5 is above max 0.1".into() }
+        );
+        assert_eq!(verdict(&a, 200, &vector(&["0.05", "0.1"])), Verdict::Pass { value: 0.1 });
+        let a = analysis(Some(1.0), None);
+        assert!(matches!(verdict(&a, 200, &vector(&["3", "0.5"])), Verdict::Fail { value, .. } if value == 0.5));
+        let scalar = r#"{"status":"success","data":{"resultType":"scalar","result":[1700000000,"2"]}}"#;
+        assert_eq!(verdict(&a, 200, scalar), Verdict::Pass { value: 2.0 });
+    }
+
+    #[test]
+    fn values_are_shown_short() {
+        assert_eq!(shown(0.917132943536906), "0.9171");
+        assert_eq!(shown(2.0), "2");
+        assert_eq!(shown(1e9), "1000000000");
+    }
+
+    #[test]
+    fn empty_and_nan_are_no_data_and_errors_say_why() {
+        let a = analysis(None, Some(0.1));
+        assert_eq!(verdict(&a, 200, &vector(&[])), Verdict::NoData);
+        assert_eq!(verdict(&a, 200, &vector(&["NaN"])), Verdict::NoData);
+        let bad = r#"{"status":"error","errorType":"bad_data","error":"parse error at char 5"}"#;
+        assert!(matches!(verdict(&a, 400, bad), Verdict::Error { why } if why.contains("parse error at char 5")));
+        assert!(matches!(verdict(&a, 502, "<html>"), Verdict::Error { why } if why.contains("HTTP 502")));
+        let matrix = r#"{"status":"success","data":{"resultType":"matrix","result":[]}}"#;
+        assert!(matches!(verdict(&a, 200, matrix), Verdict::Error { why } if why.contains("not a number")));
+    }
+
+    #[test]
+    fn a_watch_trips_after_its_failures_and_no_data_follows_the_policy() {
+        let now = tokio::time::Instant::now();
+        let eval =
+            |verdict| Evaluation { analysis: "err".into(), query: "q".into(), threshold: "max 0.1".into(), verdict };
+        let mut w = Watch::new(analysis(None, Some(0.1)), now);
+        assert_eq!(w.record(eval(Verdict::NoData), now), None, "inconclusive counts as nothing");
+        assert_eq!(w.record(eval(Verdict::Fail { value: 0.5, why: "0.5 is above max 0.1".into() }), now), None);
+        assert_eq!(w.record(eval(Verdict::Pass { value: 0.0 }), now), None);
+        let trip = w
+            .record(eval(Verdict::Error { why: "cannot query Prometheus".into() }), now)
+            .expect("second failure trips");
+        assert!(trip.contains("analysis 'err' tripped") && trip.contains("2 of 4 evaluations failed"), "{trip}");
+
+        let mut w = Watch::new(analysis(None, Some(0.1)), now);
+        w.record(eval(Verdict::NoData), now);
+        assert!(w.summary().contains("inconclusive: no data in 1 evaluations"), "{}", w.summary());
+        w.analysis.no_data = NoData::Fail;
+        assert!(w.record(eval(Verdict::NoData), now).is_none(), "one of the two failures");
+        assert!(w.record(eval(Verdict::NoData), now).is_some(), "no_data: fail counts");
+    }
+}

@@ -1,0 +1,105 @@
+//! Analyses against a real Prometheus scraping the real app's `/metrics`:
+//! a release whose users get 5xx (while its /health stays green) is rolled
+//! back by the error-rate analysis, and the history names the analysis, the
+//! query and the value; a healthy release passes it; "no data" does what
+//! `no_data` says.
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use support::local::{LocalProject, Options};
+use support::run;
+use support::services::Prometheus;
+
+const ERROR_RATE: &str = r#"(sum(rate(http_requests_total{code=~"5..",color="{color}"}[4s])) / sum(rate(http_requests_total{color="{color}"}[4s])))"#;
+
+/// Users of both colors, until dropped: a request to `/` every 20 ms.
+struct Traffic(Arc<AtomicBool>);
+
+impl Traffic {
+    fn start(ports: (u16, u16)) -> Traffic {
+        let stop = Arc::new(AtomicBool::new(false));
+        let s = stop.clone();
+        std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                let _ = support::slots::get(ports.0, "/");
+                let _ = support::slots::get(ports.1, "/");
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        });
+        Traffic(stop)
+    }
+}
+
+impl Drop for Traffic {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// One host, a 10 s monitor, and `analysis` (YAML of one entry) as `watched`.
+fn project(analysis: &str) -> (LocalProject, Prometheus) {
+    let ports = (support::free_port(), support::free_port());
+    let prom = Prometheus::start(&[ports.0, ports.1]);
+    let top = format!("analysis:\n  watched:\n    prometheus: \"{}\"\n{analysis}", prom.url());
+    let p = LocalProject::with_ports(
+        Options {
+            hosts: 1,
+            monitor: "10s",
+            extra_top: top,
+            extra_checks: "    analysis: [watched]\n".into(),
+            ..Options::default()
+        },
+        vec![ports],
+    );
+    p.release("1.0.0", false);
+    p.release("1.1.0", false);
+    (p, prom)
+}
+
+fn deploy(p: &LocalProject, version: &str) -> (i32, String, String) {
+    run(p.cmd().args(["deploy", "-e", "development", "--version", version, "--yes"]))
+}
+
+#[test]
+fn a_release_whose_users_get_errors_is_rolled_back_by_the_error_rate_analysis() {
+    let query = format!("    query: '{ERROR_RATE}'\n    max: 0.1\n    interval: 1s\n    failures: 2\n");
+    let (p, _prom) = project(&query);
+    let _users = Traffic::start(p.ports[0]);
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_eq!(code, 0, "a healthy release passes its analysis:\n{out}\n{err}");
+    assert!(out.contains("analysis watched ok") || err.contains("analysis watched ok"), "{out}\n{err}");
+
+    std::fs::write(p.path().join("dist/edge-1.1.0/ERRORS"), "").expect("ERRORS");
+    let (code, out, err) = deploy(&p, "1.1.0");
+    assert_ne!(code, 0, "stdout: {out}\nstderr: {err}");
+    let all = format!("{out}\n{err}");
+    assert!(all.contains("analysis 'watched' tripped"), "{all}");
+    assert!(all.contains("is above max 0.1"), "names the value and threshold: {all}");
+    assert_eq!(p.live("sim-01").as_deref(), Some("blue"), "rolled back to the healthy color");
+    let history = p.history_lines("sim-01");
+    let rollback = history.iter().rev().find(|h| h["message"].as_str().is_some_and(|m| m.contains("tripped")));
+    let message = rollback
+        .and_then(|h| h["message"].as_str())
+        .unwrap_or_else(|| panic!("no history entry names the trip: {history:?}"));
+    assert!(message.contains("analysis 'watched'") && message.contains("color=\"green\""), "query as sent: {message}");
+    p.assert_safe();
+}
+
+#[test]
+fn no_data_is_inconclusive_by_default_and_fails_when_configured() {
+    let missing = "    query: 'sum(rate(no_such_metric{color=\"{color}\"}[4s]))'\n    max: 1\n    interval: 1s\n";
+    let (p, _prom) = project(missing);
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_eq!(code, 0, "{out}\n{err}");
+    let all = format!("{out}\n{err}");
+    assert!(all.contains("analysis watched inconclusive: no data"), "never a silent pass: {all}");
+
+    let (p, _prom) = project(&format!("{missing}    no_data: fail\n"));
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_ne!(code, 0, "{out}\n{err}");
+    let all = format!("{out}\n{err}");
+    assert!(all.contains("analysis 'watched' tripped") && all.contains("no data"), "{all}");
+}
