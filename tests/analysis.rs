@@ -15,17 +15,21 @@ use support::services::Prometheus;
 
 const ERROR_RATE: &str = r#"(sum(rate(http_requests_total{code=~"5..",color="{color}"}[4s])) / sum(rate(http_requests_total{color="{color}"}[4s])))"#;
 
-/// Users of both colors, until dropped: a request to `/` every 20 ms.
+/// Users of every color of every host, until dropped: a request to `/` on
+/// each every 20 ms.
 struct Traffic(Arc<AtomicBool>);
 
 impl Traffic {
-    fn start(ports: (u16, u16)) -> Traffic {
+    fn start(ports: &[(u16, u16)]) -> Traffic {
         let stop = Arc::new(AtomicBool::new(false));
         let s = stop.clone();
+        let ports = ports.to_vec();
         std::thread::spawn(move || {
             while !s.load(Ordering::Relaxed) {
-                let _ = support::slots::get(ports.0, "/");
-                let _ = support::slots::get(ports.1, "/");
+                for (b, g) in &ports {
+                    let _ = support::slots::get(*b, "/");
+                    let _ = support::slots::get(*g, "/");
+                }
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
         });
@@ -39,21 +43,21 @@ impl Drop for Traffic {
     }
 }
 
-/// One host, a 10 s monitor, and `analysis` (YAML of one entry) as `watched`.
+/// One host, a 10 s monitor watching `analysis` (YAML of one entry) as `watched`.
 fn project(analysis: &str) -> (LocalProject, Prometheus) {
-    let ports = (support::free_port(), support::free_port());
-    let prom = Prometheus::start(&[ports.0, ports.1]);
+    let opts =
+        Options { hosts: 1, monitor: "10s", extra_checks: "    analysis: [watched]\n".into(), ..Options::default() };
+    project_with(opts, analysis)
+}
+
+/// `opts` with Prometheus scraping every host's two ports and `analysis`
+/// defined as `watched`; releases 1.0.0 and 1.1.0 built.
+fn project_with(opts: Options, analysis: &str) -> (LocalProject, Prometheus) {
+    let ports: Vec<(u16, u16)> = (0..opts.hosts).map(|_| (support::free_port(), support::free_port())).collect();
+    let all: Vec<u16> = ports.iter().flat_map(|(b, g)| [*b, *g]).collect();
+    let prom = Prometheus::start(&all);
     let top = format!("analysis:\n  watched:\n    prometheus: \"{}\"\n{analysis}", prom.url());
-    let p = LocalProject::with_ports(
-        Options {
-            hosts: 1,
-            monitor: "10s",
-            extra_top: top,
-            extra_checks: "    analysis: [watched]\n".into(),
-            ..Options::default()
-        },
-        vec![ports],
-    );
+    let p = LocalProject::with_ports(Options { extra_top: top, ..opts }, ports);
     p.release("1.0.0", false);
     p.release("1.1.0", false);
     (p, prom)
@@ -67,7 +71,7 @@ fn deploy(p: &LocalProject, version: &str) -> (i32, String, String) {
 fn a_release_whose_users_get_errors_is_rolled_back_by_the_error_rate_analysis() {
     let query = format!("    query: '{ERROR_RATE}'\n    max: 0.1\n    interval: 1s\n    failures: 2\n");
     let (p, _prom) = project(&query);
-    let _users = Traffic::start(p.ports[0]);
+    let _users = Traffic::start(&p.ports);
     let (code, out, err) = deploy(&p, "1.0.0");
     assert_eq!(code, 0, "a healthy release passes its analysis:\n{out}\n{err}");
     assert!(out.contains("analysis watched ok") || err.contains("analysis watched ok"), "{out}\n{err}");
@@ -102,4 +106,52 @@ fn no_data_is_inconclusive_by_default_and_fails_when_configured() {
     assert_ne!(code, 0, "{out}\n{err}");
     let all = format!("{out}\n{err}");
     assert!(all.contains("analysis 'watched' tripped") && all.contains("no data"), "{all}");
+}
+
+/// Per host: the error rate of this host's own instance of the new color.
+const HOST_ERROR_RATE: &str = r#"sum(rate(http_requests_total{code=~"5..",instance="127.0.0.1:{port_{color}}"}[4s])) / sum(rate(http_requests_total{instance="127.0.0.1:{port_{color}}"}[4s]))"#;
+
+fn canary(pause: &str) -> (LocalProject, Prometheus) {
+    let opts = Options {
+        hosts: 3,
+        strategy: "canary",
+        monitor: "0s",
+        extra_env: format!("    canary: {{ steps: [33%, 100%], pause: {pause} }}\n"),
+        ..Options::default()
+    };
+    project_with(opts, &format!("    query: '{HOST_ERROR_RATE}'\n    max: 0.1\n    interval: 1s\n    failures: 2\n"))
+}
+
+#[test]
+fn a_canary_whose_analysis_holds_for_the_pause_is_promoted() {
+    let (p, _prom) = canary("{ analysis: watched, for: 5s }");
+    let _users = Traffic::start(&p.ports);
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, err) = deploy(&p, "1.1.0");
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(err.contains("edge-sim: analysis watched held for 5s; promoting"), "{err}");
+    for h in &p.hosts {
+        assert_eq!(p.live(h).as_deref(), Some("green"), "{h}");
+    }
+}
+
+#[test]
+fn a_canary_whose_analysis_trips_is_rolled_back_and_the_fleet_is_never_touched() {
+    let (p, _prom) = canary("{ analysis: watched, for: 6s }");
+    let _users = Traffic::start(&p.ports);
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_eq!(code, 0, "{out}\n{err}");
+    std::fs::write(p.path().join("dist/edge-1.1.0/ERRORS"), "").expect("ERRORS");
+    let (code, out, err) = deploy(&p, "1.1.0");
+    assert_ne!(code, 0, "{out}\n{err}");
+    let all = format!("{out}\n{err}");
+    assert!(all.contains("canary analysis watched failed on sim-01 during the pause; not promoting"), "{all}");
+    assert!(all.contains("sim-01: canary pause failed: analysis 'watched' tripped"), "{all}");
+    assert!(all.contains("is above max 0.1"), "{all}");
+    for h in &p.hosts {
+        assert_eq!(p.live(h).as_deref(), Some("blue"), "{h}: the canary went back, the rest never moved");
+    }
+    assert!(p.history_lines("sim-02").iter().all(|h| h["version"] != "1.1.0"), "sim-02 never saw 1.1.0");
+    p.assert_safe();
 }

@@ -325,10 +325,31 @@ fn an_analysis_no_data_policy_is_one_of_three() {
 fn the_seed_triggers_in_docs_analysis_are_a_valid_config() {
     let doc = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/analysis.md"))
         .expect("docs");
-    let block = doc.split("```yaml\n").nth(2).and_then(|b| b.split("```").next()).expect("second yaml block");
+    let seed = doc.split("## The seed's five rollback triggers").nth(1).expect("the seed's triggers section");
+    let block = seed.split("```yaml\n").nth(1).and_then(|b| b.split("```").next()).expect("its yaml block");
     let config = format!(
         "apiVersion: rvmctl/v1\nproject: p\nenvironments: {{ dev: {{ targets: [{{ name: x, kind: local, app: myrvm, hosts: [h1] }}] }} }}\n{block}    artifact: {{ path: ./dist }}\n"
     );
     let (code, out, err) = validate(&config);
     assert_eq!(code, 0, "{out}\n{err}\n{config}");
+}
+
+#[test]
+fn a_canary_pause_on_an_unknown_analysis_is_refused_with_its_place() {
+    let (code, _, err) = validate(concat!(
+        "apiVersion: rvmctl/v1\nproject: p\n",
+        "environments:\n",
+        "  prod:\n",
+        "    canary: { steps: [10%, 100%], pause: { analysis: eror-rate, for: 5m } }\n",
+        "    targets: [{ name: x, kind: local, app: edge, hosts: [h1] }]\n",
+        "analysis:\n",
+        "  error-rate: { prometheus: \"http://p:9090\", query: up, min: 1 }\n",
+        "apps: { edge: { artifact: { path: ./dist } } }\n",
+    ));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("deployment-config.yaml:5:54: the canary pause refers to undefined analysis 'eror-rate'"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean 'error-rate'?"), "{err}");
 }

@@ -195,16 +195,24 @@ impl Config {
             _ => None,
         };
         let app = self.raw.apps.get(&t.app).cloned().unwrap_or_default();
-        // Validation refused names that do not exist.
+        let settings = base.clone().apply(&t.settings);
+        // The app's analyses, and the one a canary pause watches; validation
+        // refused names that do not exist.
+        let pause = match &settings.canary_pause {
+            Pause::Analysis(a) => Some(&a.analysis),
+            _ => None,
+        };
+        let mut names: Vec<&String> = app.analysis.iter().collect();
+        names.extend(pause.filter(|p| !app.analysis.contains(p)));
         let analysis =
-            app.analysis.iter().filter_map(|n| self.raw.analysis.get(n).map(|a| (n.clone(), a.clone()))).collect();
+            names.into_iter().filter_map(|n| self.raw.analysis.get(n).map(|a| (n.clone(), a.clone()))).collect();
         ResolvedTarget {
             name: t.name.clone(),
             kind: t.kind,
             app_name: t.app.clone(),
             app,
             analysis,
-            settings: base.clone().apply(&t.settings),
+            settings,
             hosts,
             root,
             ssh: t.ssh.clone().unwrap_or_default(),

@@ -214,7 +214,8 @@ pub struct RollbackCriteria {
 #[serde(deny_unknown_fields)]
 pub struct CanaryConfig {
     pub steps: Vec<Percent>,
-    /// A duration, or `manual` to wait for `rvmctl promote`.
+    /// A duration, `manual` to wait for `rvmctl promote`, or
+    /// `{ analysis: NAME, for: DURATION }` to promote on a passing analysis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause: Option<Pause>,
 }
@@ -223,6 +224,44 @@ pub struct CanaryConfig {
 pub enum Pause {
     Manual,
     For(Duration),
+    /// Watch an analysis on the wave just switched for a while: promote
+    /// when it holds the whole time, roll back when it trips.
+    Analysis(AnalysisPause),
+}
+
+/// `pause: { analysis: error-rate, for: 5m }`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisPause {
+    /// The name of a top-level `analysis:` entry.
+    pub analysis: String,
+    /// How long it must hold before the next wave.
+    #[serde(rename = "for")]
+    pub duration: Duration,
+}
+
+impl Pause {
+    /// As a plan shows it: `manual`, `10m`, `5m analysis error-rate`.
+    pub fn label(&self) -> String {
+        match self {
+            Pause::Manual => "manual".into(),
+            Pause::For(d) => d.to_string(),
+            Pause::Analysis(a) => format!("{} analysis {}", a.duration, a.analysis),
+        }
+    }
+
+    /// The inverse of [`Pause::label`] (plans store the label).
+    pub fn from_label(s: &str) -> Option<Pause> {
+        if s == "manual" {
+            return Some(Pause::Manual);
+        }
+        match s.split_once(" analysis ") {
+            Some((d, name)) => {
+                Some(Pause::Analysis(AnalysisPause { analysis: name.to_string(), duration: d.parse().ok()? }))
+            }
+            None => s.parse().ok().map(Pause::For),
+        }
+    }
 }
 
 impl Serialize for Pause {
@@ -230,17 +269,26 @@ impl Serialize for Pause {
         match self {
             Pause::Manual => s.serialize_str("manual"),
             Pause::For(d) => s.collect_str(d),
+            Pause::Analysis(a) => a.serialize(s),
         }
     }
 }
 
 impl<'de> Deserialize<'de> for Pause {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        if s == "manual" {
-            return Ok(Pause::Manual);
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Text(String),
+            Analysis(AnalysisPause),
         }
-        s.parse().map(Pause::For).map_err(|e: String| serde::de::Error::custom(format!("{e}, or 'manual'")))
+        match Repr::deserialize(d)? {
+            Repr::Text(s) if s == "manual" => Ok(Pause::Manual),
+            Repr::Text(s) => {
+                s.parse().map(Pause::For).map_err(|e: String| serde::de::Error::custom(format!("{e}, or 'manual'")))
+            }
+            Repr::Analysis(a) => Ok(Pause::Analysis(a)),
+        }
     }
 }
 
@@ -248,8 +296,12 @@ impl JsonSchema for Pause {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Pause".into()
     }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({ "type": "string", "format": "pause", "description": "a duration or 'manual'" })
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let analysis = g.subschema_for::<AnalysisPause>();
+        schemars::json_schema!({ "anyOf": [
+            { "type": "string", "format": "pause", "description": "a duration or 'manual'" },
+            analysis
+        ] })
     }
 }
 

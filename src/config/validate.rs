@@ -280,24 +280,44 @@ fn validate_analysis(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut 
     }
     check_templates(templates, host_vars, issues);
     let defined: Vec<&str> = cfg.analysis.keys().map(String::as_str).collect();
+    // (where, who refers, the name)
+    let mut refs: Vec<(Vec<PathSeg>, String, &str)> = Vec::new();
     for (app_name, app) in &cfg.apps {
         for (ai, n) in app.analysis.iter().enumerate() {
-            if cfg.analysis.contains_key(n) {
-                continue;
-            }
-            let help = match did_you_mean(n, defined.iter().copied()) {
-                Some(m) => format!("did you mean '{m}'? defined analyses: {}", defined.join(", ")),
-                None if defined.is_empty() => {
-                    format!("define it under a top-level `analysis:` as `{n}: {{ prometheus: …, query: …, max: … }}`")
-                }
-                None => format!("defined analyses: {}", defined.join(", ")),
-            };
-            issues.at(
-                &[k("apps"), k(app_name), k("analysis"), i(ai)],
-                format!("app '{app_name}' refers to undefined analysis '{n}'"),
-                Some(help),
-            );
+            refs.push((vec![k("apps"), k(app_name), k("analysis"), i(ai)], format!("app '{app_name}'"), n));
         }
+    }
+    fn pause(s: &super::schema::Settings) -> Option<&str> {
+        match s.canary.as_ref().and_then(|c| c.pause.as_ref()) {
+            Some(super::schema::Pause::Analysis(a)) => Some(a.analysis.as_str()),
+            _ => None,
+        }
+    }
+    let mut scopes: Vec<(Vec<PathSeg>, &super::schema::Settings)> = vec![(vec![k("defaults")], &cfg.defaults)];
+    for (env_name, env) in &cfg.environments {
+        scopes.push((vec![k("environments"), k(env_name)], &env.settings));
+        for (ti, t) in env.targets.iter().enumerate() {
+            scopes.push((vec![k("environments"), k(env_name), k("targets"), i(ti)], &t.settings));
+        }
+    }
+    for (at, settings) in scopes {
+        if let Some(n) = pause(settings) {
+            let at = [&at[..], &[k("canary"), k("pause"), k("analysis")]].concat();
+            refs.push((at, "the canary pause".into(), n));
+        }
+    }
+    for (path, who, n) in refs {
+        if cfg.analysis.contains_key(n) {
+            continue;
+        }
+        let help = match did_you_mean(n, defined.iter().copied()) {
+            Some(m) => format!("did you mean '{m}'? defined analyses: {}", defined.join(", ")),
+            None if defined.is_empty() => {
+                format!("define it under a top-level `analysis:` as `{n}: {{ prometheus: …, query: …, max: … }}`")
+            }
+            None => format!("defined analyses: {}", defined.join(", ")),
+        };
+        issues.at(&path, format!("{who} refers to undefined analysis '{n}'"), Some(help));
     }
 }
 

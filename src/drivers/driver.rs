@@ -108,6 +108,22 @@ pub trait Driver: Send + Sync {
     async fn run_step(&self, unit: &str, step: &Step, ctx: &StepContext) -> Result<StepOutput, DriverError>;
     /// Runs the app's health checks against `color` once (no retries).
     async fn probe(&self, unit: &str, color: Color, version: &str) -> Result<(), DriverError>;
+    /// Watches `unit` on `color` for `duration` (a canary pause): its health
+    /// checks and the analysis named `analysis`; fails when either does.
+    async fn watch(
+        &self,
+        unit: &str,
+        color: Color,
+        version: &str,
+        duration: std::time::Duration,
+        analysis: &str,
+    ) -> Result<StepOutput, DriverError> {
+        let _ = (color, version, duration);
+        Err(DriverError::Other {
+            unit: unit.to_string(),
+            message: format!("this target cannot watch analysis '{analysis}' between waves"),
+        })
+    }
     async fn append_history(&self, unit: &str, entry: &HistoryEntry) -> Result<(), DriverError>;
     async fn history(&self, unit: &str) -> Result<Vec<HistoryEntry>, DriverError>;
     /// Forcibly clears a lock left by a dead run.
@@ -152,6 +168,7 @@ pub trait Driver: Send + Sync {
 /// trips. Either failure rolls the unit back like a failed health check.
 pub async fn watch_health<F, Fut>(
     unit: &str,
+    step: &str,
     app: &crate::config::schema::App,
     duration: std::time::Duration,
     max_failures: u32,
@@ -179,7 +196,7 @@ where
     let (mut consecutive, mut probes, mut health_due) = (0u32, 0u32, start);
     let failed = |message: String| DriverError::StepFailed {
         unit: unit.to_string(),
-        step: "post-switch monitor".into(),
+        step: step.to_string(),
         message,
         output: String::new(),
     };

@@ -231,10 +231,7 @@ pub fn waves_of(t: &ResolvedTarget, deploy: &[String], done: usize) -> Vec<Wave>
             let mut out = Vec::new();
             let mut done = 0usize;
             let already = total - n;
-            let pause = match &s.canary_pause {
-                Pause::Manual => "manual".to_string(),
-                Pause::For(d) => d.to_string(),
-            };
+            let pause = s.canary_pause.label();
             for p in &s.canary_steps {
                 // Units of the whole fleet this step reaches, minus those already there.
                 let upto =
@@ -337,7 +334,7 @@ fn unit_steps(
     if let (TargetKind::Kubernetes, Strategy::Canary, Some(_)) = (t.kind, s.strategy, from) {
         let pause = match &s.canary_pause {
             Pause::Manual => None,
-            Pause::For(d) => Some(d.to_string()),
+            p => Some(p.label()),
         };
         let last = s.canary_steps.len().saturating_sub(1);
         steps.extend(s.canary_steps.iter().enumerate().map(|(i, p)| Step::Canary {

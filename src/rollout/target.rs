@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use super::report::{ApplyOutcome, TargetReport, UnitResult, new_unit_report};
 use super::{Executor, StepState, UnitRun, bookkeeping_concurrency, exceeds, lock_or_recover, release_all};
+use crate::config::schema::{AnalysisPause, Pause};
 use crate::drivers::{Driver, DriverError, LockGuard};
 use crate::model::{Color, HistoryAction, HistoryEntry, Outcome, Step};
 use crate::plan::{PlanKind, TargetPlan, UnitAction, UnitPlan};
@@ -230,6 +231,16 @@ impl Executor<'_> {
                 return ApplyOutcome::Failed;
             }
             if let Some(p) = &wave.pause_after {
+                if let Some(Pause::Analysis(a)) = Pause::from_label(p) {
+                    match self.watch_wave(t, driver, &units, runs, &a).await {
+                        WaveWatch::Held => continue,
+                        WaveWatch::Interrupted => return ApplyOutcome::Interrupted,
+                        WaveWatch::Tripped(why) => {
+                            errors.push(why);
+                            return ApplyOutcome::Failed;
+                        }
+                    }
+                }
                 if p == "manual" {
                     self.reporter.message(&format!(
                         "{}: paused after wave {}/{} (canary pause: manual); `rvmctl promote -e {}` continues",
@@ -249,6 +260,72 @@ impl Executor<'_> {
             }
         }
         ApplyOutcome::Success
+    }
+
+    /// A canary pause on an analysis: watches every unit of the wave that
+    /// switched (health and the analysis) for the pause's duration. Held:
+    /// promote to the next wave; tripped on any unit: that unit fails, and
+    /// the target's failure puts every switched unit back.
+    async fn watch_wave(
+        &self,
+        t: &TargetPlan,
+        driver: &Arc<dyn Driver>,
+        units: &[&UnitPlan],
+        runs: &Runs,
+        a: &AnalysisPause,
+    ) -> WaveWatch {
+        let switched: Vec<(&UnitPlan, Color)> = units
+            .iter()
+            .copied()
+            .filter(|u| lock_or_recover(runs).get(&u.unit).is_some_and(|r| r.switched))
+            .filter_map(|u| u.to.map(|c| (u, c)))
+            .collect();
+        self.reporter.message(&format!(
+            "{}: watching analysis {} on {} unit(s) for {} before the next wave",
+            t.target,
+            a.analysis,
+            switched.len(),
+            a.duration
+        ));
+        let version = &self.plan.version;
+        // The first unit that trips ends the pause for all: the target's
+        // failure then puts every switched unit back at once.
+        let mut watches: futures::stream::FuturesUnordered<_> = switched
+            .iter()
+            .map(|(u, color)| async move {
+                (u, driver.watch(&u.unit, *color, version, a.duration.get(), &a.analysis).await)
+            })
+            .collect();
+        let mut tripped = Vec::new();
+        loop {
+            let next = tokio::select! {
+                next = watches.next() => next,
+                _ = self.cancel.soft.cancelled() => return WaveWatch::Interrupted,
+            };
+            match next {
+                None => break,
+                Some((_, Ok(_))) => {}
+                Some((u, Err(e))) => {
+                    if let Some(run) = lock_or_recover(runs).get_mut(&u.unit) {
+                        run.report.result = UnitResult::Failed;
+                        run.report.error = Some(e.to_string());
+                    }
+                    tripped.push(u.unit.clone());
+                    break;
+                }
+            }
+        }
+        if tripped.is_empty() {
+            self.reporter.message(&format!("{}: analysis {} held for {}; promoting", t.target, a.analysis, a.duration));
+            WaveWatch::Held
+        } else {
+            WaveWatch::Tripped(format!(
+                "{}: canary analysis {} failed on {} during the pause; not promoting",
+                t.target,
+                a.analysis,
+                tripped.join(", ")
+            ))
+        }
     }
 
     /// Switches every switched unit back, all at once (a switch back is one
@@ -406,4 +483,11 @@ fn target_report(t: &TargetPlan, mut runs: HashMap<String, UnitRun>) -> TargetRe
             })
             .collect(),
     }
+}
+
+/// How a canary pause on an analysis ended.
+enum WaveWatch {
+    Held,
+    Tripped(String),
+    Interrupted,
 }

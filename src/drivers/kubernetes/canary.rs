@@ -3,6 +3,7 @@
 //! to the live color only.
 
 use super::KubeDriver;
+use crate::config::schema::Pause;
 use crate::drivers::driver::{Driver, DriverError, StepOutput};
 use crate::model::Color;
 
@@ -32,9 +33,15 @@ impl KubeDriver {
             self.select(None, step).await?;
             if !self.dry_run {
                 self.probe(&self.app_name, to, version).await?;
-                if let Some(d) = pause.and_then(|p| p.parse::<crate::model::Duration>().ok()) {
-                    tokio::time::sleep(d.get()).await;
-                    self.probe(&self.app_name, to, version).await?;
+                match pause.and_then(Pause::from_label) {
+                    Some(Pause::For(d)) => {
+                        tokio::time::sleep(d.get()).await;
+                        self.probe(&self.app_name, to, version).await?;
+                    }
+                    Some(Pause::Analysis(a)) => {
+                        self.watch_analysis(to, version, a.duration.get(), &a.analysis).await?;
+                    }
+                    Some(Pause::Manual) | None => {}
                 }
             }
             Ok::<(), DriverError>(())

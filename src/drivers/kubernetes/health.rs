@@ -23,12 +23,19 @@ impl KubeDriver {
             .map_err(|m| self.unit_err(m))
     }
 
-    fn analyses(&self, color: Color, version: &str) -> Result<Vec<RenderedAnalysis>, DriverError> {
+    /// The analyses `pick` selects by name, rendered for `color`.
+    fn analyses(
+        &self,
+        color: Color,
+        version: &str,
+        pick: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<RenderedAnalysis>, DriverError> {
         let image = self.image(version).unwrap_or_default();
         let lookup = self.lookup(color, version, &image);
         let render = |t: &Template| t.render(&lookup);
         self.analysis
             .iter()
+            .filter(|(name, _)| pick(name))
             .map(|(name, a)| RenderedAnalysis::new(name, a, &render))
             .collect::<Result<_, _>>()
             .map_err(|m| self.unit_err(m))
@@ -44,7 +51,31 @@ impl KubeDriver {
         if self.dry_run {
             return Ok(StepOutput { detail: "dry run: not monitoring".into(), skipped: true });
         }
-        let analyses = self.analyses(color, version)?;
-        watch_health(&self.app_name, &self.app, d, max, analyses, || self.probe(&self.app_name, color, version)).await
+        let analyses = self.analyses(color, version, &|n| self.app.analysis.iter().any(|a| a == n))?;
+        watch_health(&self.app_name, "post-switch monitor", &self.app, d, max, analyses, || {
+            self.probe(&self.app_name, color, version)
+        })
+        .await
+    }
+
+    /// Health and the analysis `name` on `color` for `d` (a canary pause).
+    pub(super) async fn watch_analysis(
+        &self,
+        color: Color,
+        version: &str,
+        d: Duration,
+        name: &str,
+    ) -> Result<StepOutput, DriverError> {
+        let analyses = self.analyses(color, version, &|n| n == name)?;
+        if analyses.is_empty() {
+            return Err(self.unit_err(format!(
+                "the plan names analysis '{name}', which the config does not define (any more); make a new plan with `rvmctl plan`"
+            )));
+        }
+        let max = self.settings.health_check_failures;
+        watch_health(&self.app_name, "canary pause", &self.app, d, max, analyses, || {
+            self.probe(&self.app_name, color, version)
+        })
+        .await
     }
 }

@@ -418,10 +418,18 @@ impl SlotDriver {
             .map_err(|message| DriverError::Other { unit: h.spec.name.clone(), message })
     }
 
-    fn analyses(&self, h: &SlotHost, color: Color, version: &str) -> Result<Vec<RenderedAnalysis>, DriverError> {
+    /// The analyses `pick` selects by name, rendered for this host and color.
+    fn analyses(
+        &self,
+        h: &SlotHost,
+        color: Color,
+        version: &str,
+        pick: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<RenderedAnalysis>, DriverError> {
         let render = |t: &Template| t.render(&self.lookup(h, color, version));
         self.analysis
             .iter()
+            .filter(|(name, _)| pick(name))
             .map(|(name, a)| RenderedAnalysis::new(name, a, &render))
             .collect::<Result<_, _>>()
             .map_err(|message| DriverError::Other { unit: h.spec.name.clone(), message })
@@ -431,6 +439,8 @@ impl SlotDriver {
         format!("{}cd \"$RVM_SLOT_DIR\" 2>/dev/null\n", self.prelude(h, Some(color), Some(version), &[]))
     }
 
+    /// Watches a host's health for `duration`, with the app's analyses (the
+    /// post-switch monitor) or only the analysis `watch` names (a canary pause).
     async fn monitor(
         &self,
         h: &SlotHost,
@@ -438,9 +448,17 @@ impl SlotDriver {
         version: &str,
         duration: Duration,
         max_failures: u32,
+        watch: Option<&str>,
     ) -> Result<StepOutput, DriverError> {
-        let analyses = self.analyses(h, color, version)?;
-        watch_health(&h.spec.name, &self.app, duration, max_failures, analyses, || {
+        let analyses = match watch {
+            Some(name) => self.analyses(h, color, version, &|n| n == name)?,
+            None => self.analyses(h, color, version, &|n| self.app.analysis.iter().any(|a| a == n))?,
+        };
+        if let (Some(name), true) = (watch, analyses.is_empty()) {
+            return Err(stale_plan(&h.spec.name, "analysis", name));
+        }
+        let step = if watch.is_some() { "canary pause" } else { "post-switch monitor" };
+        watch_health(&h.spec.name, step, &self.app, duration, max_failures, analyses, || {
             self.probe(&h.spec.name, color, version)
         })
         .await

@@ -240,7 +240,7 @@ impl Driver for SlotDriver {
                 out.map(|_| StepOutput { detail: format!("live → {to}"), skipped: false })
             }
             Step::Monitor { duration, color, max_failures } => {
-                self.monitor(h, *color, v, duration.get(), *max_failures).await
+                self.monitor(h, *color, v, duration.get(), *max_failures, None).await
             }
             Step::StopPrevious { color } => {
                 let state = self.view(h).await.state;
@@ -274,6 +274,18 @@ impl Driver for SlotDriver {
                 output: String::new(),
             },
         )
+    }
+
+    async fn watch(
+        &self,
+        unit: &str,
+        color: Color,
+        version: &str,
+        duration: Duration,
+        analysis: &str,
+    ) -> Result<StepOutput, DriverError> {
+        let h = self.host(unit)?;
+        self.monitor(h, color, version, duration, self.settings.health_check_failures, Some(analysis)).await
     }
 
     async fn append_history(&self, unit: &str, entry: &HistoryEntry) -> Result<(), DriverError> {
