@@ -22,6 +22,9 @@ _rvmctl() {
             rvmctl,adopt)
                 cmd="rvmctl__subcmd__adopt"
                 ;;
+            rvmctl,analysis)
+                cmd="rvmctl__subcmd__analysis"
+                ;;
             rvmctl,apply)
                 cmd="rvmctl__subcmd__apply"
                 ;;
@@ -67,6 +70,18 @@ _rvmctl() {
             rvmctl,update)
                 cmd="rvmctl__subcmd__update"
                 ;;
+            rvmctl__subcmd__analysis,help)
+                cmd="rvmctl__subcmd__analysis__subcmd__help"
+                ;;
+            rvmctl__subcmd__analysis,run)
+                cmd="rvmctl__subcmd__analysis__subcmd__run"
+                ;;
+            rvmctl__subcmd__analysis__subcmd__help,help)
+                cmd="rvmctl__subcmd__analysis__subcmd__help__subcmd__help"
+                ;;
+            rvmctl__subcmd__analysis__subcmd__help,run)
+                cmd="rvmctl__subcmd__analysis__subcmd__help__subcmd__run"
+                ;;
             rvmctl__subcmd__config,help)
                 cmd="rvmctl__subcmd__config__subcmd__help"
                 ;;
@@ -96,6 +111,9 @@ _rvmctl() {
                 ;;
             rvmctl__subcmd__help,adopt)
                 cmd="rvmctl__subcmd__help__subcmd__adopt"
+                ;;
+            rvmctl__subcmd__help,analysis)
+                cmd="rvmctl__subcmd__help__subcmd__analysis"
                 ;;
             rvmctl__subcmd__help,apply)
                 cmd="rvmctl__subcmd__help__subcmd__apply"
@@ -141,6 +159,9 @@ _rvmctl() {
                 ;;
             rvmctl__subcmd__help,update)
                 cmd="rvmctl__subcmd__help__subcmd__update"
+                ;;
+            rvmctl__subcmd__help__subcmd__analysis,run)
+                cmd="rvmctl__subcmd__help__subcmd__analysis__subcmd__run"
                 ;;
             rvmctl__subcmd__help__subcmd__config,schema)
                 cmd="rvmctl__subcmd__help__subcmd__config__subcmd__schema"
@@ -197,7 +218,7 @@ _rvmctl() {
 
     case "${cmd}" in
         rvmctl)
-            opts="-f -o -v -q -n -h -V --config --output --no-color --verbose --quiet --context --namespace --help --version plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help"
+            opts="-f -o -v -q -n -h -V --config --output --no-color --verbose --quiet --context --namespace --help --version plan apply deploy status analysis promote rollback resume abort lock history adopt config completion man releases update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -332,6 +353,148 @@ _rvmctl() {
                     return 0
                     ;;
                 --ignore-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__analysis)
+            opts="-f -o -v -q -n -h --config --output --no-color --verbose --quiet --context --namespace --help run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__analysis__subcmd__help)
+            opts="run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__analysis__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__analysis__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__analysis__subcmd__run)
+            opts="-e -f -o -v -q -n -h --env --hosts --shard --config --output --no-color --verbose --quiet --context --namespace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hosts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -791,7 +954,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__help)
-            opts="plan apply deploy status promote rollback resume abort lock history adopt config completion man releases update help"
+            opts="plan apply deploy status analysis promote rollback resume abort lock history adopt config completion man releases update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -821,6 +984,34 @@ _rvmctl() {
         rvmctl__subcmd__help__subcmd__adopt)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__help__subcmd__analysis)
+            opts="run"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rvmctl__subcmd__help__subcmd__analysis__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -173,6 +173,94 @@ yaml\:""))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(analysis)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_rvmctl__subcmd__analysis_commands" \
+"*::: :->analysis" \
+&& ret=0
+
+    case $state in
+    (analysis)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-analysis-command-$line[1]:"
+        case $line[1] in
+            (run)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
+'--shard=[Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix\: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only]:K/N:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__analysis__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-analysis-help-command-$line[1]:"
+        case $line[1] in
+            (run)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (promote)
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
@@ -822,6 +910,26 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(analysis)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__help__subcmd__analysis_commands" \
+"*::: :->analysis" \
+&& ret=0
+
+    case $state in
+    (analysis)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-help-analysis-command-$line[1]:"
+        case $line[1] in
+            (run)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (promote)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -950,6 +1058,7 @@ _rvmctl_commands() {
 'apply:Execute a saved plan exactly (refused if the targets changed since)' \
 'deploy:Plan and apply in one step, after confirmation' \
 'status:Live color, versions per color, health, last deploy and lock per unit' \
+'analysis:Evaluate the analyses (metric triggers) now, without deploying' \
 'promote:Continue a canary rollout paused at a step (\`pause\: manual\`)' \
 'rollback:Switch back to the previous color instantly (no restaging)' \
 'resume:Continue an interrupted deploy (from the journal on the targets)' \
@@ -975,6 +1084,37 @@ _rvmctl__subcmd__abort_commands() {
 _rvmctl__subcmd__adopt_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl adopt commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__analysis_commands] )) ||
+_rvmctl__subcmd__analysis_commands() {
+    local commands; commands=(
+'run:Evaluate every analysis on every unit'\''s live color now, without deploying' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl analysis commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__analysis__subcmd__help_commands] )) ||
+_rvmctl__subcmd__analysis__subcmd__help_commands() {
+    local commands; commands=(
+'run:Evaluate every analysis on every unit'\''s live color now, without deploying' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl analysis help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__analysis__subcmd__help__subcmd__help_commands] )) ||
+_rvmctl__subcmd__analysis__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl analysis help help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__analysis__subcmd__help__subcmd__run_commands] )) ||
+_rvmctl__subcmd__analysis__subcmd__help__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl analysis help run commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__analysis__subcmd__run_commands] )) ||
+_rvmctl__subcmd__analysis__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl analysis run commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__apply_commands] )) ||
 _rvmctl__subcmd__apply_commands() {
@@ -1053,6 +1193,7 @@ _rvmctl__subcmd__help_commands() {
 'apply:Execute a saved plan exactly (refused if the targets changed since)' \
 'deploy:Plan and apply in one step, after confirmation' \
 'status:Live color, versions per color, health, last deploy and lock per unit' \
+'analysis:Evaluate the analyses (metric triggers) now, without deploying' \
 'promote:Continue a canary rollout paused at a step (\`pause\: manual\`)' \
 'rollback:Switch back to the previous color instantly (no restaging)' \
 'resume:Continue an interrupted deploy (from the journal on the targets)' \
@@ -1078,6 +1219,18 @@ _rvmctl__subcmd__help__subcmd__abort_commands() {
 _rvmctl__subcmd__help__subcmd__adopt_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl help adopt commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__analysis_commands] )) ||
+_rvmctl__subcmd__help__subcmd__analysis_commands() {
+    local commands; commands=(
+'run:Evaluate every analysis on every unit'\''s live color now, without deploying' \
+    )
+    _describe -t commands 'rvmctl help analysis commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__analysis__subcmd__run_commands] )) ||
+_rvmctl__subcmd__help__subcmd__analysis__subcmd__run_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help analysis run commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__help__subcmd__apply_commands] )) ||
 _rvmctl__subcmd__help__subcmd__apply_commands() {

@@ -182,6 +182,34 @@ pub struct StatusView {
     pub show_rows: bool,
 }
 
+/// One analysis evaluated once for one unit's live color (`rvmctl analysis run`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalysisRow {
+    pub target: String,
+    pub unit: String,
+    /// The color and version evaluated (the live ones).
+    pub color: Option<crate::model::Color>,
+    pub version: Option<String>,
+    pub analysis: String,
+    pub query: String,
+    pub threshold: String,
+    /// `pass`, `fail`, `inconclusive`, `error`; `skipped` when the unit has
+    /// nothing live (or could not be observed).
+    pub result: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// What was seen, in words.
+    pub observed: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalysisView {
+    pub environment: String,
+    pub rows: Vec<AnalysisRow>,
+    /// Rows whose result is `fail` or `error`.
+    pub tripped: usize,
+}
+
 /// "3/3 on 1.1.0 (green)" or "2/3 on 1.1.0 (green), 1 unreachable".
 ///
 /// Where a unit is, for counting: every unit is in exactly one place.

@@ -51,12 +51,14 @@ fn project(analysis: &str) -> (LocalProject, Prometheus) {
 }
 
 /// `opts` with Prometheus scraping every host's two ports and `analysis`
-/// defined as `watched`; releases 1.0.0 and 1.1.0 built.
+/// defined as `watched` (`PROM` in it stands for Prometheus's URL); releases
+/// 1.0.0 and 1.1.0 built.
 fn project_with(opts: Options, analysis: &str) -> (LocalProject, Prometheus) {
     let ports: Vec<(u16, u16)> = (0..opts.hosts).map(|_| (support::free_port(), support::free_port())).collect();
     let all: Vec<u16> = ports.iter().flat_map(|(b, g)| [*b, *g]).collect();
     let prom = Prometheus::start(&all);
-    let top = format!("analysis:\n  watched:\n    prometheus: \"{}\"\n{analysis}", prom.url());
+    let top =
+        format!("analysis:\n  watched:\n    prometheus: \"{}\"\n{}", prom.url(), analysis.replace("PROM", &prom.url()));
     let p = LocalProject::with_ports(Options { extra_top: top, ..opts }, ports);
     p.release("1.0.0", false);
     p.release("1.1.0", false);
@@ -154,4 +156,48 @@ fn a_canary_whose_analysis_trips_is_rolled_back_and_the_fleet_is_never_touched()
     }
     assert!(p.history_lines("sim-02").iter().all(|h| h["version"] != "1.1.0"), "sim-02 never saw 1.1.0");
     p.assert_safe();
+}
+
+#[test]
+fn analysis_run_evaluates_the_live_colors_now_and_fails_when_one_trips() {
+    let opts = Options {
+        hosts: 2,
+        monitor: "0s",
+        extra_checks: "    analysis: [watched, impossible]\n".into(),
+        ..Options::default()
+    };
+    let analysis = format!(
+        "    query: '{HOST_ERROR_RATE}'\n    max: 0.1\n  impossible:\n    prometheus: \"PROM\"\n    query: 'sum(rate(http_requests_total{{instance=\"127.0.0.1:{{port_{{color}}}}\"}}[4s]))'\n    min: 1000000\n"
+    );
+    let (p, _prom) = project_with(opts, &analysis);
+    let _users = Traffic::start(&p.ports);
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_eq!(code, 0, "{out}\n{err}");
+
+    // Until Prometheus has two scrapes of the new color, the rate is no data.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let (code, out, err) = loop {
+        let (code, out, err) = run(p.cmd().args(["analysis", "run", "-e", "development", "-o", "json"]));
+        if !out.contains("inconclusive") || std::time::Instant::now() > deadline {
+            break (code, out, err);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    };
+    assert_eq!(code, 4, "a failing evaluation fails the command:\n{out}\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let rows = v["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 4, "two analyses on two hosts: {out}");
+    for r in rows {
+        assert_eq!(r["color"], "blue", "{r}");
+        assert_eq!(r["version"], "1.0.0", "{r}");
+        let want = if r["analysis"] == "watched" { "pass" } else { "fail" };
+        assert_eq!(r["result"], want, "{r}");
+        assert!(r["value"].is_number(), "{r}");
+        assert!(r["query"].as_str().is_some_and(|q| q.contains("instance=\"127.0.0.1:")), "rendered per host: {r}");
+    }
+    assert_eq!(v["tripped"], 2);
+
+    let (code, out, _) = run(p.cmd().args(["analysis", "run", "-e", "development"]));
+    assert_eq!(code, 4);
+    assert!(out.contains("is below min 1000000") && out.contains("2 evaluation(s) tripped in development."), "{out}");
 }

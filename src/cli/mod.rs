@@ -2,6 +2,7 @@
 //! command resolves its settings, calls into the core, and hands data to `ui`.
 
 mod adopt;
+mod analysis;
 mod apply;
 mod common;
 mod completion;
@@ -62,6 +63,9 @@ pub enum Command {
     Deploy(deploy::DeployArgs),
     /// Live color, versions per color, health, last deploy and lock per unit
     Status(status::StatusArgs),
+    /// Evaluate the analyses (metric triggers) now, without deploying
+    #[command(subcommand)]
+    Analysis(analysis::AnalysisCommand),
     /// Continue a canary rollout paused at a step (`pause: manual`)
     Promote(promote::PromoteArgs),
     /// Switch back to the previous color instantly (no restaging)
@@ -168,6 +172,7 @@ async fn run(cli: Cli, printer: &Printer) -> CliResult {
         Command::Apply(a) => apply::run(g, printer, a).await,
         Command::Deploy(a) => deploy::run(g, printer, a).await,
         Command::Status(a) => status::run(g, printer, a).await,
+        Command::Analysis(c) => analysis::run(g, printer, c).await,
         Command::Rollback(a) => rollback::run(g, printer, a).await,
         Command::Promote(a) => promote::run(g, printer, a).await,
         Command::History(a) => history::run(g, printer, a).await,

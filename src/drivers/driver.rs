@@ -124,6 +124,16 @@ pub trait Driver: Send + Sync {
             message: format!("this target cannot watch analysis '{analysis}' between waves"),
         })
     }
+    /// Evaluates the app's analyses for `unit` on `color` once, now.
+    async fn analyze(
+        &self,
+        unit: &str,
+        color: Color,
+        version: &str,
+    ) -> Result<Vec<crate::gates::analysis::Evaluation>, DriverError> {
+        let _ = (unit, color, version);
+        Ok(Vec::new())
+    }
     async fn append_history(&self, unit: &str, entry: &HistoryEntry) -> Result<(), DriverError>;
     async fn history(&self, unit: &str) -> Result<Vec<HistoryEntry>, DriverError>;
     /// Forcibly clears a lock left by a dead run.
@@ -190,8 +200,7 @@ where
         .map(|d| d.get())
         .min()
         .unwrap_or(std::time::Duration::from_secs(1));
-    // Prometheus is asked from here, whatever the unit's own point of view.
-    let operator = (!analyses.is_empty()).then(super::transport::LocalTransport::new);
+    let operator = (!analyses.is_empty()).then(analysis_vantage);
     let mut watches: Vec<Watch> = analyses.into_iter().map(|a| Watch::new(a, start)).collect();
     let (mut consecutive, mut probes, mut health_due) = (0u32, 0u32, start);
     let failed = |message: String| DriverError::StepFailed {
@@ -235,6 +244,24 @@ where
         detail.push_str(&w.summary());
     }
     Ok(StepOutput { detail, skipped: false })
+}
+
+/// Where analyses are evaluated from: Prometheus is asked from the machine
+/// running rvmctl, whatever the unit's own point of view.
+pub fn analysis_vantage() -> super::transport::LocalTransport {
+    super::transport::LocalTransport::new()
+}
+
+/// Evaluates each analysis once, in order.
+pub async fn evaluate_all(
+    analyses: &[crate::gates::analysis::RenderedAnalysis],
+) -> Vec<crate::gates::analysis::Evaluation> {
+    let operator = analysis_vantage();
+    let mut out = Vec::with_capacity(analyses.len());
+    for a in analyses {
+        out.push(crate::gates::analysis::evaluate(&operator, a).await);
+    }
+    out
 }
 
 /// The lock record of this process: `user@machine (pid N)`, now, what it does.

@@ -85,15 +85,28 @@ pub struct Evaluation {
     pub threshold: String,
     #[serde(flatten)]
     pub verdict: Verdict,
+    /// The analysis's policy for an empty result.
+    #[serde(skip)]
+    pub no_data: NoData,
 }
 
 impl Evaluation {
-    /// Whether it counts as a failed evaluation under `no_data`.
-    pub fn failed(&self, no_data: NoData) -> bool {
+    /// Whether it counts as a failed evaluation (no data per the policy).
+    pub fn failed(&self) -> bool {
         match &self.verdict {
             Verdict::Fail { .. } | Verdict::Error { .. } => true,
-            Verdict::NoData => no_data == NoData::Fail,
+            Verdict::NoData => self.no_data == NoData::Fail,
             Verdict::Pass { .. } => false,
+        }
+    }
+
+    /// `pass`, `fail`, `inconclusive` (no data, and that is the policy) or `error`.
+    pub fn result(&self) -> &'static str {
+        match &self.verdict {
+            Verdict::Error { .. } => "error",
+            _ if self.failed() => "fail",
+            Verdict::NoData if self.no_data == NoData::Inconclusive => "inconclusive",
+            _ => "pass",
         }
     }
 
@@ -114,7 +127,13 @@ pub async fn evaluate<V: Vantage + ?Sized>(v: &V, a: &RenderedAnalysis) -> Evalu
         Err(e) => Verdict::Error { why: format!("cannot query Prometheus: {e}") },
         Ok((status, body)) => verdict(a, status, &body),
     };
-    Evaluation { analysis: a.name.clone(), query: a.query.clone(), threshold: a.threshold(), verdict }
+    Evaluation {
+        analysis: a.name.clone(),
+        query: a.query.clone(),
+        threshold: a.threshold(),
+        verdict,
+        no_data: a.no_data,
+    }
 }
 
 /// What a Prometheus `/api/v1/query` answer means for `a`. Of several
@@ -191,7 +210,7 @@ impl Watch {
         self.evaluations += 1;
         self.due = now + self.analysis.interval;
         self.no_data += u32::from(e.verdict == Verdict::NoData);
-        let failed = e.failed(self.analysis.no_data);
+        let failed = e.failed();
         self.failed += u32::from(failed);
         let tripped = failed && self.failed >= self.analysis.failures;
         let message = tripped.then(|| {
@@ -303,8 +322,13 @@ mod tests {
     #[test]
     fn a_watch_trips_after_its_failures_and_no_data_follows_the_policy() {
         let now = tokio::time::Instant::now();
-        let eval =
-            |verdict| Evaluation { analysis: "err".into(), query: "q".into(), threshold: "max 0.1".into(), verdict };
+        let eval = |verdict| Evaluation {
+            analysis: "err".into(),
+            query: "q".into(),
+            threshold: "max 0.1".into(),
+            verdict,
+            no_data: NoData::Inconclusive,
+        };
         let mut w = Watch::new(analysis(None, Some(0.1)), now);
         assert_eq!(w.record(eval(Verdict::NoData), now), None, "inconclusive counts as nothing");
         assert_eq!(w.record(eval(Verdict::Fail { value: 0.5, why: "0.5 is above max 0.1".into() }), now), None);
@@ -317,8 +341,10 @@ mod tests {
         let mut w = Watch::new(analysis(None, Some(0.1)), now);
         w.record(eval(Verdict::NoData), now);
         assert!(w.summary().contains("inconclusive: no data in 1 evaluations"), "{}", w.summary());
-        w.analysis.no_data = NoData::Fail;
-        assert!(w.record(eval(Verdict::NoData), now).is_none(), "one of the two failures");
-        assert!(w.record(eval(Verdict::NoData), now).is_some(), "no_data: fail counts");
+        let no_data_fails = || Evaluation { no_data: NoData::Fail, ..eval(Verdict::NoData) };
+        assert_eq!(no_data_fails().result(), "fail");
+        assert_eq!(eval(Verdict::NoData).result(), "inconclusive");
+        assert!(w.record(no_data_fails(), now).is_none(), "one of the two failures");
+        assert!(w.record(no_data_fails(), now).is_some(), "no_data: fail counts");
     }
 }

@@ -9,7 +9,7 @@ use crate::model::wire_name;
 use crate::model::{Color, SlotState, SlotStatus};
 use crate::plan::{Plan, PlanKind, UnitAction};
 use crate::rollout::{ApplyOutcome, ApplyReport, UnitResult};
-use crate::views::{Health, HistoryView, StatusView};
+use crate::views::{AnalysisView, Health, HistoryView, StatusView};
 
 fn table(headers: &[&str]) -> Table {
     let mut t = Table::new();
@@ -262,6 +262,40 @@ fn status_summary(t: &crate::views::TargetStatus) -> String {
     out.push_str(&behind_line(t));
     out.push_str(&format!("{} units: rows with --filter KEY=VALUE (e.g. state=behind), --hosts or -o wide\n", t.total));
     out
+}
+
+pub fn analysis(p: &Printer, v: &AnalysisView) -> String {
+    if v.rows.is_empty() {
+        return format!(
+            "No analysis applies in {}: name top-level `analysis:` entries in an app's `analysis:`.\n",
+            v.environment
+        );
+    }
+    let mut tab = table(&["TARGET", "UNIT", "LIVE", "ANALYSIS", "RESULT", "OBSERVED"]);
+    for r in &v.rows {
+        let live = match (&r.color, &r.version) {
+            (Some(c), Some(ver)) => format!("{ver} ({c})"),
+            _ => "-".into(),
+        };
+        let result = match r.result.as_str() {
+            "pass" => paint(p, "pass", TColor::Green),
+            "inconclusive" | "skipped" => paint(p, &r.result, TColor::Yellow),
+            other => paint(p, other, TColor::Red),
+        };
+        tab.add_row(vec![
+            Cell::new(&r.target),
+            Cell::new(&r.unit),
+            Cell::new(live),
+            Cell::new(&r.analysis),
+            result,
+            Cell::new(&r.observed),
+        ]);
+    }
+    let verdict = match v.tripped {
+        0 => format!("No analysis trips in {}.", v.environment),
+        n => format!("{n} evaluation(s) tripped in {}.", v.environment),
+    };
+    format!("{tab}\n{verdict}\n")
 }
 
 pub fn history(p: &Printer, v: &HistoryView) -> String {

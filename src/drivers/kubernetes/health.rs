@@ -24,7 +24,7 @@ impl KubeDriver {
     }
 
     /// The analyses `pick` selects by name, rendered for `color`.
-    fn analyses(
+    pub(super) fn analyses(
         &self,
         color: Color,
         version: &str,

@@ -5,8 +5,9 @@ use async_trait::async_trait;
 
 use super::{ANN_SPEC, KubeDriver};
 use crate::config::schema::TargetKind;
-use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput};
+use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput, evaluate_all};
 use crate::drivers::transport::LocalTransport;
+use crate::gates::analysis::Evaluation;
 use crate::gates::health;
 use crate::model::{Color, HistoryEntry, JournalEntry, LockInfo, PlanDetails, Step, UnitState};
 
@@ -105,6 +106,11 @@ impl Driver for KubeDriver {
                 output: String::new(),
             }
         })
+    }
+
+    async fn analyze(&self, _: &str, color: Color, version: &str) -> Result<Vec<Evaluation>, DriverError> {
+        let analyses = self.analyses(color, version, &|n| self.app.analysis.iter().any(|a| a == n))?;
+        Ok(evaluate_all(&analyses).await)
     }
 
     async fn append_history(&self, _unit: &str, entry: &HistoryEntry) -> Result<(), DriverError> {

@@ -13,8 +13,9 @@ use super::scripts::{
 };
 use super::{Holders, HostCommand, HostView, Known, SharedHeld, SlotDriver, stale_plan};
 use crate::config::schema::TargetKind;
-use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput};
+use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput, evaluate_all};
 use crate::drivers::transport::TransportError;
+use crate::gates::analysis::Evaluation;
 use crate::gates::health;
 use crate::model::{Color, HistoryEntry, JournalEntry, LockInfo, SlotState, SlotStatus, Step, UnitState};
 
@@ -286,6 +287,12 @@ impl Driver for SlotDriver {
     ) -> Result<StepOutput, DriverError> {
         let h = self.host(unit)?;
         self.monitor(h, color, version, duration, self.settings.health_check_failures, Some(analysis)).await
+    }
+
+    async fn analyze(&self, unit: &str, color: Color, version: &str) -> Result<Vec<Evaluation>, DriverError> {
+        let h = self.host(unit)?;
+        let analyses = self.analyses(h, color, version, &|n| self.app.analysis.iter().any(|a| a == n))?;
+        Ok(evaluate_all(&analyses).await)
     }
 
     async fn append_history(&self, unit: &str, entry: &HistoryEntry) -> Result<(), DriverError> {
