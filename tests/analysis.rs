@@ -201,3 +201,65 @@ fn analysis_run_evaluates_the_live_colors_now_and_fails_when_one_trips() {
     assert_eq!(code, 4);
     assert!(out.contains("is below min 1000000") && out.contains("2 evaluation(s) tripped in development."), "{out}");
 }
+
+#[test]
+fn host_resources_are_measured_on_the_host_and_trip_like_a_metric() {
+    let top = "analysis:\n  memory: { resource: memory, max: 0.95 }\n  cpu: { resource: cpu, max: 1 }\n  disk: { resource: disk, max: 1 }\n  tiny-memory: { resource: memory, max: 0.000001, interval: 500ms }\n";
+    let opts = |analysis: &str| Options {
+        hosts: 1,
+        monitor: "3s",
+        extra_top: top.into(),
+        extra_checks: format!("    analysis: [{analysis}]\n"),
+        ..Options::default()
+    };
+    let p = LocalProject::new(opts("memory, cpu, disk"));
+    p.release("1.0.0", false);
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(err.contains("analysis disk ok"), "{err}");
+    let (code, out, err) = run(p.cmd().args(["analysis", "run", "-e", "development", "-o", "json"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let disk = v["rows"].as_array().and_then(|r| r.iter().find(|r| r["analysis"] == "disk")).expect("disk row");
+    assert!(disk["query"].as_str().is_some_and(|q| q.starts_with("disk of ") && q.contains("sim-01")), "{disk}");
+    for r in v["rows"].as_array().expect("rows") {
+        let value = r["value"].as_f64().unwrap_or_else(|| panic!("a measured fraction: {r}"));
+        assert!((0.0..=1.0).contains(&value), "{r}");
+    }
+
+    // A threshold the host is always past: the monitor trips and rolls back.
+    let config = p.path().join("deployment-config.yaml");
+    let yaml = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, yaml.replace("analysis: [memory, cpu, disk]", "analysis: [tiny-memory]")).expect("config");
+    p.release("1.1.0", false);
+    let (code, out, err) = deploy(&p, "1.1.0");
+    assert_ne!(code, 0, "{out}\n{err}");
+    let all = format!("{out}\n{err}");
+    assert!(all.contains("analysis 'tiny-memory' tripped: `memory of the host`"), "{all}");
+    assert!(all.contains("is above max 0.000001"), "{all}");
+    assert_eq!(p.live("sim-01").as_deref(), Some("blue"), "rolled back to 1.0.0");
+    p.assert_safe();
+}
+
+#[test]
+fn on_an_ssh_host_resources_are_measured_through_its_ssh_connection() {
+    let f = support::Fleet::start(1);
+    f.build_release("1.0.0", false);
+    let config = f.write_config("", "");
+    let mut yaml = std::fs::read_to_string(&config).expect("config");
+    yaml.push_str("    analysis: [disk, memory]\nanalysis:\n  disk: { resource: disk, max: 1 }\n  memory: { resource: memory, max: 1 }\n");
+    std::fs::write(&config, yaml).expect("config");
+    let out = f.run(&["deploy", "-e", "field", "--version", "1.0.0", "--yes"]);
+    assert!(out.status.success(), "{}", support::text(&out));
+    let m = f.run_measured(&["analysis", "run", "-e", "field", "-o", "json"]);
+    assert!(m.out.status.success(), "{}", support::text(&m.out));
+    let v: serde_json::Value = serde_json::from_slice(&m.out.stdout).expect("json");
+    let rows = v["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "{v}");
+    let base = f.hosts[0].base();
+    assert_eq!(rows[0]["query"], format!("disk of {}", base.display()), "the host's base_dir: {v}");
+    assert!(rows.iter().all(|r| r["result"] == "pass" && r["value"].is_number()), "{v}");
+    // Observing is one session; each resource is one command on the host.
+    let trips = m.round_trips.values().next().map(|t| t.sessions).unwrap_or_default();
+    assert!(trips >= 3, "the measurements ran on the host over ssh: {:?}", m.round_trips);
+}

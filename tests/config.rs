@@ -353,3 +353,42 @@ fn a_canary_pause_on_an_unknown_analysis_is_refused_with_its_place() {
     );
     assert!(err.contains("did you mean 'error-rate'?"), "{err}");
 }
+
+#[test]
+fn an_analysis_measures_a_query_or_a_resource_not_both_nor_neither() {
+    let (code, _, err) = validate(concat!(
+        "apiVersion: rvmctl/v1\nproject: p\n",
+        "environments: { dev: { targets: [{ name: x, kind: local, app: edge, hosts: [h1] }] } }\n",
+        "analysis:\n",
+        "  both: { resource: cpu, prometheus: \"http://p:9090\", query: up, max: 1 }\n",
+        "  neither: { max: 1 }\n",
+        "  orphan-query: { query: up, max: 1 }\n",
+        "  misplaced-path: { resource: memory, path: /data, max: 0.9 }\n",
+        "  ram: { resource: ram, max: 0.9 }\n",
+        "apps: { edge: { artifact: { path: ./dist } } }\n",
+    ));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("deployment-config.yaml:9:20: unknown value 'ram' for 'resource'"), "{err}");
+    assert!(err.contains("valid values: memory, cpu, disk"), "{err}");
+
+    let (code, _, err) = validate(concat!(
+        "apiVersion: rvmctl/v1\nproject: p\n",
+        "environments: { dev: { targets: [{ name: x, kind: local, app: edge, hosts: [h1] }] } }\n",
+        "analysis:\n",
+        "  both: { resource: cpu, prometheus: \"http://p:9090\", query: up, max: 1 }\n",
+        "  neither: { max: 1 }\n",
+        "  orphan-query: { query: up, max: 1 }\n",
+        "  misplaced-path: { resource: memory, path: /data, max: 0.9 }\n",
+        "apps: { edge: { artifact: { path: ./dist } } }\n",
+    ));
+    assert_eq!(code, 2, "{err}");
+    for (msg, help) in [
+        ("analysis 'both' has both a `resource` and a Prometheus query", "not both"),
+        ("analysis 'neither' measures nothing", "or `resource: memory|cpu|disk`"),
+        ("analysis 'orphan-query' has a query but no `prometheus:`", "add `prometheus: http://<host>:9090`"),
+        ("deployment-config.yaml:8:45: analysis 'misplaced-path': `path` belongs to `resource: disk`", ""),
+    ] {
+        assert!(err.contains(msg), "missing `{msg}` in:\n{err}");
+        assert!(err.contains(help), "missing help `{help}` in:\n{err}");
+    }
+}

@@ -41,11 +41,20 @@ pub struct ConfigFile {
 #[serde(deny_unknown_fields)]
 pub struct Analysis {
     /// Base URL of the Prometheus HTTP API (`http://prometheus:9090`), as
-    /// seen from the machine running rvmctl.
-    pub prometheus: Template,
+    /// seen from the machine running rvmctl; with `query`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prometheus: Option<Template>,
     /// PromQL instant query; `{color}`, `{version}`, `{host}`, `{target}`
     /// and the other placeholders are filled in per unit.
-    pub query: Template,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<Template>,
+    /// Instead of a query: a resource of the slot host, measured on the host
+    /// itself (/proc, df) as a fraction from 0 to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<Resource>,
+    /// `resource: disk`: the path whose filesystem is measured (default `{base_dir}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<Template>,
     /// The evaluation fails when the value is above this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
@@ -64,6 +73,17 @@ pub struct Analysis {
     /// One query's time limit (default 5s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Duration>,
+}
+
+/// A host resource an analysis measures: `memory` (1 − MemAvailable/MemTotal),
+/// `cpu` (busy share of all CPUs over one second), `disk` (used share of the
+/// filesystem holding `path`, as df counts it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Resource {
+    Memory,
+    Cpu,
+    Disk,
 }
 
 /// What an analysis does with a query that returns nothing: `inconclusive`

@@ -275,8 +275,39 @@ fn validate_analysis(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut 
                 Some("use 1 or more".into()),
             );
         }
-        templates.push(([&p[..], &[k("prometheus")]].concat(), &a.prometheus));
-        templates.push(([&p[..], &[k("query")]].concat(), &a.query));
+        match (&a.prometheus, &a.query, a.resource) {
+            (Some(_), Some(_), None) | (None, None, Some(_)) => {}
+            (_, _, Some(_)) => issues.at(
+                &p,
+                format!("analysis '{name}' has both a `resource` and a Prometheus query"),
+                Some("keep `resource:` (measured on the host) or `prometheus:` + `query:`, not both".into()),
+            ),
+            (None, None, None) => issues.at(
+                &p,
+                format!("analysis '{name}' measures nothing"),
+                Some("add `prometheus:` and `query:`, or `resource: memory|cpu|disk`".into()),
+            ),
+            (None, Some(_), None) => issues.at(
+                &p,
+                format!("analysis '{name}' has a query but no `prometheus:`"),
+                Some("add `prometheus: http://<host>:9090` (as seen from where rvmctl runs)".into()),
+            ),
+            (Some(_), None, None) => {
+                issues.at(&p, format!("analysis '{name}' has no `query:`"), Some("add a PromQL instant query".into()))
+            }
+        }
+        if a.path.is_some() && a.resource != Some(super::schema::Resource::Disk) {
+            issues.at(
+                &[&p[..], &[k("path")]].concat(),
+                format!("analysis '{name}': `path` belongs to `resource: disk`"),
+                None,
+            );
+        }
+        for (key, t) in [("prometheus", &a.prometheus), ("query", &a.query), ("path", &a.path)] {
+            if let Some(t) = t {
+                templates.push(([&p[..], &[k(key)]].concat(), t));
+            }
+        }
     }
     check_templates(templates, host_vars, issues);
     let defined: Vec<&str> = cfg.analysis.keys().map(String::as_str).collect();

@@ -176,16 +176,19 @@ pub trait Driver: Send + Sync {
 /// interval is the shortest `interval` of the app's health checks, default
 /// 1 s), and evaluating each analysis at its own interval, failing when one
 /// trips. Either failure rolls the unit back like a failed health check.
-pub async fn watch_health<F, Fut>(
+#[allow(clippy::too_many_arguments)]
+pub async fn watch_health<F, Fut, V>(
     unit: &str,
     step: &str,
     app: &crate::config::schema::App,
     duration: std::time::Duration,
     max_failures: u32,
     analyses: Vec<crate::gates::analysis::RenderedAnalysis>,
+    at: &V,
     probe: F,
 ) -> Result<StepOutput, DriverError>
 where
+    V: crate::gates::health::Vantage + ?Sized,
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<(), DriverError>>,
 {
@@ -225,7 +228,7 @@ where
         }
         if let Some(operator) = &operator {
             for w in watches.iter_mut().filter(|w| Instant::now() >= w.due) {
-                let e = evaluate(operator, &w.analysis).await;
+                let e = evaluate(operator, at, &w.analysis).await;
                 tracing::debug!(unit, analysis = %w.analysis.name, observed = %e.observed(), "analysis evaluated");
                 if let Some(trip) = w.record(e, Instant::now()) {
                     return Err(failed(trip));
@@ -246,20 +249,21 @@ where
     Ok(StepOutput { detail, skipped: false })
 }
 
-/// Where analyses are evaluated from: Prometheus is asked from the machine
-/// running rvmctl, whatever the unit's own point of view.
+/// Where Prometheus is asked from: the machine running rvmctl, whatever the
+/// unit's own point of view (resources are measured from that one).
 pub fn analysis_vantage() -> super::transport::LocalTransport {
     super::transport::LocalTransport::new()
 }
 
-/// Evaluates each analysis once, in order.
-pub async fn evaluate_all(
+/// Evaluates each analysis once, in order; resources from the unit's point of view `at`.
+pub async fn evaluate_all<V: crate::gates::health::Vantage + ?Sized>(
     analyses: &[crate::gates::analysis::RenderedAnalysis],
+    at: &V,
 ) -> Vec<crate::gates::analysis::Evaluation> {
     let operator = analysis_vantage();
     let mut out = Vec::with_capacity(analyses.len());
     for a in analyses {
-        out.push(crate::gates::analysis::evaluate(&operator, a).await);
+        out.push(crate::gates::analysis::evaluate(&operator, at, a).await);
     }
     out
 }

@@ -1,7 +1,9 @@
-//! Analysis: named Prometheus queries with a threshold, evaluated while a
-//! release is watched. A query goes from the machine running rvmctl to the
-//! Prometheus HTTP API (`GET /api/v1/query`): Prometheus is a central
-//! service, and the query names the unit (`{host}`, `{color}`) itself.
+//! Analysis: named Prometheus queries (or host resources) with a threshold,
+//! evaluated while a release is watched. A query goes from the machine
+//! running rvmctl to the Prometheus HTTP API (`GET /api/v1/query`):
+//! Prometheus is a central service, and the query names the unit (`{host}`,
+//! `{color}`) itself. A resource (memory, CPU, disk) is measured on the unit
+//! itself, through its own point of view, by a POSIX script over /proc and df.
 //!
 //! [`verdict`] is pure (a response body in, a verdict out); [`Watch`]
 //! counts evaluations and decides when an analysis trips.
@@ -11,16 +13,15 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::health::Vantage;
-use crate::config::schema::{Analysis, NoData};
+use crate::config::schema::{Analysis, NoData, Resource};
 use crate::config::types::Template;
 
 /// An analysis with its templates filled in for one unit and color.
 #[derive(Debug, Clone)]
 pub struct RenderedAnalysis {
     pub name: String,
-    /// `{prometheus}/api/v1/query?query=…`
-    pub url: String,
-    /// The query as sent, for messages and reports.
+    pub source: Source,
+    /// The query as sent (or the resource measured), for messages and reports.
     pub query: String,
     pub max: Option<f64>,
     pub min: Option<f64>,
@@ -30,18 +31,36 @@ pub struct RenderedAnalysis {
     pub timeout: Duration,
 }
 
+/// Where an analysis's value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// `{prometheus}/api/v1/query?query=…`, asked from the operator's machine.
+    Prometheus { url: String },
+    /// A script run from the unit's point of view that prints one fraction.
+    Resource { script: String },
+}
+
 impl RenderedAnalysis {
     pub fn new(
         name: &str,
         a: &Analysis,
         render: &dyn Fn(&Template) -> Result<String, String>,
     ) -> Result<RenderedAnalysis, String> {
-        let base = render(&a.prometheus)?;
-        let query = render(&a.query)?;
-        let url = format!("{}/api/v1/query?query={}", base.trim_end_matches('/'), encode(&query));
+        let (source, query) = match (&a.prometheus, &a.query, a.resource) {
+            (_, _, Some(r)) => {
+                let path = render(a.path.as_ref().unwrap_or(&Template("{base_dir}".into())))?;
+                (Source::Resource { script: resource_script(r, &path) }, resource_label(r, &path))
+            }
+            (Some(base), Some(query), None) => {
+                let (base, query) = (render(base)?, render(query)?);
+                let url = format!("{}/api/v1/query?query={}", base.trim_end_matches('/'), encode(&query));
+                (Source::Prometheus { url }, query)
+            }
+            _ => return Err(format!("analysis '{name}' has neither a query nor a resource")),
+        };
         Ok(RenderedAnalysis {
             name: name.to_string(),
-            url,
+            source,
             query,
             max: a.max,
             min: a.min,
@@ -121,11 +140,35 @@ impl Evaluation {
     }
 }
 
-/// Asks Prometheus once.
-pub async fn evaluate<V: Vantage + ?Sized>(v: &V, a: &RenderedAnalysis) -> Evaluation {
-    let verdict = match v.http_get(&a.url, a.timeout).await {
-        Err(e) => Verdict::Error { why: format!("cannot query Prometheus: {e}") },
-        Ok((status, body)) => verdict(a, status, &body),
+/// Evaluates `a` once: a query from `operator` (the machine running
+/// rvmctl), a resource from `unit` (the unit's own point of view).
+pub async fn evaluate<O: Vantage + ?Sized, U: Vantage + ?Sized>(
+    operator: &O,
+    unit: &U,
+    a: &RenderedAnalysis,
+) -> Evaluation {
+    let verdict = match &a.source {
+        Source::Prometheus { url } => match operator.http_get(url, a.timeout).await {
+            Err(e) => Verdict::Error { why: format!("cannot query Prometheus: {e}") },
+            Ok((status, body)) => verdict(a, status, &body),
+        },
+        Source::Resource { script } => match unit.exec(script, a.timeout).await {
+            Err(e) => Verdict::Error { why: format!("cannot measure {}: {e}", a.query) },
+            Ok((Some(0), out)) => match out.trim().parse::<f64>() {
+                Ok(v) => judge(a, vec![v]),
+                Err(_) => {
+                    Verdict::Error { why: format!("measuring {} printed '{}', not a number", a.query, out.trim()) }
+                }
+            },
+            Ok((code, out)) => Verdict::Error {
+                why: format!(
+                    "measuring {} failed (exit {}): {}",
+                    a.query,
+                    code.map_or("-".into(), |c| c.to_string()),
+                    out.trim()
+                ),
+            },
+        },
     };
     Evaluation {
         analysis: a.name.clone(),
@@ -133,6 +176,28 @@ pub async fn evaluate<V: Vantage + ?Sized>(v: &V, a: &RenderedAnalysis) -> Evalu
         threshold: a.threshold(),
         verdict,
         no_data: a.no_data,
+    }
+}
+
+/// `memory of the host`, `disk of /opt/myrvm`.
+fn resource_label(r: Resource, path: &str) -> String {
+    match r {
+        Resource::Memory => "memory of the host".into(),
+        Resource::Cpu => "cpu of the host".into(),
+        Resource::Disk => format!("disk of {path}"),
+    }
+}
+
+/// A POSIX script printing the used fraction of `r` (0 to 1).
+fn resource_script(r: Resource, path: &str) -> String {
+    match r {
+        Resource::Memory => "awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {if (t > 0) printf \"%.6f\\n\", 1 - a / t; else exit 1}' /proc/meminfo".into(),
+        // user..steal of the `cpu` line, twice a second apart; busy = all but idle and iowait.
+        Resource::Cpu => "a=$(head -n 1 /proc/stat); sleep 1; b=$(head -n 1 /proc/stat); echo \"$a $b\" | awk '{for (i = 2; i <= 9; i++) t1 += $i; for (i = 13; i <= 20; i++) t2 += $i; idle = ($16 + $17) - ($5 + $6); if (t2 > t1) printf \"%.6f\\n\", 1 - idle / (t2 - t1); else exit 1}'".into(),
+        Resource::Disk => format!(
+            "df -P {} | awk 'NR == 2 {{if ($3 + $4 > 0) printf \"%.6f\\n\", $3 / ($3 + $4); else exit 1}}'",
+            crate::model::sh_quote(path)
+        ),
     }
 }
 
@@ -166,14 +231,17 @@ pub fn verdict(a: &RenderedAnalysis, status: u16, body: &str) -> Verdict {
             };
         }
     };
-    let values: Vec<f64> = samples
-        .iter()
-        .filter_map(|v| v.get(1).and_then(|x| x.as_str()).and_then(|x| x.parse::<f64>().ok()))
-        .filter(|v| !v.is_nan())
-        .collect();
+    let values: Vec<f64> =
+        samples.iter().filter_map(|v| v.get(1).and_then(|x| x.as_str()).and_then(|x| x.parse::<f64>().ok())).collect();
+    judge(a, values)
+}
+
+/// The verdict on measured `values` (NaN is no value): the one furthest
+/// past the threshold decides.
+fn judge(a: &RenderedAnalysis, values: Vec<f64>) -> Verdict {
     // How far past the threshold a value is (positive: failing).
     let past = |v: f64| (v - a.max.unwrap_or(f64::INFINITY)).max(a.min.unwrap_or(f64::NEG_INFINITY) - v);
-    let Some(worst) = values.into_iter().max_by(|x, y| past(*x).total_cmp(&past(*y))) else {
+    let Some(worst) = values.into_iter().filter(|v| !v.is_nan()).max_by(|x, y| past(*x).total_cmp(&past(*y))) else {
         return Verdict::NoData;
     };
     if past(worst) > 0.0 {
@@ -262,8 +330,10 @@ mod tests {
 
     fn analysis(min: Option<f64>, max: Option<f64>) -> RenderedAnalysis {
         let spec = Analysis {
-            prometheus: Template("http://p:9090/".into()),
-            query: Template("rate(x{color=\"{color}\"}[1m])".into()),
+            prometheus: Some(Template("http://p:9090/".into())),
+            query: Some(Template("rate(x{color=\"{color}\"}[1m])".into())),
+            resource: None,
+            path: None,
             max,
             min,
             interval: None,
@@ -283,7 +353,8 @@ mod tests {
     #[test]
     fn the_query_is_encoded_into_the_api_url() {
         let a = analysis(None, Some(0.1));
-        assert_eq!(a.url, "http://p:9090/api/v1/query?query=rate%28x%7Bcolor%3D%22green%22%7D%5B1m%5D%29");
+        let url = "http://p:9090/api/v1/query?query=rate%28x%7Bcolor%3D%22green%22%7D%5B1m%5D%29";
+        assert_eq!(a.source, Source::Prometheus { url: url.into() });
     }
 
     #[test]
@@ -298,6 +369,18 @@ mod tests {
         assert!(matches!(verdict(&a, 200, &vector(&["3", "0.5"])), Verdict::Fail { value, .. } if value == 0.5));
         let scalar = r#"{"status":"success","data":{"resultType":"scalar","result":[1700000000,"2"]}}"#;
         assert_eq!(verdict(&a, 200, scalar), Verdict::Pass { value: 2.0 });
+    }
+
+    #[test]
+    fn resource_scripts_print_a_fraction_here() {
+        for r in [Resource::Memory, Resource::Cpu, Resource::Disk] {
+            let script = resource_script(r, "/tmp");
+            let out = std::process::Command::new("sh").args(["-c", &script]).output().expect("sh");
+            let text = String::from_utf8_lossy(&out.stdout);
+            let v: f64 = text.trim().parse().unwrap_or_else(|_| panic!("{r:?}: {text:?} {:?}", out.stderr));
+            assert!((0.0..=1.0).contains(&v), "{r:?}: {v}");
+        }
+        assert!(resource_script(Resource::Disk, "/a b/it's").contains("'/a b/it'\\''s'"), "quoted for the shell");
     }
 
     #[test]

@@ -25,6 +25,11 @@ pub fn validate_version(v: &str) -> Result<(), String> {
     }
 }
 
+/// Single-quotes `s` for a POSIX shell.
+pub fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

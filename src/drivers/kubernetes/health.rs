@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::KubeDriver;
 use crate::config::types::Template;
 use crate::drivers::driver::{Driver, DriverError, StepOutput, watch_health};
+use crate::drivers::transport::LocalTransport;
 use crate::gates::analysis::RenderedAnalysis;
 use crate::gates::health::RenderedCheck;
 use crate::model::Color;
@@ -36,7 +37,13 @@ impl KubeDriver {
         self.analysis
             .iter()
             .filter(|(name, _)| pick(name))
-            .map(|(name, a)| RenderedAnalysis::new(name, a, &render))
+            .map(|(name, a)| match a.resource {
+                // Here, the unit's point of view is the operator's machine.
+                Some(r) => Err(format!(
+                    "analysis '{name}' measures the {r:?} of a host; a Kubernetes app has none: use a Prometheus query"
+                )),
+                None => RenderedAnalysis::new(name, a, &render),
+            })
             .collect::<Result<_, _>>()
             .map_err(|m| self.unit_err(m))
     }
@@ -52,7 +59,8 @@ impl KubeDriver {
             return Ok(StepOutput { detail: "dry run: not monitoring".into(), skipped: true });
         }
         let analyses = self.analyses(color, version, &|n| self.app.analysis.iter().any(|a| a == n))?;
-        watch_health(&self.app_name, "post-switch monitor", &self.app, d, max, analyses, || {
+        let here = LocalTransport::new();
+        watch_health(&self.app_name, "post-switch monitor", &self.app, d, max, analyses, &here, || {
             self.probe(&self.app_name, color, version)
         })
         .await
@@ -73,7 +81,8 @@ impl KubeDriver {
             )));
         }
         let max = self.settings.health_check_failures;
-        watch_health(&self.app_name, "canary pause", &self.app, d, max, analyses, || {
+        let here = LocalTransport::new();
+        watch_health(&self.app_name, "canary pause", &self.app, d, max, analyses, &here, || {
             self.probe(&self.app_name, color, version)
         })
         .await

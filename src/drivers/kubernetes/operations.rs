@@ -110,7 +110,7 @@ impl Driver for KubeDriver {
 
     async fn analyze(&self, _: &str, color: Color, version: &str) -> Result<Vec<Evaluation>, DriverError> {
         let analyses = self.analyses(color, version, &|n| self.app.analysis.iter().any(|a| a == n))?;
-        Ok(evaluate_all(&analyses).await)
+        Ok(evaluate_all(&analyses, &LocalTransport::new()).await)
     }
 
     async fn append_history(&self, _unit: &str, entry: &HistoryEntry) -> Result<(), DriverError> {

@@ -458,7 +458,7 @@ impl SlotDriver {
             return Err(stale_plan(&h.spec.name, "analysis", name));
         }
         let step = if watch.is_some() { "canary pause" } else { "post-switch monitor" };
-        watch_health(&h.spec.name, step, &self.app, duration, max_failures, analyses, || {
+        watch_health(&h.spec.name, step, &self.app, duration, max_failures, analyses, h.transport.as_ref(), || {
             self.probe(&h.spec.name, color, version)
         })
         .await

@@ -3,10 +3,7 @@
 
 use crate::model::{Color, JournalEntry, JournalState, UnitState};
 
-/// Single-quotes `s` for a POSIX shell.
-pub fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
+pub use crate::model::sh_quote;
 
 /// `rvm_journal JSON`: replaces the unit's journal atomically (the one
 /// writer of `journal.json`: the steps, the lock holder and the executor's
