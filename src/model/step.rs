@@ -60,6 +60,9 @@ pub enum Step {
         duration: Duration,
         color: Color,
         max_failures: u32,
+        /// The analyses watched with the health checks (the app's `analysis:`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        analyses: Vec<String>,
     },
     StopPrevious {
         color: Color,
@@ -82,6 +85,9 @@ impl Step {
             Step::Canary { color, percent, .. } => format!("canary: {percent}% of replicas on {color}"),
             Step::Switch { from: Some(f), to } => format!("switch live {f} → {to}"),
             Step::Switch { from: None, to } => format!("switch live → {to}"),
+            Step::Monitor { duration, color, analyses, .. } if !analyses.is_empty() => {
+                format!("monitor {color} for {duration} with analysis {}", analyses.join(", "))
+            }
             Step::Monitor { duration, color, .. } => format!("monitor {color} for {duration}"),
             Step::StopPrevious { color } => format!("stop {color}"),
             Step::ReleaseLock => "release lock".into(),

@@ -345,7 +345,12 @@ fn unit_steps(
     }
     steps.push(Step::Switch { from, to });
     if s.post_switch_monitor.get() > std::time::Duration::ZERO {
-        steps.push(Step::Monitor { duration: s.post_switch_monitor, color: to, max_failures: s.health_check_failures });
+        steps.push(Step::Monitor {
+            duration: s.post_switch_monitor,
+            color: to,
+            max_failures: s.health_check_failures,
+            analyses: t.app.analysis.clone(),
+        });
     }
     if let (false, Some(prev)) = (s.keep_previous, from) {
         steps.push(Step::StopPrevious { color: prev });

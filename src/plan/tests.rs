@@ -42,6 +42,10 @@ apps:
       - { name: disk_space, run: "true" }
     health_checks:
       - { kind: http, url: "http://127.0.0.1:8003/health" }
+    analysis: [error-rate, memory]
+analysis:
+  error-rate: { prometheus: "http://prometheus:9090", query: 'sum(rate(errors{host="{host}"}[5m]))', max: 0.1 }
+  memory: { resource: memory, max: 0.95 }
 "#;
 
 fn env() -> crate::config::ResolvedEnv {
@@ -138,7 +142,7 @@ fn first_deploy_orders_steps_and_services() {
             "start main_application (blue)",
             "health check http http://127.0.0.1:8003/health (blue)",
             "switch live → blue",
-            "monitor blue for 30s",
+            "monitor blue for 30s with analysis error-rate, memory",
             "release lock",
         ]
     );

@@ -130,7 +130,12 @@ fn unit_plan(name: &str) -> UnitPlan {
             Step::Stage { color: Color::Green, version: "2".into(), sha256: None, reuse: false },
             Step::HealthCheck { name: "h".into(), index: 0, color: Color::Green },
             Step::Switch { from: Some(Color::Blue), to: Color::Green },
-            Step::Monitor { duration: crate::model::Duration::from_secs(1), color: Color::Green, max_failures: 3 },
+            Step::Monitor {
+                duration: crate::model::Duration::from_secs(1),
+                color: Color::Green,
+                max_failures: 3,
+                analyses: Vec::new(),
+            },
             Step::ReleaseLock,
         ],
         locked_by: None,

@@ -39,7 +39,9 @@ impl KubeDriver {
                         self.probe(&self.app_name, to, version).await?;
                     }
                     Some(Pause::Analysis(a)) => {
-                        self.watch_analysis(to, version, a.duration.get(), &a.analysis).await?;
+                        let max = self.settings.health_check_failures;
+                        let names = [a.analysis.clone()];
+                        self.monitor(to, version, a.duration.get(), max, &names, "canary pause").await?;
                     }
                     Some(Pause::Manual) | None => {}
                 }

@@ -48,41 +48,29 @@ impl KubeDriver {
             .map_err(|m| self.unit_err(m))
     }
 
+    /// Health and the analyses `names` (as the plan says) on `color` for
+    /// `d`; `step` names the watch in failures.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn monitor(
         &self,
         color: Color,
         version: &str,
         d: Duration,
         max: u32,
+        names: &[String],
+        step: &str,
     ) -> Result<StepOutput, DriverError> {
         if self.dry_run {
             return Ok(StepOutput { detail: "dry run: not monitoring".into(), skipped: true });
         }
-        let analyses = self.analyses(color, version, &|n| self.app.analysis.iter().any(|a| a == n))?;
-        let here = LocalTransport::new();
-        watch_health(&self.app_name, "post-switch monitor", &self.app, d, max, analyses, &here, || {
-            self.probe(&self.app_name, color, version)
-        })
-        .await
-    }
-
-    /// Health and the analysis `name` on `color` for `d` (a canary pause).
-    pub(super) async fn watch_analysis(
-        &self,
-        color: Color,
-        version: &str,
-        d: Duration,
-        name: &str,
-    ) -> Result<StepOutput, DriverError> {
-        let analyses = self.analyses(color, version, &|n| n == name)?;
-        if analyses.is_empty() {
+        let analyses = self.analyses(color, version, &|n| names.iter().any(|a| a == n))?;
+        if let Some(gone) = names.iter().find(|n| !analyses.iter().any(|a| &a.name == *n)) {
             return Err(self.unit_err(format!(
-                "the plan names analysis '{name}', which the config does not define (any more); make a new plan with `rvmctl plan`"
+                "the plan names analysis '{gone}', which the config does not define (any more); make a new plan with `rvmctl plan`"
             )));
         }
-        let max = self.settings.health_check_failures;
         let here = LocalTransport::new();
-        watch_health(&self.app_name, "canary pause", &self.app, d, max, analyses, &here, || {
+        watch_health(&self.app_name, step, &self.app, d, max, analyses, &here, || {
             self.probe(&self.app_name, color, version)
         })
         .await

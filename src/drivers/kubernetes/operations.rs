@@ -89,8 +89,8 @@ impl Driver for KubeDriver {
                 self.canary(*color, *percent, pause.as_deref(), &ctx.version).await
             }
             Step::Switch { from, to } => self.switch(*from, *to).await,
-            Step::Monitor { duration, color, max_failures } => {
-                self.monitor(*color, &ctx.version, duration.get(), *max_failures).await
+            Step::Monitor { duration, color, max_failures, analyses } => {
+                self.monitor(*color, &ctx.version, duration.get(), *max_failures, analyses, "post-switch monitor").await
             }
             Step::StopPrevious { color } => self.scale_to_zero(*color).await,
         }

@@ -439,8 +439,10 @@ impl SlotDriver {
         format!("{}cd \"$RVM_SLOT_DIR\" 2>/dev/null\n", self.prelude(h, Some(color), Some(version), &[]))
     }
 
-    /// Watches a host's health for `duration`, with the app's analyses (the
-    /// post-switch monitor) or only the analysis `watch` names (a canary pause).
+    /// Watches a host's health for `duration` with the analyses `names` (as
+    /// the plan says: the post-switch monitor's, or a canary pause's one);
+    /// `step` names the watch in failures.
+    #[allow(clippy::too_many_arguments)]
     async fn monitor(
         &self,
         h: &SlotHost,
@@ -448,16 +450,13 @@ impl SlotDriver {
         version: &str,
         duration: Duration,
         max_failures: u32,
-        watch: Option<&str>,
+        names: &[String],
+        step: &str,
     ) -> Result<StepOutput, DriverError> {
-        let analyses = match watch {
-            Some(name) => self.analyses(h, color, version, &|n| n == name)?,
-            None => self.analyses(h, color, version, &|n| self.app.analysis.iter().any(|a| a == n))?,
-        };
-        if let (Some(name), true) = (watch, analyses.is_empty()) {
-            return Err(stale_plan(&h.spec.name, "analysis", name));
+        let analyses = self.analyses(h, color, version, &|n| names.iter().any(|a| a == n))?;
+        if let Some(gone) = names.iter().find(|n| !analyses.iter().any(|a| &a.name == *n)) {
+            return Err(stale_plan(&h.spec.name, "analysis", gone));
         }
-        let step = if watch.is_some() { "canary pause" } else { "post-switch monitor" };
         watch_health(&h.spec.name, step, &self.app, duration, max_failures, analyses, h.transport.as_ref(), || {
             self.probe(&h.spec.name, color, version)
         })

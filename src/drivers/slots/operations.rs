@@ -240,8 +240,8 @@ impl Driver for SlotDriver {
                 }
                 out.map(|_| StepOutput { detail: format!("live → {to}"), skipped: false })
             }
-            Step::Monitor { duration, color, max_failures } => {
-                self.monitor(h, *color, v, duration.get(), *max_failures, None).await
+            Step::Monitor { duration, color, max_failures, analyses } => {
+                self.monitor(h, *color, v, duration.get(), *max_failures, analyses, "post-switch monitor").await
             }
             Step::StopPrevious { color } => {
                 let state = self.view(h).await.state;
@@ -286,7 +286,8 @@ impl Driver for SlotDriver {
         analysis: &str,
     ) -> Result<StepOutput, DriverError> {
         let h = self.host(unit)?;
-        self.monitor(h, color, version, duration, self.settings.health_check_failures, Some(analysis)).await
+        let names = [analysis.to_string()];
+        self.monitor(h, color, version, duration, self.settings.health_check_failures, &names, "canary pause").await
     }
 
     async fn analyze(&self, unit: &str, color: Color, version: &str) -> Result<Vec<Evaluation>, DriverError> {
