@@ -118,7 +118,7 @@ json\t''
 yaml\t''"
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l no-health -d 'Skip probing the live color\'s health checks'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l no-health -d 'Skip probing the live color\'s health checks and evaluating its analyses'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s q -l quiet -d 'Only errors on stderr'

@@ -163,7 +163,7 @@ yaml\:""))' \
 '--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
 '-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
-'--no-health[Skip probing the live color'\''s health checks]' \
+'--no-health[Skip probing the live color'\''s health checks and evaluating its analyses]' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \

@@ -34,6 +34,18 @@ pub struct UnitStatus {
     /// Set when a run stopped on this unit without finishing (and no run holds its lock).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<JournalEntry>,
+    /// The app's analyses evaluated now on the live color.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub analysis: Vec<AnalysisStatus>,
+}
+
+/// One analysis evaluated on a unit's live color.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalysisStatus {
+    pub name: String,
+    /// `pass`, `fail`, `inconclusive` or `error`.
+    pub result: String,
+    pub observed: String,
 }
 
 impl UnitStatus {
@@ -52,6 +64,7 @@ impl UnitStatus {
             last_deploy: s.last,
             lock: s.lock,
             error: s.error,
+            analysis: Vec::new(),
         }
     }
 }
@@ -402,6 +415,7 @@ mod tests {
             lock: None,
             error: error.then(|| "ssh: connection refused".into()),
             interrupted: None,
+            analysis: Vec::new(),
         }
     }
 

@@ -227,6 +227,17 @@ fn host_resources_are_measured_on_the_host_and_trip_like_a_metric() {
         assert!((0.0..=1.0).contains(&value), "{r}");
     }
 
+    // status evaluates them on the live color, beside the health checks.
+    let (code, out, err) = run(p.cmd().args(["status", "-e", "development", "-o", "json"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let analysis = v["targets"][0]["units"][0]["analysis"].as_array().expect("analysis in status").clone();
+    let names: Vec<&str> = analysis.iter().filter_map(|a| a["name"].as_str()).collect();
+    assert_eq!(names, ["memory", "cpu", "disk"], "{out}");
+    assert!(analysis.iter().all(|a| a["result"] == "pass"), "{out}");
+    let (_, table, _) = run(p.cmd().args(["status", "-e", "development"]));
+    assert!(table.contains("ANALYSIS") && table.contains("ok (3)"), "{table}");
+
     // A threshold the host is always past: the monitor trips and rolls back.
     let config = p.path().join("deployment-config.yaml");
     let yaml = std::fs::read_to_string(&config).expect("config");
@@ -239,6 +250,8 @@ fn host_resources_are_measured_on_the_host_and_trip_like_a_metric() {
     assert!(all.contains("is above max 0.000001"), "{all}");
     assert_eq!(p.live("sim-01").as_deref(), Some("blue"), "rolled back to 1.0.0");
     p.assert_safe();
+    let (_, table, _) = run(p.cmd().args(["status", "-e", "development"]));
+    assert!(table.contains("tiny-memory fail:"), "status shows what trips now: {table}");
 }
 
 #[test]

@@ -4,7 +4,7 @@ use super::common::{self, EnvArg, HostsArg};
 use super::global::GlobalArgs;
 use crate::exit::{CliResult, Exit};
 use crate::ui::Printer;
-use crate::views::{Health, StatusView, TargetStatus, UnitStatus};
+use crate::views::{AnalysisStatus, Health, StatusView, TargetStatus, UnitStatus};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -22,7 +22,7 @@ pub struct StatusArgs {
     pub env: EnvArg,
     #[command(flatten)]
     pub hosts: HostsArg,
-    /// Skip probing the live color's health checks
+    /// Skip probing the live color's health checks and evaluating its analyses
     #[arg(long)]
     pub no_health: bool,
     /// Only units matching KEY=VALUE (repeatable, all must match): version=V, color=blue|green, health=H, state=behind|interrupted|locked|unreachable|unhealthy|started
@@ -48,7 +48,23 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: StatusArgs) -> CliResult {
                     },
                     _ => (Health::Unknown, None),
                 };
-                UnitStatus::from_state(u, health, detail)
+                let analysis = match (&driver, u.live, u.live_version(), a.no_health) {
+                    (Some(d), Some(c), Some(v), false) if u.error.is_none() => match d.analyze(&u.unit, c, v).await {
+                        Ok(evals) => evals
+                            .iter()
+                            .map(|e| AnalysisStatus {
+                                name: e.analysis.clone(),
+                                result: e.result().into(),
+                                observed: e.observed(),
+                            })
+                            .collect(),
+                        Err(e) => {
+                            vec![AnalysisStatus { name: "-".into(), result: "error".into(), observed: e.to_string() }]
+                        }
+                    },
+                    _ => Vec::new(),
+                };
+                UnitStatus { analysis, ..UnitStatus::from_state(u, health, detail) }
             }
         }))
         .await;

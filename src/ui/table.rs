@@ -139,6 +139,10 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
             out.push_str(&format!("showing {} of {} units\n", t.units.len(), t.total));
         }
         let mut headers = vec!["UNIT", "LIVE", "VERSION", "BLUE", "GREEN", "HEALTH", "LAST DEPLOY", "LOCK"];
+        let analysed = t.units.iter().any(|u| !u.analysis.is_empty());
+        if analysed {
+            headers.push("ANALYSIS");
+        }
         if p.wide() {
             headers.push("DETAIL");
         }
@@ -181,6 +185,9 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
                 Cell::new(last),
                 Cell::new(lock),
             ];
+            if analysed {
+                row.push(analysis_cell(p, &u.analysis));
+            }
             if p.wide() {
                 row.push(Cell::new(u.error.clone().or_else(|| u.health_detail.clone()).unwrap_or_default()));
             }
@@ -262,6 +269,22 @@ fn status_summary(t: &crate::views::TargetStatus) -> String {
     out.push_str(&behind_line(t));
     out.push_str(&format!("{} units: rows with --filter KEY=VALUE (e.g. state=behind), --hosts or -o wide\n", t.total));
     out
+}
+
+/// `ok (2)` when every analysis passes, else what did not: `memory: 0.97 is above max 0.95`.
+fn analysis_cell(p: &Printer, a: &[crate::views::AnalysisStatus]) -> Cell {
+    if a.is_empty() {
+        return Cell::new("-");
+    }
+    let off: Vec<String> =
+        a.iter().filter(|x| x.result != "pass").map(|x| format!("{} {}: {}", x.name, x.result, x.observed)).collect();
+    match off.is_empty() {
+        true => paint(p, &format!("ok ({})", a.len()), TColor::Green),
+        false if a.iter().any(|x| matches!(x.result.as_str(), "fail" | "error")) => {
+            paint(p, &off.join("; "), TColor::Red)
+        }
+        false => paint(p, &off.join("; "), TColor::Yellow),
+    }
 }
 
 pub fn analysis(p: &Printer, v: &AnalysisView) -> String {
