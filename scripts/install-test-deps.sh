@@ -3,7 +3,7 @@
 # Needed: python3 (quickstart app), flock/sha256sum/tar (slot scripts),
 # curl (url artifacts, http checks over ssh), openssh-server + openssh-client
 # (one real sshd per simulated host in tests/ssh.rs and scripts/bench-fleet.sh),
-# redis-server, mosquitto (+ mosquitto_passwd) and PostgreSQL (initdb, pg_ctl,
+# openssl (a throwaway CA for the TLS broker), redis-server, mosquitto (+ mosquitto_passwd) and PostgreSQL (initdb, pg_ctl,
 # psql) for the redis/mqtt/postgres health checks in tests/checks.rs, prometheus
 # for the analyses in tests/analysis.rs (each test starts its own on a free
 # loopback port; the packages' own services are not used),
@@ -18,6 +18,7 @@ command -v curl >/dev/null || need+=(curl)
 command -v ssh >/dev/null || need+=(openssh-client)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v openssl >/dev/null || need+=(openssl)
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null || need+=(mosquitto)
 command -v prometheus >/dev/null || need+=(prometheus)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || need+=(postgresql)

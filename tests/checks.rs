@@ -153,3 +153,36 @@ fn on_an_ssh_host_the_checks_connect_from_the_host_through_its_ssh_connection() 
     assert!(forwards >= 3, "{forwards} forwards:\n{err}");
     assert_no_secret(&out, &err);
 }
+
+#[test]
+fn an_mqtt_check_speaks_tls_verified_against_the_given_ca() {
+    let broker = Mosquitto::start_tls("rvm", MQTT_PW);
+    let ca = broker.ca_file.clone().expect("ca");
+    let check = |tls: &str| {
+        format!(
+            "      - {{ kind: mqtt, name: broker, address: \"127.0.0.1:{}\", username_env: TEST_MQTT_USER, password_env: TEST_MQTT_PW, {tls}\n\
+             \x20          publish: {{ topic: t, payload: hi }}, expect: {{ topic: t, contains: hi }}, timeout: 3s, retries: 0 }}\n",
+            broker.port
+        )
+    };
+    let deploy = |tls: &str| {
+        let p = LocalProject::new(Options { hosts: 1, monitor: "0s", extra_checks: check(tls), ..Options::default() });
+        p.release("1.0.0", false);
+        let mut cmd = p.cmd();
+        cmd.args(["deploy", "-e", "development", "--version", "1.0.0", "--yes"])
+            .env("TEST_MQTT_USER", "rvm")
+            .env("TEST_MQTT_PW", MQTT_PW);
+        let (code, out, err) = run(&mut cmd);
+        (code, format!("{out}\n{err}"))
+    };
+    let (code, all) = deploy(&format!("tls: true, ca_file: \"{}\",", ca.display()));
+    assert_eq!(code, 0, "{all}");
+    // The broker's certificate chains to no root the OS trusts.
+    let (code, all) = deploy("tls: true,");
+    assert_ne!(code, 0, "{all}");
+    assert!(all.contains("TLS handshake with 127.0.0.1") && all.contains("certificate"), "{all}");
+    // A plain client gets nothing a broker would say.
+    let (code, all) = deploy("");
+    assert_ne!(code, 0, "{all}");
+    assert!(!all.contains(MQTT_PW), "{all}");
+}

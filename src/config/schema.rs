@@ -835,6 +835,16 @@ health_check_kind! {
         publish: Option<MqttPublish>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         expect: Option<MqttExpect>,
+        /// Speak TLS to the broker (verified against the OS's roots, or `ca_file`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        tls: bool,
+        /// PEM file of the CA(s) the broker's certificate must chain to, on
+        /// the machine running rvmctl.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ca_file: Option<String>,
+        /// The name the certificate must carry (default: the address's host).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        server_name: Option<String>,
     }
 }
 

@@ -93,6 +93,12 @@ impl RenderedCheck {
                 expect: p.expect.as_ref().map(render).transpose()?,
             },
             HealthCheck::Mqtt(m) => Probe::Mqtt(super::probes::mqtt::Exchange {
+                tls: m.tls.then(|| {
+                    let address = render(&m.address).unwrap_or_default();
+                    let host = address.rsplit_once(':').map_or(address.as_str(), |(h, _)| h);
+                    let name = m.server_name.clone().unwrap_or_else(|| host.trim_matches(['[', ']']).to_string());
+                    (name, m.ca_file.clone())
+                }),
                 address: render(&m.address)?,
                 username: m.username_env.as_deref().map(|v| secret(c, "username_env", v)).transpose()?,
                 password: m.password_env.as_deref().map(|v| secret(c, "password_env", v)).transpose()?,
@@ -182,8 +188,14 @@ pub async fn attempt<V: Vantage + ?Sized>(t: &V, c: &RenderedCheck, command_prel
             within(c.timeout, &address, work).await
         }
         Probe::Mqtt(x) => {
-            let stream = t.connect(&x.address, c.timeout).await?;
-            within(c.timeout, &x.address, x.run(stream)).await
+            let work = async {
+                let mut stream = t.connect(&x.address, c.timeout).await?;
+                if let Some((name, ca)) = &x.tls {
+                    stream = super::probes::tls::connect(stream, name, ca.as_deref()).await?;
+                }
+                x.run(stream).await
+            };
+            within(c.timeout, &x.address, work).await
         }
     }
 }

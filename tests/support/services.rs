@@ -94,13 +94,80 @@ impl Drop for Redis {
 
 pub struct Mosquitto {
     pub port: u16,
+    /// With TLS: the PEM of the CA that signed the broker's certificate
+    /// (for `127.0.0.1` and `localhost`).
+    pub ca_file: Option<PathBuf>,
     child: Option<Child>,
     _dir: TempDir,
+}
+
+/// A throwaway CA and a server certificate it signed for 127.0.0.1 and
+/// localhost, in `dir`: (ca.pem, server.pem, server.key).
+fn test_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=rvm-test-ca",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    std::fs::write(dir.join("ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n").expect("ext");
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext",
+    ]);
+    (dir.join("ca.pem"), dir.join("server.pem"), dir.join("server.key"))
 }
 
 impl Mosquitto {
     /// A broker that accepts only `user` with `password`.
     pub fn start(user: &str, password: &str) -> Mosquitto {
+        Self::start_with(user, password, false)
+    }
+
+    /// Like [`Mosquitto::start`], speaking only TLS (see `ca_file`).
+    pub fn start_tls(user: &str, password: &str) -> Mosquitto {
+        Self::start_with(user, password, true)
+    }
+
+    fn start_with(user: &str, password: &str, tls: bool) -> Mosquitto {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let passwd = dir.path().join("passwd");
@@ -116,10 +183,17 @@ impl Mosquitto {
         // As root, mosquitto would switch to its own user, which cannot read
         // this temp dir; `user` keeps whoever runs the suite.
         let whoami = if unsafe { libc::geteuid() } == 0 { "root".to_string() } else { String::new() };
+        let (ca_file, tls_lines) = if tls {
+            let (ca, cert, key) = test_certificates(dir.path());
+            let lines = format!("cafile {}\ncertfile {}\nkeyfile {}\n", ca.display(), cert.display(), key.display());
+            (Some(ca), lines)
+        } else {
+            (None, String::new())
+        };
         std::fs::write(
             &conf,
             format!(
-                "listener {port} 127.0.0.1\nallow_anonymous false\npassword_file {}\npersistence false\n\
+                "listener {port} 127.0.0.1\n{tls_lines}allow_anonymous false\npassword_file {}\npersistence false\n\
                  log_dest file {}\n{}",
                 passwd.display(),
                 log.display(),
@@ -137,7 +211,7 @@ impl Mosquitto {
             .expect("mosquitto (run scripts/install-test-deps.sh)");
         let mut child = Some(child);
         wait_listening(port, &mut child, "mosquitto", &log);
-        Mosquitto { port, child, _dir: dir }
+        Mosquitto { port, ca_file, child, _dir: dir }
     }
 }
 

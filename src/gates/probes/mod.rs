@@ -10,6 +10,7 @@
 pub mod mqtt;
 pub mod postgres;
 pub mod redis;
+pub mod tls;
 
 /// A connection a point of view opened: bytes both ways.
 pub trait ByteStream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}

@@ -18,6 +18,8 @@ pub struct Exchange {
     pub publish: Option<(String, String)>,
     /// (topic, text the payload contains)
     pub expect: Option<(String, Option<String>)>,
+    /// TLS: (server name, CA file) when the broker speaks it.
+    pub tls: Option<(String, Option<String>)>,
 }
 
 const CONNECT: u8 = 0x10;
