@@ -186,3 +186,35 @@ fn an_mqtt_check_speaks_tls_verified_against_the_given_ca() {
     assert_ne!(code, 0, "{all}");
     assert!(!all.contains(MQTT_PW), "{all}");
 }
+
+#[test]
+fn a_postgres_check_with_sslmode_require_logs_in_over_verified_tls() {
+    let (pg, ca) = Postgres::start_tls(PG_PW);
+    let check = |extra: &str| {
+        format!(
+            "      - {{ kind: postgres, dsn_env: TEST_PG_DSN, query: \"SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()\", expect: \"t\", {extra}timeout: 5s, retries: 0 }}\n"
+        )
+    };
+    let deploy = |extra: &str, dsn: String| {
+        let p =
+            LocalProject::new(Options { hosts: 1, monitor: "0s", extra_checks: check(extra), ..Options::default() });
+        p.release("1.0.0", false);
+        let mut cmd = p.cmd();
+        cmd.args(["deploy", "-e", "development", "--version", "1.0.0", "--yes"]).env("TEST_PG_DSN", dsn);
+        let (code, out, err) = run(&mut cmd);
+        (code, format!("{out}\n{err}"))
+    };
+    let require = format!("{}?sslmode=require", pg.dsn(PG_PW));
+    // The session itself says it is TLS.
+    let (code, all) = deploy(&format!("ca_file: \"{}\", ", ca.display()), require.clone());
+    assert_eq!(code, 0, "{all}");
+    // The server's certificate chains to no root the OS trusts.
+    let (code, all) = deploy("", require);
+    assert_ne!(code, 0, "{all}");
+    assert!(all.contains("TLS handshake with 127.0.0.1") && all.contains("certificate"), "{all}");
+    // Without sslmode=require the session is plain, and the check says so.
+    let (code, all) = deploy("", pg.dsn(PG_PW));
+    assert_ne!(code, 0, "{all}");
+    assert!(all.contains("returned 'f', expected 't'"), "{all}");
+    assert!(!all.contains(PG_PW), "{all}");
+}

@@ -795,6 +795,10 @@ health_check_kind! {
         /// The first column of the first row, as text.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         expect: Option<Template>,
+        /// With `sslmode=require` in the DSN: PEM file of the CA(s) the
+        /// server's certificate must chain to (default: the OS's roots).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ca_file: Option<String>,
     }
 }
 

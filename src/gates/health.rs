@@ -52,6 +52,7 @@ pub enum Probe {
         dsn: Secret,
         query: String,
         expect: Option<String>,
+        ca_file: Option<String>,
     },
     Mqtt(super::probes::mqtt::Exchange),
 }
@@ -91,6 +92,7 @@ impl RenderedCheck {
                 dsn: secret(c, "dsn_env", &p.dsn_env)?,
                 query: p.query.as_ref().map(render).transpose()?.unwrap_or_else(|| "SELECT 1".into()),
                 expect: p.expect.as_ref().map(render).transpose()?,
+                ca_file: p.ca_file.clone(),
             },
             HealthCheck::Mqtt(m) => Probe::Mqtt(super::probes::mqtt::Exchange {
                 tls: m.tls.then(|| {
@@ -181,10 +183,11 @@ pub async fn attempt<V: Vantage + ?Sized>(t: &V, c: &RenderedCheck, command_prel
             let get = key.as_deref().map(|k| (k, expect.as_deref()));
             within(c.timeout, address, super::probes::redis::check(stream, auth, get)).await
         }
-        Probe::Postgres { dsn, query, expect } => {
+        Probe::Postgres { dsn, query, expect, ca_file } => {
             let (config, address) = super::probes::postgres::parse(&dsn.0)?;
             let stream = t.connect(&address, c.timeout).await?;
-            let work = super::probes::postgres::check(stream, &config, &address, query, expect.as_deref());
+            let work =
+                super::probes::postgres::check(stream, &config, &address, query, expect.as_deref(), ca_file.as_deref());
             within(c.timeout, &address, work).await
         }
         Probe::Mqtt(x) => {

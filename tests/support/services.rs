@@ -258,9 +258,25 @@ fn pg_bin() -> PathBuf {
 impl Postgres {
     /// A fresh cluster whose superuser `rvm` logs in with `password` (SCRAM).
     pub fn start(password: &str) -> Postgres {
+        Self::start_with(password, false).0
+    }
+
+    /// Like [`Postgres::start`], also speaking TLS (`ssl = on`) with a
+    /// certificate for 127.0.0.1 from a throwaway CA: (server, CA file).
+    pub fn start_tls(password: &str) -> (Postgres, PathBuf) {
+        let (pg, ca) = Self::start_with(password, true);
+        (pg, ca.expect("ca"))
+    }
+
+    fn start_with(password: &str, tls: bool) -> (Postgres, Option<PathBuf>) {
         let dir = tempfile::tempdir().expect("temp dir");
         let bin = pg_bin();
         let root = unsafe { libc::geteuid() } == 0;
+        let certs = tls.then(|| test_certificates(dir.path()));
+        if let Some((_, _, key)) = &certs {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(key, std::fs::Permissions::from_mode(0o600)).expect("key mode");
+        }
         if root {
             // PostgreSQL refuses to run as root: the cluster belongs to `postgres`.
             let ok = Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()).status();
@@ -299,7 +315,16 @@ impl Postgres {
             .arg("-l")
             .arg(&log)
             .arg("-o")
-            .arg(format!("-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off", dir.path().display()))
+            .arg(format!(
+                "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=off{}",
+                dir.path().display(),
+                match &certs {
+                    Some((_, cert, key)) => {
+                        format!(" -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}", cert.display(), key.display())
+                    }
+                    None => String::new(),
+                }
+            ))
             .args(["-w", "start"])
             .output()
             .expect("pg_ctl start");
@@ -310,7 +335,8 @@ impl Postgres {
             std::fs::read_to_string(&log).unwrap_or_default()
         );
         wait_listening(port, &mut None, "postgres", &log);
-        Postgres { port, user: "rvm".into(), password: password.into(), data, bin, _dir: dir }
+        let ca = certs.map(|(ca, _, _)| ca);
+        (Postgres { port, user: "rvm".into(), password: password.into(), data, bin, _dir: dir }, ca)
     }
 
     pub fn dsn(&self, password: &str) -> String {

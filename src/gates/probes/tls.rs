@@ -16,6 +16,18 @@ pub async fn connect(
     server_name: &str,
     ca_file: Option<&str>,
 ) -> Result<Box<dyn ByteStream>, String> {
+    let config = client_config(ca_file)?;
+    let name = ServerName::try_from(server_name.to_string())
+        .map_err(|_| format!("'{server_name}' is not a name or address a certificate can carry"))?;
+    let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(name, stream)
+        .await
+        .map_err(|e| format!("TLS handshake with {server_name}: {e}"))?;
+    Ok(Box::new(tls))
+}
+
+/// A client that verifies servers against `ca_file` (PEM) or the OS's roots.
+pub fn client_config(ca_file: Option<&str>) -> Result<rustls::ClientConfig, String> {
     let mut roots = rustls::RootCertStore::empty();
     match ca_file {
         Some(path) => {
@@ -36,16 +48,9 @@ pub async fn connect(
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS: {e}"))?
         .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = ServerName::try_from(server_name.to_string())
-        .map_err(|_| format!("'{server_name}' is not a name or address a certificate can carry"))?;
-    let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
-        .connect(name, stream)
-        .await
-        .map_err(|e| format!("TLS handshake with {server_name}: {e}"))?;
-    Ok(Box::new(tls))
+        .with_no_client_auth())
 }
