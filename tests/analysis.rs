@@ -59,7 +59,8 @@ fn project_with(opts: Options, analysis: &str) -> (LocalProject, Prometheus) {
     let prom = Prometheus::start(&all);
     let top =
         format!("analysis:\n  watched:\n    prometheus: \"{}\"\n{}", prom.url(), analysis.replace("PROM", &prom.url()));
-    let p = LocalProject::with_ports(Options { extra_top: top, ..opts }, ports);
+    let extra_checks = opts.extra_checks.replace("PROM", &prom.url());
+    let p = LocalProject::with_ports(Options { extra_top: top, extra_checks, ..opts }, ports);
     p.release("1.0.0", false);
     p.release("1.1.0", false);
     (p, prom)
@@ -275,4 +276,32 @@ fn on_an_ssh_host_resources_are_measured_through_its_ssh_connection() {
     // Observing is one session; each resource is one command on the host.
     let trips = m.round_trips.values().next().map(|t| t.sessions).unwrap_or_default();
     assert!(trips >= 3, "the measurements ran on the host over ssh: {:?}", m.round_trips);
+}
+
+#[test]
+fn a_prometheus_health_check_gates_the_switch_on_one_query() {
+    let check = |threshold: &str| Options {
+        hosts: 1,
+        monitor: "0s",
+        extra_checks: format!(
+            "      - {{ kind: prometheus, name: scraped, prometheus: \"PROM\", query: 'sum(up{{instance=\"127.0.0.1:{{port_{{color}}}}\"}})', {threshold}, interval: 500ms }}\n"
+        ),
+        ..Options::default()
+    };
+    // The new color is up in Prometheus's eyes before it gets traffic.
+    let (p, _prom) = project_with(check("min: 1, retries: 20"), "    query: up\n    max: 1\n");
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(p.live("sim-01").as_deref(), Some("blue"));
+
+    let (p, _prom) = project_with(check("max: 0, retries: 0"), "    query: up\n    max: 1\n");
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_ne!(code, 0, "{out}\n{err}");
+    let all = format!("{out}\n{err}");
+    assert!(all.contains("health check scraped failed"), "{all}");
+    assert!(
+        all.contains("instance=\"127.0.0.1:") && (all.contains("is above max 0") || all.contains("no data")),
+        "{all}"
+    );
+    assert_eq!(p.live("sim-01"), None, "nothing switched");
 }

@@ -122,11 +122,11 @@ fn each_health_check_kind_has_its_own_keys() {
         ("deployment-config.yaml:8:23: unknown key 'address' for kind http", "`address` belongs to kind: tcp"),
         (
             "deployment-config.yaml:9:17: unknown value 'htp' for 'kind'",
-            "did you mean 'http'? valid values: http, tcp, command, redis, postgres, mqtt",
+            "did you mean 'http'? valid values: http, tcp, command, redis, postgres, mqtt, prometheus",
         ),
         (
             "deployment-config.yaml:10:9: missing required key 'kind' in 'apps.edge.health_checks[2]'",
-            "add `kind:` with one of http, tcp, command, redis, postgres, mqtt",
+            "add `kind:` with one of http, tcp, command, redis, postgres, mqtt, prometheus",
         ),
         (
             "deployment-config.yaml:11:49: unknown key 'expect_status' for kind tcp",
@@ -391,4 +391,17 @@ fn an_analysis_measures_a_query_or_a_resource_not_both_nor_neither() {
         assert!(err.contains(msg), "missing `{msg}` in:\n{err}");
         assert!(err.contains(help), "missing help `{help}` in:\n{err}");
     }
+}
+
+#[test]
+fn a_prometheus_check_needs_a_threshold() {
+    let (code, _, err) = validate(concat!(
+        "apiVersion: rvmctl/v1\nproject: p\n",
+        "environments: { dev: { targets: [{ name: x, kind: local, app: edge, hosts: [h1] }] } }\n",
+        "apps:\n  edge:\n    artifact: { path: ./dist }\n    health_checks:\n",
+        "      - { kind: prometheus, prometheus: \"http://p:9090\", query: up }\n",
+    ));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("deployment-config.yaml:8:9: a prometheus check has no threshold"), "{err}");
+    assert!(err.contains("add `max:` (fails above it) or `min:`"), "{err}");
 }

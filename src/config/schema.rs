@@ -852,6 +852,24 @@ health_check_kind! {
     }
 }
 
+health_check_kind! {
+    /// `kind: prometheus` — one Prometheus instant query whose value must
+    /// stay within `max`/`min` (e.g. the new color's metrics are there and
+    /// sane before the switch); for watching over time, see `analysis:`.
+    PrometheusCheck {
+        /// Base URL of the Prometheus HTTP API, as seen from the unit.
+        prometheus: Template,
+        query: Template,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        /// What an empty result means (default `fail` for a check).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        no_data: Option<NoData>,
+    }
+}
+
 /// One health check; `kind` selects the variant and its required fields.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -862,6 +880,7 @@ pub enum HealthCheck {
     Redis(RedisCheck),
     Postgres(PostgresCheck),
     Mqtt(MqttCheck),
+    Prometheus(PrometheusCheck),
 }
 
 /// The fields every kind of health check shares.
@@ -882,6 +901,7 @@ impl HealthCheck {
             HealthCheck::Redis(c) => c.common(),
             HealthCheck::Postgres(c) => c.common(),
             HealthCheck::Mqtt(c) => c.common(),
+            HealthCheck::Prometheus(c) => c.common(),
         }
     }
 
@@ -894,6 +914,7 @@ impl HealthCheck {
             HealthCheck::Redis(_) => "redis",
             HealthCheck::Postgres(_) => "postgres",
             HealthCheck::Mqtt(_) => "mqtt",
+            HealthCheck::Prometheus(_) => "prometheus",
         }
     }
 
@@ -907,6 +928,7 @@ impl HealthCheck {
             HealthCheck::Redis(c) => Some(("address", &c.address)),
             HealthCheck::Postgres(_) => None,
             HealthCheck::Mqtt(c) => Some(("address", &c.address)),
+            HealthCheck::Prometheus(c) => Some(("query", &c.query)),
         }
     }
 
@@ -921,6 +943,7 @@ impl HealthCheck {
             HealthCheck::Tcp(_) | HealthCheck::Command(_) => {}
             HealthCheck::Redis(c) => all.extend(opt("key", &c.key).into_iter().chain(opt("expect", &c.expect))),
             HealthCheck::Postgres(c) => all.extend(opt("query", &c.query).into_iter().chain(opt("expect", &c.expect))),
+            HealthCheck::Prometheus(c) => all.push(("prometheus", &c.prometheus)),
             HealthCheck::Mqtt(c) => {
                 if let Some(p) = &c.publish {
                     all.push(("publish.topic", &p.topic));
@@ -944,7 +967,9 @@ impl HealthCheck {
                 let user = c.username_env.iter().map(|e| ("username_env", e.as_str()));
                 user.chain(c.password_env.iter().map(|e| ("password_env", e.as_str()))).collect()
             }
-            HealthCheck::Http(_) | HealthCheck::Tcp(_) | HealthCheck::Command(_) => Vec::new(),
+            HealthCheck::Http(_) | HealthCheck::Tcp(_) | HealthCheck::Command(_) | HealthCheck::Prometheus(_) => {
+                Vec::new()
+            }
         }
     }
 

@@ -195,6 +195,15 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<&str>, issues: &mut 
         templates.push((at(&[k("pre_deploy"), i(pi), k("run")]), &p.run));
     }
     for (hi, h) in app.health_checks.iter().enumerate() {
+        if let super::schema::HealthCheck::Prometheus(p) = h {
+            if p.max.is_none() && p.min.is_none() {
+                issues.at(
+                    &at(&[k("health_checks"), i(hi)]),
+                    "a prometheus check has no threshold",
+                    Some("add `max:` (fails above it) or `min:` (fails below it)".into()),
+                );
+            }
+        }
         for (key, t) in h.templates() {
             templates.push((at(&[k("health_checks"), i(hi), k(key)]), t));
         }

@@ -17,7 +17,7 @@ use crate::config::schema::{Analysis, NoData, Resource};
 use crate::config::types::Template;
 
 /// An analysis with its templates filled in for one unit and color.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RenderedAnalysis {
     pub name: String,
     pub source: Source,

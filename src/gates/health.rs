@@ -28,7 +28,7 @@ pub trait Vantage: Send + Sync {
 }
 
 /// What one attempt of a check does, with its templates filled in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Probe {
     Http {
         url: String,
@@ -55,6 +55,8 @@ pub enum Probe {
         ca_file: Option<String>,
     },
     Mqtt(super::probes::mqtt::Exchange),
+    /// One evaluation of a query, from the unit's point of view.
+    Prometheus(super::analysis::RenderedAnalysis),
 }
 
 /// A health check with its templates filled in for one host and color.
@@ -94,6 +96,22 @@ impl RenderedCheck {
                 expect: p.expect.as_ref().map(render).transpose()?,
                 ca_file: p.ca_file.clone(),
             },
+            HealthCheck::Prometheus(p) => {
+                let spec = crate::config::schema::Analysis {
+                    prometheus: Some(p.prometheus.clone()),
+                    query: Some(p.query.clone()),
+                    resource: None,
+                    path: None,
+                    max: p.max,
+                    min: p.min,
+                    interval: None,
+                    failures: None,
+                    // A check vouches for a release: no data is a failure unless said otherwise.
+                    no_data: Some(p.no_data.unwrap_or(crate::config::schema::NoData::Fail)),
+                    timeout: p.timeout,
+                };
+                Probe::Prometheus(super::analysis::RenderedAnalysis::new(&c.display_name(), &spec, render)?)
+            }
             HealthCheck::Mqtt(m) => Probe::Mqtt(super::probes::mqtt::Exchange {
                 tls: m.tls.then(|| {
                     let address = render(&m.address).unwrap_or_default();
@@ -189,6 +207,10 @@ pub async fn attempt<V: Vantage + ?Sized>(t: &V, c: &RenderedCheck, command_prel
             let work =
                 super::probes::postgres::check(stream, &config, &address, query, expect.as_deref(), ca_file.as_deref());
             within(c.timeout, &address, work).await
+        }
+        Probe::Prometheus(a) => {
+            let e = super::analysis::evaluate(t, t, a).await;
+            if e.failed() { Err(format!("`{}` → {}", e.query, e.observed())) } else { Ok(e.observed()) }
         }
         Probe::Mqtt(x) => {
             let work = async {
