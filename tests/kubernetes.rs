@@ -538,6 +538,26 @@ async fn k8s_a_canary_that_fails_under_traffic_puts_the_service_back() {
     assert_eq!(blue.spec.and_then(|s| s.replicas), Some(2), "the live color back at full size");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k8s_a_canary_pause_on_a_tripping_analysis_puts_the_service_back() {
+    let fx = Fx::new("canaryanalysis").await;
+    assert_code(&fx.deploy("1.0.0").await, 0);
+    // A real Prometheus with nothing to scrape: `vector(1)` is a value it computes.
+    let prom = support::services::Prometheus::start(&[]);
+    fx.config(
+        "  timeout: 20s\n  post_switch_monitor: 0s\n  strategy: canary\n  canary: { steps: [50%, 100%], pause: { analysis: errors, for: 20s } }\n",
+        &format!("analysis:\n  errors: {{ prometheus: \"{}\", query: 'vector(1)', max: 0, interval: 500ms }}\n", prom.url()),
+    );
+    let o = fx.deploy("1.1.0").await;
+    assert_code(&o, 4);
+    let all = text(&o);
+    assert!(all.contains("canary pause failed: analysis 'errors' tripped"), "{all}");
+    assert!(all.contains("1 is above max 0"), "{all}");
+    assert_eq!(fx.selector("api").await, sel("blue"), "traffic back on the live color only");
+    let blue = fx.deployments().get("api-blue").await.unwrap();
+    assert_eq!(blue.spec.and_then(|s| s.replicas), Some(2), "the live color back at full size");
+}
+
 /// rvmctl SIGKILLed at `point` of a deploy: the Service never selects a color
 /// without ready pods, the dead run's Lease protects the app until released,
 /// the journal says what was interrupted, resume converges, history once.

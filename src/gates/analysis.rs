@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::health::Vantage;
+use super::probes::Vantage;
 use crate::config::schema::{Analysis, NoData, Resource};
 use crate::config::types::Template;
 

@@ -5,27 +5,9 @@
 
 use std::time::Duration;
 
-pub use super::probes::{ByteStream, Secret};
-
-use async_trait::async_trait;
+pub use super::probes::{ByteStream, Secret, Vantage};
 
 use crate::config::schema::HealthCheck;
-
-/// Where a check runs from. Drivers provide it (a host's transport runs
-/// `curl` on the host; the operator's machine probes directly), so a check of
-/// `http://127.0.0.1:8003/health` means the unit's own loopback.
-#[async_trait]
-pub trait Vantage: Send + Sync {
-    /// GET `url`: (status, body).
-    async fn http_get(&self, url: &str, timeout: Duration) -> Result<(u16, String), String>;
-    async fn tcp_connect(&self, addr: &str, timeout: Duration) -> Result<(), String>;
-    /// Runs a shell command: its exit code (None: killed by a signal) and its
-    /// stdout and stderr together.
-    async fn exec(&self, script: &str, timeout: Duration) -> Result<(Option<i32>, String), String>;
-    /// A TCP connection to `addr` (`host:port`) opened from this point of
-    /// view, for the protocols rvmctl speaks itself.
-    async fn connect(&self, addr: &str, timeout: Duration) -> Result<Box<dyn ByteStream>, String>;
-}
 
 /// What one attempt of a check does, with its templates filled in.
 #[derive(Debug, Clone, PartialEq)]
