@@ -92,6 +92,10 @@ fn a_release_whose_users_get_errors_is_rolled_back_by_the_error_rate_analysis() 
         .and_then(|h| h["message"].as_str())
         .unwrap_or_else(|| panic!("no history entry names the trip: {history:?}"));
     assert!(message.contains("analysis 'watched'") && message.contains("color=\"green\""), "query as sent: {message}");
+    let audit = std::fs::read_to_string(p.path().join(".state/rvmctl/audit.jsonl")).expect("audit log");
+    let last: serde_json::Value = serde_json::from_str(audit.lines().last().unwrap_or_default()).expect("audit line");
+    let detail = last["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("analysis 'watched' tripped") && detail.contains("is above max 0.1"), "audit: {last}");
     p.assert_safe();
 }
 

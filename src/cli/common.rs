@@ -391,7 +391,9 @@ impl Run<'_> {
             exit,
             gates,
             Some(report.duration_ms),
-            report.errors.first().cloned(),
+            // The target's verdict and what caused it (a check, an analysis
+            // with its query and value), not every unit of a large fleet.
+            (!report.errors.is_empty()).then(|| report.errors.iter().take(3).cloned().collect::<Vec<_>>().join("; ")),
         );
         exit
     }
