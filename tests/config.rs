@@ -356,31 +356,25 @@ fn a_canary_pause_on_an_unknown_analysis_is_refused_with_its_place() {
 
 #[test]
 fn an_analysis_measures_a_query_or_a_resource_not_both_nor_neither() {
-    let (code, _, err) = validate(concat!(
-        "apiVersion: rvmctl/v1\nproject: p\n",
-        "environments: { dev: { targets: [{ name: x, kind: local, app: edge, hosts: [h1] }] } }\n",
-        "analysis:\n",
-        "  both: { resource: cpu, prometheus: \"http://p:9090\", query: up, max: 1 }\n",
-        "  neither: { max: 1 }\n",
-        "  orphan-query: { query: up, max: 1 }\n",
-        "  misplaced-path: { resource: memory, path: /data, max: 0.9 }\n",
-        "  ram: { resource: ram, max: 0.9 }\n",
-        "apps: { edge: { artifact: { path: ./dist } } }\n",
-    ));
+    let config = |extra: &str| {
+        format!(
+            "apiVersion: rvmctl/v1\nproject: p\n\
+             environments: {{ dev: {{ targets: [{{ name: x, kind: local, app: edge, hosts: [h1] }}] }} }}\n\
+             analysis:\n\
+             \x20 both: {{ resource: cpu, prometheus: \"http://p:9090\", query: up, max: 1 }}\n\
+             \x20 neither: {{ max: 1 }}\n\
+             \x20 orphan-query: {{ query: up, max: 1 }}\n\
+             \x20 misplaced-path: {{ resource: memory, path: /data, max: 0.9 }}\n\
+             {extra}apps: {{ edge: {{ artifact: {{ path: ./dist }} }} }}\n"
+        )
+    };
+    // A value the schema refuses is reported first, alone.
+    let (code, _, err) = validate(&config("  ram: { resource: ram, max: 0.9 }\n"));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("deployment-config.yaml:9:20: unknown value 'ram' for 'resource'"), "{err}");
     assert!(err.contains("valid values: memory, cpu, disk"), "{err}");
 
-    let (code, _, err) = validate(concat!(
-        "apiVersion: rvmctl/v1\nproject: p\n",
-        "environments: { dev: { targets: [{ name: x, kind: local, app: edge, hosts: [h1] }] } }\n",
-        "analysis:\n",
-        "  both: { resource: cpu, prometheus: \"http://p:9090\", query: up, max: 1 }\n",
-        "  neither: { max: 1 }\n",
-        "  orphan-query: { query: up, max: 1 }\n",
-        "  misplaced-path: { resource: memory, path: /data, max: 0.9 }\n",
-        "apps: { edge: { artifact: { path: ./dist } } }\n",
-    ));
+    let (code, _, err) = validate(&config(""));
     assert_eq!(code, 2, "{err}");
     for (msg, help) in [
         ("analysis 'both' has both a `resource` and a Prometheus query", "not both"),
