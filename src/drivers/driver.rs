@@ -203,7 +203,9 @@ where
         .map(|d| d.get())
         .min()
         .unwrap_or(std::time::Duration::from_secs(1));
-    let operator = (!analyses.is_empty()).then(analysis_vantage);
+    // Prometheus is asked from the operator's machine, whatever the unit's
+    // own point of view (resources are measured from that one, `at`).
+    let operator = super::transport::LocalTransport::operator();
     let mut watches: Vec<Watch> = analyses.into_iter().map(|a| Watch::new(a, start)).collect();
     let (mut consecutive, mut probes, mut health_due) = (0u32, 0u32, start);
     let failed = |message: String| DriverError::StepFailed {
@@ -226,13 +228,11 @@ where
             }
             health_due = Instant::now() + interval;
         }
-        if let Some(operator) = &operator {
-            for w in watches.iter_mut().filter(|w| Instant::now() >= w.due) {
-                let e = evaluate(operator, at, &w.analysis).await;
-                tracing::debug!(unit, analysis = %w.analysis.name, observed = %e.observed(), "analysis evaluated");
-                if let Some(trip) = w.record(e, Instant::now()) {
-                    return Err(failed(trip));
-                }
+        for w in watches.iter_mut().filter(|w| Instant::now() >= w.due) {
+            let e = evaluate(operator, at, &w.analysis).await;
+            tracing::debug!(unit, analysis = %w.analysis.name, observed = %e.observed(), "analysis evaluated");
+            if let Some(trip) = w.record(e, Instant::now()) {
+                return Err(failed(trip));
             }
         }
         let next = watches.iter().map(|w| w.due).chain([health_due]).min().unwrap_or(health_due);
@@ -249,21 +249,15 @@ where
     Ok(StepOutput { detail, skipped: false })
 }
 
-/// Where Prometheus is asked from: the machine running rvmctl, whatever the
-/// unit's own point of view (resources are measured from that one).
-pub fn analysis_vantage() -> super::transport::LocalTransport {
-    super::transport::LocalTransport::new()
-}
-
 /// Evaluates each analysis once, in order; resources from the unit's point of view `at`.
 pub async fn evaluate_all<V: crate::gates::health::Vantage + ?Sized>(
     analyses: &[crate::gates::analysis::RenderedAnalysis],
     at: &V,
 ) -> Vec<crate::gates::analysis::Evaluation> {
-    let operator = analysis_vantage();
+    let operator = super::transport::LocalTransport::operator();
     let mut out = Vec::with_capacity(analyses.len());
     for a in analyses {
-        out.push(crate::gates::analysis::evaluate(&operator, at, a).await);
+        out.push(crate::gates::analysis::evaluate(operator, at, a).await);
     }
     out
 }

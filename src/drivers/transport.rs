@@ -154,6 +154,14 @@ impl LocalTransport {
     pub fn new() -> Self {
         LocalTransport { http: reqwest::Client::builder().no_proxy().build().unwrap_or_default() }
     }
+
+    /// The operator's machine as a point of view, built once per process:
+    /// Kubernetes checks, Prometheus queries and analyses share its HTTP
+    /// client (and its connections) instead of building one per probe.
+    pub fn operator() -> &'static LocalTransport {
+        static OPERATOR: std::sync::OnceLock<LocalTransport> = std::sync::OnceLock::new();
+        OPERATOR.get_or_init(LocalTransport::new)
+    }
 }
 
 impl Default for LocalTransport {

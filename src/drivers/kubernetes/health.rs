@@ -69,8 +69,7 @@ impl KubeDriver {
                 "the plan names analysis '{gone}', which the config does not define (any more); make a new plan with `rvmctl plan`"
             )));
         }
-        let here = LocalTransport::new();
-        watch_health(&self.app_name, step, &self.app, d, max, analyses, &here, || {
+        watch_health(&self.app_name, step, &self.app, d, max, analyses, LocalTransport::operator(), || {
             self.probe(&self.app_name, color, version)
         })
         .await

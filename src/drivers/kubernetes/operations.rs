@@ -59,7 +59,7 @@ impl Driver for KubeDriver {
                     .ok_or_else(|| self.unit_err(format!("unknown pre-deploy check {name}")))?;
                 let cmd = p.run.render(&self.lookup(Color::Blue, &ctx.version, "")).map_err(|m| self.unit_err(m))?;
                 let t = p.timeout.map(|d| d.get()).unwrap_or(self.settings.timeout.get());
-                let out = crate::drivers::transport::Transport::exec(&LocalTransport::new(), &cmd, t)
+                let out = crate::drivers::transport::Transport::exec(LocalTransport::operator(), &cmd, t)
                     .await
                     .map_err(|e| self.step_err(&format!("pre-deploy check {name}"), e.to_string()))?;
                 if out.success() {
@@ -80,7 +80,7 @@ impl Driver for KubeDriver {
                 }
                 let checks = self.checks(*color, &ctx.version)?;
                 let c = checks.get(*index).ok_or_else(|| self.unit_err(format!("unknown health check {name}")))?;
-                health::run(&LocalTransport::new(), c, "")
+                health::run(LocalTransport::operator(), c, "")
                     .await
                     .map(|detail| StepOutput { detail, skipped: false })
                     .map_err(|m| self.step_err(&format!("health check {name}"), m))
@@ -98,7 +98,7 @@ impl Driver for KubeDriver {
 
     async fn probe(&self, unit: &str, color: Color, version: &str) -> Result<(), DriverError> {
         let checks = self.checks(color, version)?;
-        health::probe_all(&LocalTransport::new(), &checks, "").await.map_err(|(name, message)| {
+        health::probe_all(LocalTransport::operator(), &checks, "").await.map_err(|(name, message)| {
             DriverError::StepFailed {
                 unit: unit.into(),
                 step: format!("health check {name}"),
@@ -110,7 +110,7 @@ impl Driver for KubeDriver {
 
     async fn analyze(&self, _: &str, color: Color, version: &str) -> Result<Vec<Evaluation>, DriverError> {
         let analyses = self.analyses(color, version, &|n| self.app.analysis.iter().any(|a| a == n))?;
-        Ok(evaluate_all(&analyses, &LocalTransport::new()).await)
+        Ok(evaluate_all(&analyses, LocalTransport::operator()).await)
     }
 
     async fn append_history(&self, _unit: &str, entry: &HistoryEntry) -> Result<(), DriverError> {
