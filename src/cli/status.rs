@@ -41,28 +41,31 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: StatusArgs) -> CliResult {
         let units = common::bounded(obs.units.into_iter().map(|u| {
             let driver = driver.clone();
             async move {
-                let (health, detail) = match (&driver, u.live, u.live_version(), a.no_health) {
-                    (Some(d), Some(c), Some(v), false) if u.error.is_none() => match d.probe(&u.unit, c, v).await {
-                        Ok(()) => (Health::Healthy, None),
-                        Err(e) => (Health::Unhealthy, Some(e.to_string())),
-                    },
-                    _ => (Health::Unknown, None),
-                };
-                let analysis = match (&driver, u.live, u.live_version(), a.no_health) {
-                    (Some(d), Some(c), Some(v), false) if u.error.is_none() => match d.analyze(&u.unit, c, v).await {
-                        Ok(evals) => evals
-                            .iter()
-                            .map(|e| AnalysisStatus {
-                                name: e.analysis.clone(),
-                                result: e.result().into(),
-                                observed: e.observed(),
-                            })
-                            .collect(),
-                        Err(e) => {
-                            vec![AnalysisStatus { name: "-".into(), result: "error".into(), observed: e.to_string() }]
-                        }
-                    },
-                    _ => Vec::new(),
+                // The live color's health checks and analyses, probed now.
+                let (health, detail, analysis) = match (&driver, u.live, u.live_version(), a.no_health) {
+                    (Some(d), Some(c), Some(v), false) if u.error.is_none() => {
+                        let (health, detail) = match d.probe(&u.unit, c, v).await {
+                            Ok(()) => (Health::Healthy, None),
+                            Err(e) => (Health::Unhealthy, Some(e.to_string())),
+                        };
+                        let analysis = match d.analyze(&u.unit, c, v).await {
+                            Ok(evals) => evals
+                                .iter()
+                                .map(|e| AnalysisStatus {
+                                    name: e.analysis.clone(),
+                                    result: e.result().into(),
+                                    observed: e.observed(),
+                                })
+                                .collect(),
+                            Err(e) => vec![AnalysisStatus {
+                                name: "-".into(),
+                                result: "error".into(),
+                                observed: e.to_string(),
+                            }],
+                        };
+                        (health, detail, analysis)
+                    }
+                    _ => (Health::Unknown, None, Vec::new()),
                 };
                 UnitStatus { analysis, ..UnitStatus::from_state(u, health, detail) }
             }

@@ -31,6 +31,25 @@ pub struct RenderedAnalysis {
     pub timeout: Duration,
 }
 
+/// The analyses `names` (as a plan or an app lists them) out of `defined`,
+/// rendered with `render`. A name `defined` lacks is a plan made from an
+/// older config: an error that says to plan again.
+pub fn render_named(
+    defined: &[(String, Analysis)],
+    names: &[String],
+    render: &dyn Fn(&Template) -> Result<String, String>,
+) -> Result<Vec<RenderedAnalysis>, String> {
+    names
+        .iter()
+        .map(|n| match defined.iter().find(|(d, _)| d == n) {
+            Some((_, a)) => RenderedAnalysis::new(n, a, render),
+            None => Err(format!(
+                "the plan names analysis '{n}', which the config does not define (any more); make a new plan with `rvmctl plan`"
+            )),
+        })
+        .collect()
+}
+
 /// Where an analysis's value comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
@@ -328,19 +347,23 @@ fn encode(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn analysis(min: Option<f64>, max: Option<f64>) -> RenderedAnalysis {
-        let spec = Analysis {
+    fn analysis_spec() -> Analysis {
+        Analysis {
             prometheus: Some(Template("http://p:9090/".into())),
             query: Some(Template("rate(x{color=\"{color}\"}[1m])".into())),
             resource: None,
             path: None,
-            max,
-            min,
+            max: Some(0.1),
+            min: None,
             interval: None,
             failures: Some(2),
             no_data: None,
             timeout: None,
-        };
+        }
+    }
+
+    fn analysis(min: Option<f64>, max: Option<f64>) -> RenderedAnalysis {
+        let spec = Analysis { min, max, ..analysis_spec() };
         RenderedAnalysis::new("err", &spec, &|t| Ok(t.as_str().replace("{color}", "green"))).expect("renders")
     }
 
@@ -381,6 +404,20 @@ mod tests {
             assert!((0.0..=1.0).contains(&v), "{r:?}: {v}");
         }
         assert!(resource_script(Resource::Disk, "/a b/it's").contains("'/a b/it'\\''s'"), "quoted for the shell");
+    }
+
+    #[test]
+    fn named_analyses_render_in_order_and_a_missing_one_says_to_plan_again() {
+        let spec = |q: &str| Analysis { query: Some(Template(q.into())), ..analysis_spec() };
+        let defined = vec![("a".to_string(), spec("qa")), ("b".to_string(), spec("qb"))];
+        let id = |t: &Template| Ok(t.as_str().to_string());
+        let got = render_named(&defined, &["b".into(), "a".into()], &id).expect("both defined");
+        assert_eq!(
+            got.iter().map(|a| (a.name.as_str(), a.query.as_str())).collect::<Vec<_>>(),
+            [("b", "qb"), ("a", "qa")]
+        );
+        let e = render_named(&defined, &["gone".into()], &id).unwrap_err();
+        assert!(e.contains("analysis 'gone'") && e.contains("make a new plan with `rvmctl plan`"), "{e}");
     }
 
     #[test]

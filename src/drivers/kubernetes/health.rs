@@ -7,7 +7,7 @@ use super::KubeDriver;
 use crate::config::types::Template;
 use crate::drivers::driver::{Driver, DriverError, StepOutput, watch_health};
 use crate::drivers::transport::LocalTransport;
-use crate::gates::analysis::RenderedAnalysis;
+use crate::gates::analysis::{self, RenderedAnalysis};
 use crate::gates::health::RenderedCheck;
 use crate::model::Color;
 
@@ -24,28 +24,24 @@ impl KubeDriver {
             .map_err(|m| self.unit_err(m))
     }
 
-    /// The analyses `pick` selects by name, rendered for `color`.
+    /// The analyses `names`, rendered for `color`. A resource analysis
+    /// measures a host, and a Kubernetes app has none.
     pub(super) fn analyses(
         &self,
         color: Color,
         version: &str,
-        pick: &dyn Fn(&str) -> bool,
+        names: &[String],
     ) -> Result<Vec<RenderedAnalysis>, DriverError> {
+        let resource =
+            self.analysis.iter().filter(|(n, _)| names.contains(n)).find_map(|(n, a)| a.resource.map(|r| (n, r)));
+        if let Some((name, r)) = resource {
+            return Err(self.unit_err(format!(
+                "analysis '{name}' measures the {r:?} of a host; a Kubernetes app has none: use a Prometheus query"
+            )));
+        }
         let image = self.image(version).unwrap_or_default();
         let lookup = self.lookup(color, version, &image);
-        let render = |t: &Template| t.render(&lookup);
-        self.analysis
-            .iter()
-            .filter(|(name, _)| pick(name))
-            .map(|(name, a)| match a.resource {
-                // Here, the unit's point of view is the operator's machine.
-                Some(r) => Err(format!(
-                    "analysis '{name}' measures the {r:?} of a host; a Kubernetes app has none: use a Prometheus query"
-                )),
-                None => RenderedAnalysis::new(name, a, &render),
-            })
-            .collect::<Result<_, _>>()
-            .map_err(|m| self.unit_err(m))
+        analysis::render_named(&self.analysis, names, &|t: &Template| t.render(&lookup)).map_err(|m| self.unit_err(m))
     }
 
     /// Health and the analyses `names` (as the plan says) on `color` for
@@ -63,12 +59,7 @@ impl KubeDriver {
         if self.dry_run {
             return Ok(StepOutput { detail: "dry run: not monitoring".into(), skipped: true });
         }
-        let analyses = self.analyses(color, version, &|n| names.iter().any(|a| a == n))?;
-        if let Some(gone) = names.iter().find(|n| !analyses.iter().any(|a| &a.name == *n)) {
-            return Err(self.unit_err(format!(
-                "the plan names analysis '{gone}', which the config does not define (any more); make a new plan with `rvmctl plan`"
-            )));
-        }
+        let analyses = self.analyses(color, version, names)?;
         watch_health(&self.app_name, step, &self.app, d, max, analyses, LocalTransport::operator(), || {
             self.probe(&self.app_name, color, version)
         })

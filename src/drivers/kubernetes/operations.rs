@@ -109,7 +109,7 @@ impl Driver for KubeDriver {
     }
 
     async fn analyze(&self, _: &str, color: Color, version: &str) -> Result<Vec<Evaluation>, DriverError> {
-        let analyses = self.analyses(color, version, &|n| self.app.analysis.iter().any(|a| a == n))?;
+        let analyses = self.analyses(color, version, &self.app.analysis)?;
         Ok(evaluate_all(&analyses, LocalTransport::operator()).await)
     }
 

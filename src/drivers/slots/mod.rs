@@ -39,7 +39,7 @@ use super::transport::{ExecOutput, Transport, TransportError};
 use crate::config::schema::{App, HostSpec, TargetKind};
 use crate::config::types::Template;
 use crate::config::{Effective, ResolvedTarget, TemplateScope};
-use crate::gates::analysis::RenderedAnalysis;
+use crate::gates::analysis::{self, RenderedAnalysis};
 use crate::gates::health::RenderedCheck;
 use crate::model::{Color, JournalEntry, SlotState, SlotStatus};
 
@@ -418,20 +418,16 @@ impl SlotDriver {
             .map_err(|message| DriverError::Other { unit: h.spec.name.clone(), message })
     }
 
-    /// The analyses `pick` selects by name, rendered for this host and color.
+    /// The analyses `names`, rendered for this host and color.
     fn analyses(
         &self,
         h: &SlotHost,
         color: Color,
         version: &str,
-        pick: &dyn Fn(&str) -> bool,
+        names: &[String],
     ) -> Result<Vec<RenderedAnalysis>, DriverError> {
         let render = |t: &Template| t.render(&self.lookup(h, color, version));
-        self.analysis
-            .iter()
-            .filter(|(name, _)| pick(name))
-            .map(|(name, a)| RenderedAnalysis::new(name, a, &render))
-            .collect::<Result<_, _>>()
+        analysis::render_named(&self.analysis, names, &render)
             .map_err(|message| DriverError::Other { unit: h.spec.name.clone(), message })
     }
 
@@ -453,10 +449,7 @@ impl SlotDriver {
         names: &[String],
         step: &str,
     ) -> Result<StepOutput, DriverError> {
-        let analyses = self.analyses(h, color, version, &|n| names.iter().any(|a| a == n))?;
-        if let Some(gone) = names.iter().find(|n| !analyses.iter().any(|a| &a.name == *n)) {
-            return Err(stale_plan(&h.spec.name, "analysis", gone));
-        }
+        let analyses = self.analyses(h, color, version, names)?;
         watch_health(&h.spec.name, step, &self.app, duration, max_failures, analyses, h.transport.as_ref(), || {
             self.probe(&h.spec.name, color, version)
         })

@@ -292,7 +292,7 @@ impl Driver for SlotDriver {
 
     async fn analyze(&self, unit: &str, color: Color, version: &str) -> Result<Vec<Evaluation>, DriverError> {
         let h = self.host(unit)?;
-        let analyses = self.analyses(h, color, version, &|n| self.app.analysis.iter().any(|a| a == n))?;
+        let analyses = self.analyses(h, color, version, &self.app.analysis)?;
         Ok(evaluate_all(&analyses, h.transport.as_ref()).await)
     }
 
