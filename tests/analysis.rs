@@ -145,7 +145,9 @@ fn a_canary_whose_analysis_holds_for_the_pause_is_promoted() {
 
 #[test]
 fn a_canary_whose_analysis_trips_is_rolled_back_and_the_fleet_is_never_touched() {
-    let (p, _prom) = canary("{ analysis: watched, for: 6s }");
+    // Long enough that a loaded machine still sees two failed evaluations (~3 s
+    // here); a trip ends the pause at once, so only the healthy 1.0.0 waits it out.
+    let (p, _prom) = canary("{ analysis: watched, for: 10s }");
     let _users = Traffic::start(&p.ports);
     let (code, out, err) = deploy(&p, "1.0.0");
     assert_eq!(code, 0, "{out}\n{err}");

@@ -230,18 +230,10 @@ impl Executor<'_> {
                 errors.push(format!("{}: {failed} of {total} units failed (budget {:.0}%)", t.target, budget * 100.0));
                 return ApplyOutcome::Failed;
             }
-            if let Some(p) = &wave.pause_after {
-                if let Some(Pause::Analysis(a)) = Pause::from_label(p) {
-                    match self.watch_wave(t, driver, &units, runs, &a).await {
-                        WaveWatch::Held => continue,
-                        WaveWatch::Interrupted => return ApplyOutcome::Interrupted,
-                        WaveWatch::Tripped(why) => {
-                            errors.push(why);
-                            return ApplyOutcome::Failed;
-                        }
-                    }
-                }
-                if p == "manual" {
+            // The plan stores the pause as its label; a saved plan is hash-checked.
+            match wave.pause_after.as_deref().and_then(Pause::from_label) {
+                None => {}
+                Some(Pause::Manual) => {
                     self.reporter.message(&format!(
                         "{}: paused after wave {}/{} (canary pause: manual); `rvmctl promote -e {}` continues",
                         t.target,
@@ -250,13 +242,22 @@ impl Executor<'_> {
                         self.plan.environment
                     ));
                     return ApplyOutcome::Paused;
-                } else if let Ok(d) = p.parse::<crate::model::Duration>() {
+                }
+                Some(Pause::For(d)) => {
                     self.reporter.message(&format!("{}: pausing {d} before the next wave", t.target));
                     tokio::select! {
                         _ = tokio::time::sleep(d.get()) => {}
                         _ = self.cancel.soft.cancelled() => return ApplyOutcome::Interrupted,
                     }
                 }
+                Some(Pause::Analysis(a)) => match self.watch_wave(t, driver, &units, runs, &a).await {
+                    WaveWatch::Held => {}
+                    WaveWatch::Interrupted => return ApplyOutcome::Interrupted,
+                    WaveWatch::Tripped(why) => {
+                        errors.push(why);
+                        return ApplyOutcome::Failed;
+                    }
+                },
             }
         }
         ApplyOutcome::Success
@@ -296,7 +297,6 @@ impl Executor<'_> {
                 (u, driver.watch(&u.unit, *color, version, a.duration.get(), &a.analysis).await)
             })
             .collect();
-        let mut tripped = Vec::new();
         loop {
             let next = tokio::select! {
                 next = watches.next() => next,
@@ -310,22 +310,15 @@ impl Executor<'_> {
                         run.report.result = UnitResult::Failed;
                         run.report.error = Some(e.to_string());
                     }
-                    tripped.push(u.unit.clone());
-                    break;
+                    return WaveWatch::Tripped(format!(
+                        "{}: canary analysis {} failed on {} during the pause; not promoting",
+                        t.target, a.analysis, u.unit
+                    ));
                 }
             }
         }
-        if tripped.is_empty() {
-            self.reporter.message(&format!("{}: analysis {} held for {}; promoting", t.target, a.analysis, a.duration));
-            WaveWatch::Held
-        } else {
-            WaveWatch::Tripped(format!(
-                "{}: canary analysis {} failed on {} during the pause; not promoting",
-                t.target,
-                a.analysis,
-                tripped.join(", ")
-            ))
-        }
+        self.reporter.message(&format!("{}: analysis {} held for {}; promoting", t.target, a.analysis, a.duration));
+        WaveWatch::Held
     }
 
     /// Switches every switched unit back, all at once (a switch back is one
