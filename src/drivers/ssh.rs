@@ -43,6 +43,7 @@ use crate::config::schema::{HostSpec, SshOptions};
 use crate::config::types::ProxyJump;
 use crate::config::{Config, ResolvedTarget};
 use crate::gates::probes::ByteStream;
+use crate::model::split_addr;
 
 /// How one host is reached.
 #[derive(Debug, Clone)]
@@ -597,13 +598,6 @@ fn round_trip(host: &str, what: &str, started: std::time::Instant) {
 /// Added to a health check's own timeout for the remote command that runs
 /// it: starting `sh`/`curl` on a loaded Jetson is not the app being slow.
 const CHECK_SLACK: Duration = Duration::from_secs(5);
-
-/// `host:port` or `[v6]:port`.
-fn split_addr(addr: &str) -> Option<(&str, &str)> {
-    let (h, p) = addr.rsplit_once(':')?;
-    let h = h.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(h);
-    (!h.is_empty() && !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())).then_some((h, p))
-}
 
 /// The ssh configs of a connection through `jump`: `(master, hops)`.
 ///

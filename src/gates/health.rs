@@ -94,32 +94,35 @@ impl RenderedCheck {
                 };
                 Probe::Prometheus(super::analysis::RenderedAnalysis::new(&c.display_name(), &spec, render)?)
             }
-            HealthCheck::Mqtt(m) => Probe::Mqtt(super::probes::mqtt::Exchange {
-                tls: m.tls.then(|| {
-                    let address = render(&m.address).unwrap_or_default();
-                    let host = address.rsplit_once(':').map_or(address.as_str(), |(h, _)| h);
-                    let name = m.server_name.clone().unwrap_or_else(|| host.trim_matches(['[', ']']).to_string());
-                    (name, m.ca_file.clone())
-                }),
-                address: render(&m.address)?,
-                username: m.username_env.as_deref().map(|v| secret(c, "username_env", v)).transpose()?,
-                password: m.password_env.as_deref().map(|v| secret(c, "password_env", v)).transpose()?,
-                publish: m
-                    .publish
-                    .as_ref()
-                    .map(|p| {
-                        Ok::<_, String>((
-                            render(&p.topic)?,
-                            p.payload.as_ref().map(render).transpose()?.unwrap_or_default(),
-                        ))
-                    })
-                    .transpose()?,
-                expect: m
-                    .expect
-                    .as_ref()
-                    .map(|e| Ok::<_, String>((render(&e.topic)?, e.contains.as_ref().map(render).transpose()?)))
-                    .transpose()?,
-            }),
+            HealthCheck::Mqtt(m) => {
+                let address = render(&m.address)?;
+                // The name the broker's certificate must carry: its host, unless said.
+                let tls = m.tls.then(|| {
+                    let host = crate::model::split_addr(&address).map_or(address.as_str(), |(h, _)| h);
+                    (m.server_name.clone().unwrap_or_else(|| host.to_string()), m.ca_file.clone())
+                });
+                Probe::Mqtt(super::probes::mqtt::Exchange {
+                    tls,
+                    address,
+                    username: m.username_env.as_deref().map(|v| secret(c, "username_env", v)).transpose()?,
+                    password: m.password_env.as_deref().map(|v| secret(c, "password_env", v)).transpose()?,
+                    publish: m
+                        .publish
+                        .as_ref()
+                        .map(|p| {
+                            Ok::<_, String>((
+                                render(&p.topic)?,
+                                p.payload.as_ref().map(render).transpose()?.unwrap_or_default(),
+                            ))
+                        })
+                        .transpose()?,
+                    expect: m
+                        .expect
+                        .as_ref()
+                        .map(|e| Ok::<_, String>((render(&e.topic)?, e.contains.as_ref().map(render).transpose()?)))
+                        .transpose()?,
+                })
+            }
         };
         let common = c.common();
         Ok(RenderedCheck {

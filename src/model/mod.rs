@@ -21,7 +21,7 @@ pub use adopt::AdoptPlan;
 pub use color::Color;
 pub use duration::Duration;
 pub use history::{HistoryAction, HistoryEntry, JournalEntry, JournalState, Outcome};
-pub use names::{sh_quote, validate_host_name, validate_version};
+pub use names::{sh_quote, split_addr, validate_host_name, validate_version};
 pub use redact::redact_url;
 pub use step::Step;
 pub use unit::{LockInfo, ObservedTarget, PlanDetails, SlotState, SlotStatus, UnitState};

@@ -30,6 +30,13 @@ pub fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+/// `host:port` or `[v6]:port`.
+pub fn split_addr(addr: &str) -> Option<(&str, &str)> {
+    let (h, p) = addr.rsplit_once(':')?;
+    let h = h.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(h);
+    (!h.is_empty() && !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())).then_some((h, p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,7 +40,7 @@ pub async fn check(
     ca_file: Option<&str>,
 ) -> Result<String, String> {
     let stream = if config.get_ssl_mode() == SslMode::Require {
-        let host = address.rsplit_once(':').map_or(address, |(h, _)| h).trim_matches(['[', ']']);
+        let host = crate::model::split_addr(address).map_or(address, |(h, _)| h);
         start_tls(stream, host, ca_file).await.map_err(|e| format!("{address}: {e}"))?
     } else {
         stream
