@@ -311,3 +311,28 @@ fn a_prometheus_health_check_gates_the_switch_on_one_query() {
     );
     assert_eq!(p.live("sim-01"), None, "nothing switched");
 }
+
+#[test]
+fn an_unreachable_prometheus_is_an_error_that_says_what_to_check() {
+    let nobody = support::free_port();
+    let p = LocalProject::new(Options {
+        hosts: 1,
+        monitor: "0s",
+        extra_top: format!(
+            "analysis:\n  watched: {{ prometheus: \"http://127.0.0.1:{nobody}\", query: up, min: 1 }}\n"
+        ),
+        extra_checks: "    analysis: [watched]\n".into(),
+        ..Options::default()
+    });
+    p.release("1.0.0", false);
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, err) = run(p.cmd().args(["analysis", "run", "-e", "development", "-o", "json"]));
+    assert_eq!(code, 4, "an analysis that cannot be evaluated cannot vouch:\n{out}\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let row = &v["rows"][0];
+    assert_eq!(row["result"], "error", "{row}");
+    let observed = row["observed"].as_str().unwrap_or_default();
+    assert!(observed.contains(&format!("127.0.0.1:{nobody}")), "names the server: {row}");
+    assert!(observed.contains("check that `prometheus:` is its base URL"), "says what to do: {row}");
+}

@@ -168,7 +168,11 @@ pub async fn evaluate<O: Vantage + ?Sized, U: Vantage + ?Sized>(
 ) -> Evaluation {
     let verdict = match &a.source {
         Source::Prometheus { url } => match operator.http_get(url, a.timeout).await {
-            Err(e) => Verdict::Error { why: format!("cannot query Prometheus: {e}") },
+            Err(e) => Verdict::Error {
+                why: format!(
+                    "cannot query Prometheus: {e}; check that `prometheus:` is its base URL and that it answers from here"
+                ),
+            },
             Ok((status, body)) => verdict(a, status, &body),
         },
         Source::Resource { script } => match unit.exec(script, a.timeout).await {
