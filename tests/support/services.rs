@@ -283,13 +283,7 @@ impl Postgres {
             assert!(ok.is_ok_and(|s| s.success()), "chown the cluster dir to postgres");
         }
         let as_owner = |prog: &str| {
-            let mut c = if root {
-                let mut c = Command::new("runuser");
-                c.args(["-u", "postgres", "--"]).arg(bin.join(prog));
-                c
-            } else {
-                Command::new(bin.join(prog))
-            };
+            let mut c = cluster_owner(&bin, prog);
             c.current_dir(dir.path());
             c
         };
@@ -356,16 +350,21 @@ impl Postgres {
     }
 }
 
+/// `prog` of the PostgreSQL `bin` folder, run as the cluster's owner: the
+/// `postgres` user when the suite runs as root (PostgreSQL refuses root).
+fn cluster_owner(bin: &Path, prog: &str) -> Command {
+    if unsafe { libc::geteuid() } == 0 {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(bin.join(prog));
+        c
+    } else {
+        Command::new(bin.join(prog))
+    }
+}
+
 impl Drop for Postgres {
     fn drop(&mut self) {
-        let mut c = if unsafe { libc::geteuid() } == 0 {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(self.bin.join("pg_ctl"));
-            c
-        } else {
-            Command::new(self.bin.join("pg_ctl"))
-        };
-        let _ = c.arg("-D").arg(&self.data).args(["-m", "immediate", "stop"]).output();
+        let _ = cluster_owner(&self.bin, "pg_ctl").arg("-D").arg(&self.data).args(["-m", "immediate", "stop"]).output();
     }
 }
 
