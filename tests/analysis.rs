@@ -211,7 +211,9 @@ fn analysis_run_evaluates_the_live_colors_now_and_fails_when_one_trips() {
 
 #[test]
 fn host_resources_are_measured_on_the_host_and_trip_like_a_metric() {
-    let top = "analysis:\n  memory: { resource: memory, max: 0.95 }\n  cpu: { resource: cpu, max: 1 }\n  disk: { resource: disk, max: 1 }\n  tiny-memory: { resource: memory, max: 0.000001, interval: 500ms }\n";
+    // Thresholds of 1 always hold: this test is about measuring on the host,
+    // and a busy CI machine may well use 95 % of its memory.
+    let top = "analysis:\n  memory: { resource: memory, max: 1 }\n  cpu: { resource: cpu, max: 1 }\n  disk: { resource: disk, max: 1 }\n  tiny-memory: { resource: memory, max: 0.000001, interval: 500ms }\n";
     let opts = |analysis: &str| Options {
         hosts: 1,
         monitor: "3s",
