@@ -20,6 +20,9 @@ pub enum Exit {
     StalePlan = 6,
     /// Every reachable unit is on the version; unreachable units are pending.
     Pending = 7,
+    /// The deploy failed after other targets switched: the environment runs
+    /// two versions (named in the report and in `status`).
+    Split = 8,
     /// Stopped by SIGINT/SIGTERM at a safe point.
     Interrupted = 130,
 }

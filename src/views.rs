@@ -84,6 +84,9 @@ pub struct TargetStatus {
     pub behind: Vec<Behind>,
     /// How many units the target has (`units` may be filtered).
     pub total: usize,
+    /// Every version its reachable units are live on, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<String>,
     pub units: Vec<UnitStatus>,
 }
 
@@ -120,9 +123,21 @@ impl TargetStatus {
             })
             .collect();
         let total = units.len();
+        let mut versions: Vec<String> = units.iter().filter_map(|u| u.live_version.clone()).collect();
+        versions.sort();
+        versions.dedup();
         let units = units.into_iter().filter(|u| keep(u, fleet_version.as_deref())).collect();
-        TargetStatus { target, kind, app, summary, fleet_version, behind, total, units }
+        TargetStatus { target, kind, app, summary, fleet_version, behind, total, versions, units }
     }
+}
+
+/// The environment's split, if its targets run different versions.
+pub fn split(targets: &[TargetStatus]) -> Vec<crate::model::TargetVersions> {
+    let versions: Vec<crate::model::TargetVersions> = targets
+        .iter()
+        .map(|t| crate::model::TargetVersions { target: t.target.clone(), versions: t.versions.clone() })
+        .collect();
+    crate::model::split(&versions)
 }
 
 /// The version most units are live on (ties: the higher version string).
@@ -189,6 +204,10 @@ pub struct StatusView {
     pub project: String,
     pub environment: String,
     pub targets: Vec<TargetStatus>,
+    /// The targets run different versions (a deploy failed after some of
+    /// them switched): each target's versions. Empty when they agree.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub split: Vec<crate::model::TargetVersions>,
     /// Rows were asked for (`--hosts`, `--filter`, `--shard`): tables show
     /// them whatever the fleet's size.
     #[serde(skip)]
@@ -517,6 +536,7 @@ mod tests {
             project: "p".into(),
             environment: "production".into(),
             targets: vec![t],
+            split: Vec::new(),
             show_rows,
         };
         let p = crate::ui::Printer {

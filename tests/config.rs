@@ -399,3 +399,46 @@ fn a_prometheus_check_needs_a_threshold() {
     assert!(err.contains("deployment-config.yaml:8:9: a prometheus check has no threshold"), "{err}");
     assert!(err.contains("add `max:` (fails above it) or `min:`"), "{err}");
 }
+
+#[test]
+fn target_order_and_rollback_groups_name_the_place_and_the_fix() {
+    let config = |targets: &str, rollback: &str| {
+        format!(
+            "apiVersion: rvmctl/v1\nproject: p\nenvironments:\n  prod:\n{rollback}    targets:\n{targets}apps: {{ edge: {{ artifact: {{ path: ./dist }} }} }}\n"
+        )
+    };
+    let targets = concat!(
+        "      - { name: backend, kind: local, app: edge, hosts: [b1], after: [fleet] }\n",
+        "      - { name: fleet, kind: local, app: edge, hosts: [h1], after: [backend] }\n",
+        "      - { name: kiosk, kind: local, app: edge, hosts: [k1], after: [fleeet, kiosk] }\n",
+    );
+    let (code, _, err) =
+        validate(&config(targets, "    rollback: { groups: { platform: [backend, flet], edge: [backend] } }\n"));
+    assert_eq!(code, 2, "{err}");
+    for (msg, help) in [
+        (
+            "deployment-config.yaml:7:70: target order cycle: backend → fleet → backend",
+            "remove one of these `after:` entries",
+        ),
+        ("deployment-config.yaml:9:69: target 'kiosk' starts after undefined target 'fleeet'", "did you mean 'fleet'?"),
+        ("deployment-config.yaml:9:77: target 'kiosk' cannot start after itself", "remove this entry"),
+        (
+            "deployment-config.yaml:5:47: rollback group 'platform' names undefined target 'flet'",
+            "did you mean 'fleet'?",
+        ),
+        ("target 'backend' is in rollback groups 'edge' and 'platform'", "keep it in one"),
+    ] {
+        assert!(err.contains(msg), "missing `{msg}` in:\n{err}");
+        assert!(err.contains(help), "missing help `{help}` in:\n{err}");
+    }
+    // `rollback:` is `together`, `independent` or `{ groups: … }`.
+    let (code, _, err) = validate(&config(
+        "      - { name: backend, kind: local, app: edge, hosts: [b1] }\n",
+        "    rollback: togther\n",
+    ));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("deployment-config.yaml:5:15"), "{err}");
+    let ok = "      - { name: backend, kind: local, app: edge, hosts: [b1] }\n      - { name: fleet, kind: local, app: edge, hosts: [h1], after: [backend] }\n";
+    let (code, out, err) = validate(&config(ok, "    rollback: together\n"));
+    assert_eq!(code, 0, "{out}\n{err}");
+}

@@ -475,6 +475,9 @@ async fn watch_signals(cancel: Cancel) {
 
 pub fn exit_for(report: &ApplyReport) -> Exit {
     match report.outcome {
+        ApplyOutcome::Failed | ApplyOutcome::RolledBack | ApplyOutcome::LockHeld if !report.split.is_empty() => {
+            Exit::Split
+        }
         ApplyOutcome::Success | ApplyOutcome::Noop | ApplyOutcome::Paused => Exit::Ok,
         ApplyOutcome::Failed | ApplyOutcome::RolledBack => Exit::DeployFailed,
         ApplyOutcome::Interrupted => Exit::Interrupted,

@@ -37,7 +37,9 @@ Examples:
   rvmctl promote -e production                continue a canary paused for approval
 
 Exit codes: 0 ok, 1 error, 2 usage/config error, 3 gate refused, 4 deploy failed
-(traffic on a healthy color), 5 lock held, 6 stale plan, 130 interrupted.";
+(traffic on a healthy color), 5 lock held, 6 stale plan, 7 pending (unreachable
+units left as they were), 8 environment split (targets on different versions),
+130 interrupted.";
 
 #[derive(Debug, Parser)]
 #[command(

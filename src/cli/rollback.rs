@@ -41,7 +41,9 @@ pub async fn switch_back(g: &GlobalArgs, p: &Printer, a: &ScopeArgs, kind: PlanK
     }
     // Abort: units the interrupted run never switched only need their journal cleared.
     if kind == PlanKind::Abort {
-        for (t, obs) in plan.targets.iter().zip(&observed) {
+        // By name: a switch back lists targets in its own order.
+        for t in &plan.targets {
+            let Some(obs) = observed.iter().find(|o| o.target == t.target) else { continue };
             let Some(d) = drivers.get(&t.target) else { continue };
             for u in t.units.iter().filter(|u| u.action == UnitAction::Noop) {
                 if obs.units.iter().any(|o| o.unit == u.unit && o.journal.is_some()) {

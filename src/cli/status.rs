@@ -75,7 +75,9 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: StatusArgs) -> CliResult {
         targets.push(TargetStatus::new(t.name.clone(), t.kind, t.app_name.clone(), units, keep));
     }
     let show_rows = !a.filter.is_empty() || !a.hosts.hosts.is_empty() || a.hosts.shard.is_some();
-    let view = StatusView { project: cfg.project().to_string(), environment: env.name.clone(), targets, show_rows };
+    let split = crate::views::split(&targets);
+    let view =
+        StatusView { project: cfg.project().to_string(), environment: env.name.clone(), targets, split, show_rows };
     p.emit(&view, |p| crate::ui::table::status(p, &view))?;
     Ok(Exit::Ok)
 }

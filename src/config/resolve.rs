@@ -116,6 +116,11 @@ pub struct ResolvedTarget {
     pub namespace: Option<String>,
     /// The analyses the app names, with their names, in its order.
     pub analysis: Vec<(String, Analysis)>,
+    /// Targets of the environment this one starts after.
+    pub after: Vec<String>,
+    /// The rollback group this target belongs to (`rollback: together`
+    /// or `groups:`): its members come back together.
+    pub rollback_group: Option<String>,
 }
 
 /// The loaded, validated configuration.
@@ -171,7 +176,14 @@ impl Config {
             auto_approve: env.auto_approve,
             approvers: env.approvers.clone(),
             deployment_window: env.deployment_window.clone(),
-            targets: env.targets.iter().map(|t| self.resolve_target(name, t, &base)).collect(),
+            targets: env
+                .targets
+                .iter()
+                .map(|t| ResolvedTarget {
+                    rollback_group: env.rollback.as_ref().and_then(|r| r.group_of(name, &t.name)),
+                    ..self.resolve_target(name, t, &base)
+                })
+                .collect(),
         }
     }
 
@@ -212,6 +224,8 @@ impl Config {
             app_name: t.app.clone(),
             app,
             analysis,
+            after: t.after.clone(),
+            rollback_group: None,
             settings,
             hosts,
             root,

@@ -366,9 +366,53 @@ pub struct Environment {
     pub approvers: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment_window: Option<DeploymentWindow>,
+    /// `together`: when any target fails or is rolled back, every target
+    /// that switched in the same run goes back too. `{ groups: { NAME:
+    /// [targets] } }`: the same, per group. Default `independent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<RollbackPolicy>,
     #[serde(flatten)]
     pub settings: Settings,
     pub targets: Vec<Target>,
+}
+
+/// Which targets of an environment come back together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RollbackPolicy {
+    Mode(RollbackMode),
+    Groups(RollbackGroups),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RollbackMode {
+    /// Every target of the environment is one group.
+    Together,
+    /// Each target rolls back on its own (the default).
+    Independent,
+}
+
+/// `rollback: { groups: { platform: [backend, fleet] } }`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollbackGroups {
+    pub groups: IndexMap<String, Vec<String>>,
+}
+
+impl RollbackPolicy {
+    /// The rollback group of each target named in `targets` (declaration
+    /// order): `together` puts all of them in one group named after the
+    /// environment.
+    pub fn group_of(&self, env: &str, target: &str) -> Option<String> {
+        match self {
+            RollbackPolicy::Mode(RollbackMode::Together) => Some(env.to_string()),
+            RollbackPolicy::Mode(RollbackMode::Independent) => None,
+            RollbackPolicy::Groups(g) => {
+                g.groups.iter().find(|(_, members)| members.iter().any(|m| m == target)).map(|(n, _)| n.clone())
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -396,6 +440,11 @@ pub struct Target {
     pub kind: TargetKind,
     /// Name of an entry under `apps`.
     pub app: String,
+    /// Targets of the same environment this one starts after: it rolls out
+    /// only once they all succeeded. Targets with no order between them
+    /// roll out at the same time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
     #[serde(flatten)]
     pub settings: Settings,
     /// kind: local — folder that holds one sub-folder per simulated host.

@@ -130,8 +130,72 @@ pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut Issue
             validate_canary(t.settings.canary.as_ref(), &settings_path("canary"), issues);
         }
         validate_canary(env.settings.canary.as_ref(), &[ep[0].clone(), ep[1].clone(), k("canary")], issues);
+        validate_order(env, &ep, issues);
     }
     validate_canary(cfg.defaults.canary.as_ref(), &[k("defaults"), k("canary")], issues);
+}
+
+/// Targets' `after:` (known targets of the same environment, no cycle) and
+/// the environment's rollback groups (known targets, each in one group).
+fn validate_order(env: &super::schema::Environment, ep: &[PathSeg], issues: &mut Issues) {
+    use super::schema::RollbackPolicy;
+    let names: Vec<&str> = env.targets.iter().map(|t| t.name.as_str()).collect();
+    let unknown = |name: &str| {
+        did_you_mean(name, names.iter().copied())
+            .map(|m| format!("did you mean '{m}'? targets here: {}", names.join(", ")))
+            .unwrap_or_else(|| format!("targets here: {}", names.join(", ")))
+    };
+    let tp = |ti: usize, rest: &[PathSeg]| [ep, &[k("targets"), i(ti)], rest].concat();
+    for (ti, t) in env.targets.iter().enumerate() {
+        for (di, dep) in t.after.iter().enumerate() {
+            if dep == &t.name {
+                issues.at(
+                    &tp(ti, &[k("after"), i(di)]),
+                    format!("target '{}' cannot start after itself", t.name),
+                    Some("remove this entry".into()),
+                );
+            } else if !names.contains(&dep.as_str()) {
+                issues.at(
+                    &tp(ti, &[k("after"), i(di)]),
+                    format!("target '{}' starts after undefined target '{dep}'", t.name),
+                    Some(unknown(dep)),
+                );
+            }
+        }
+    }
+    let deps: Vec<(String, Vec<String>)> = env
+        .targets
+        .iter()
+        .map(|t| {
+            let known = t.after.iter().filter(|d| *d != &t.name && names.contains(&d.as_str()));
+            (t.name.clone(), known.cloned().collect())
+        })
+        .collect();
+    if let Err(topo::CycleError { cycle }) = topo::order(&deps) {
+        let first = env.targets.iter().position(|t| t.name == cycle[0]).unwrap_or(0);
+        issues.at(
+            &tp(first, &[k("after")]),
+            format!("target order cycle: {}", cycle.join(" → ")),
+            Some("remove one of these `after:` entries: targets start in an order, not in a circle".into()),
+        );
+    }
+    if let Some(RollbackPolicy::Groups(g)) = &env.rollback {
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        for (group, members) in &g.groups {
+            for (mi, m) in members.iter().enumerate() {
+                let at = [ep, &[k("rollback"), k("groups"), k(group), i(mi)]].concat();
+                if !names.contains(&m.as_str()) {
+                    issues.at(&at, format!("rollback group '{group}' names undefined target '{m}'"), Some(unknown(m)));
+                } else if let Some(prev) = seen.insert(m.as_str(), group.as_str()) {
+                    issues.at(
+                        &at,
+                        format!("target '{m}' is in rollback groups '{prev}' and '{group}'"),
+                        Some("a target rolls back with one group: keep it in one".into()),
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn validate_canary(c: Option<&super::schema::CanaryConfig>, path: &[PathSeg], issues: &mut Issues) {

@@ -85,6 +85,13 @@ pub struct TargetPlan {
     /// are pending and do not).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub count_unreachable: bool,
+    /// Targets that must succeed before this one starts (`after:`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
+    /// Its rollback group: when a member fails, every member this run
+    /// switched goes back too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback_group: Option<String>,
     pub units: Vec<UnitPlan>,
     pub waves: Vec<Wave>,
 }
@@ -156,18 +163,40 @@ pub struct PlanRequest<'a> {
     pub user: &'a str,
 }
 
-/// Computes the plan. Targets are deployed in the order the config lists them.
+/// Computes the plan. Targets are listed in the order they start: after
+/// the targets they name in `after:`, otherwise as the config lists them.
 pub fn compute(req: &PlanRequest) -> Plan {
-    let targets = req
-        .env
-        .targets
-        .iter()
+    let targets = in_start_order(req.env)
+        .into_iter()
         .map(|t| {
             let obs = req.observed.iter().find(|o| o.target == t.name);
-            plan_target(t, obs, req.version)
+            let (after, rollback_group) = ordering(req.env, t);
+            TargetPlan { after, rollback_group, ..plan_target(t, obs, req.version) }
         })
         .collect();
     assemble(req, PlanKind::Deploy, targets)
+}
+
+/// The environment's targets, each after the ones it names in `after:`
+/// (validation refused cycles; names not in the environment, e.g. left out
+/// by `--hosts`, do not order anything).
+fn in_start_order(env: &ResolvedEnv) -> Vec<&ResolvedTarget> {
+    let nodes: Vec<(String, Vec<String>)> = env.targets.iter().map(|t| (t.name.clone(), t.after.clone())).collect();
+    in_order(env, &nodes)
+}
+
+/// The targets ordered so each comes after its `nodes` dependencies; ties
+/// in declaration order.
+fn in_order<'e>(env: &'e ResolvedEnv, nodes: &[(String, Vec<String>)]) -> Vec<&'e ResolvedTarget> {
+    let order = crate::config::topo::order(nodes).unwrap_or_else(|_| nodes.iter().map(|(n, _)| n.clone()).collect());
+    order.iter().filter_map(|n| env.targets.iter().find(|t| &t.name == n)).collect()
+}
+
+/// The ordering and grouping a target plan carries: `after:` names of
+/// targets in the environment, and its rollback group.
+fn ordering(env: &ResolvedEnv, t: &ResolvedTarget) -> (Vec<String>, Option<String>) {
+    let after = t.after.iter().filter(|a| env.targets.iter().any(|o| &o.name == *a)).cloned().collect();
+    (after, t.rollback_group.clone())
 }
 
 fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) -> TargetPlan {
@@ -194,6 +223,8 @@ fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) 
         auto_rollback: t.settings.auto_rollback,
         max_failure_rate: t.settings.max_failure_rate.fraction(),
         count_unreachable: t.settings.count_unreachable,
+        after: Vec::new(),
+        rollback_group: None,
         waves: waves_of(t, &deploy, units.iter().filter(|u| u.action == UnitAction::Noop).count()),
         units,
     }
@@ -371,12 +402,19 @@ pub fn abort(req: &PlanRequest) -> Plan {
     switch_back(req, PlanKind::Abort, abort_unit)
 }
 
+/// A switch back goes in the reverse order of a deploy: a target goes back
+/// after the targets that started after it (the fleet before the backend
+/// it talks to).
 fn switch_back(req: &PlanRequest, kind: PlanKind, unit: fn(&ResolvedTarget, &UnitState) -> UnitPlan) -> Plan {
-    let targets = req
-        .env
-        .targets
-        .iter()
+    let dependents = |name: &String| -> Vec<String> {
+        req.env.targets.iter().filter(|o| o.after.contains(name)).map(|o| o.name.clone()).collect()
+    };
+    let nodes: Vec<(String, Vec<String>)> =
+        req.env.targets.iter().map(|t| (t.name.clone(), dependents(&t.name))).collect();
+    let targets = in_order(req.env, &nodes)
+        .into_iter()
         .map(|t| {
+            let after = dependents(&t.name);
             let empty = Vec::new();
             let units_obs = req.observed.iter().find(|o| o.target == t.name).map(|o| &o.units).unwrap_or(&empty);
             let units: Vec<UnitPlan> = units_obs.iter().map(|u| unit(t, u)).collect();
@@ -391,6 +429,8 @@ fn switch_back(req: &PlanRequest, kind: PlanKind, unit: fn(&ResolvedTarget, &Uni
                 auto_rollback: false,
                 max_failure_rate: 1.0,
                 count_unreachable: false,
+                after,
+                rollback_group: t.rollback_group.clone(),
                 waves: if deploy.is_empty() {
                     Vec::new()
                 } else {
@@ -521,6 +561,17 @@ fn unobserved(u: &UnitState, err: &str) -> (UnitAction, String) {
     }
 }
 
+/// The unit's last recorded run was a deploy into its other color that
+/// failed or stopped before the switch: `live` is still what it was.
+fn last_deploy_never_switched(u: &UnitState, live: Color) -> bool {
+    u.last.as_ref().is_some_and(|e| {
+        e.action == crate::model::HistoryAction::Deploy
+            && matches!(e.result, crate::model::Outcome::Failed | crate::model::Outcome::Stopped)
+            && e.from == Some(live)
+            && e.to == live.other()
+    })
+}
+
 fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
     let mut p = UnitPlan {
         unit: u.unit.clone(),
@@ -553,6 +604,18 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
                 slot.version,
                 slot.ready.as_deref().unwrap_or("0/0"),
                 slot.version
+            );
+        }
+        // Its last deploy stopped before its switch: the other color never
+        // went live, so there is nothing to go back from (an environment's
+        // rollback leaves it where the rest returns to).
+        Some(slot) if last_deploy_never_switched(u, live) => {
+            p.action = UnitAction::Noop;
+            p.reason = format!(
+                "its last deploy ({}) never went live ({}): {} stayed live; nothing to roll back here",
+                slot.version,
+                crate::model::wire_name(&slot.status),
+                u.live_version().unwrap_or("the previous release")
             );
         }
         Some(slot) if matches!(slot.status, SlotStatus::Healthy | SlotStatus::Staged) => {

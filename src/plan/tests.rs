@@ -351,3 +351,73 @@ fn canary_steps_count_the_whole_fleet_when_resuming() {
     assert_eq!(last[0].units.len(), 5);
     assert_eq!(last[0].pause_after, None);
 }
+
+/// backend ← fleet ← kiosk, plus an independent `reports`; one group.
+fn ordered_env() -> ResolvedEnv {
+    let text = concat!(
+        "apiVersion: rvmctl/v1\nproject: p\nenvironments:\n  prod:\n    rollback: { groups: { platform: [backend, fleet] } }\n    targets:\n",
+        "      - { name: kiosk, kind: local, app: a, hosts: [k1], after: [fleet] }\n",
+        "      - { name: fleet, kind: local, app: a, hosts: [f1], after: [backend] }\n",
+        "      - { name: reports, kind: local, app: a, hosts: [r1] }\n",
+        "      - { name: backend, kind: local, app: a, hosts: [b1] }\n",
+        "apps:\n  a:\n    artifact: { path: ./x }\n",
+    );
+    let cfg = load_str(Path::new("/tmp/c.yaml"), "c.yaml", text).expect("config");
+    cfg.environment("prod").expect("env")
+}
+
+#[test]
+fn targets_are_planned_in_start_order_and_switched_back_in_reverse() {
+    let e = ordered_env();
+    let obs = observed(&e, |u| UnitState {
+        live: Some(Color::Green),
+        green: Some(slot("2", SlotStatus::Healthy)),
+        blue: Some(slot("1", SlotStatus::Healthy)),
+        ..fresh(u)
+    });
+    let plan = compute(&request(&e, &obs, "3", NIGHT_IN_JAKARTA));
+    let order: Vec<(&str, Vec<String>, Option<&str>)> =
+        plan.targets.iter().map(|t| (t.target.as_str(), t.after.clone(), t.rollback_group.as_deref())).collect();
+    assert_eq!(
+        order,
+        [
+            ("reports", vec![], None),
+            ("backend", vec![], Some("platform")),
+            ("fleet", vec!["backend".to_string()], Some("platform")),
+            ("kiosk", vec!["fleet".to_string()], None),
+        ]
+    );
+    // A rollback goes back the other way: each target after those that started after it.
+    let back = rollback_for(&e, &obs);
+    let order: Vec<(&str, Vec<String>)> = back.targets.iter().map(|t| (t.target.as_str(), t.after.clone())).collect();
+    assert_eq!(
+        order,
+        [
+            ("kiosk", vec![]),
+            ("fleet", vec!["kiosk".to_string()]),
+            ("reports", vec![]),
+            ("backend", vec!["fleet".to_string()]),
+        ]
+    );
+    // The plan table says when each starts and what comes back with it.
+    let shown = crate::ui::table::plan(&printer(OutputFormat::Table), &plan);
+    assert!(shown.contains("Target fleet (local, app a, strategy blue_green, 1 wave)\n  starts after backend has succeeded\n  rolls back together with backend (group platform)"), "{shown}");
+}
+
+#[test]
+fn a_unit_whose_last_deploy_never_went_live_has_nothing_to_roll_back() {
+    let e = env();
+    let obs = observed(&e, |u| {
+        let mut s = live_blue(u, "1.4.1");
+        s.green = Some(slot("1.4.2", SlotStatus::Failed));
+        if let Some(last) = s.last.as_mut() {
+            (last.version, last.from, last.to, last.result) =
+                ("1.4.2".into(), Some(Color::Blue), Color::Green, Outcome::Failed);
+        }
+        s
+    });
+    let plan = rollback_for(&e, &obs);
+    let u = &plan.targets[0].units[0];
+    assert_eq!(u.action, UnitAction::Noop, "{u:?}");
+    assert!(u.reason.contains("its last deploy (1.4.2) never went live (failed): 1.4.1 stayed live"), "{}", u.reason);
+}

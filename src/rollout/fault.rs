@@ -13,9 +13,16 @@ use crate::model::Step;
 static FIRED: AtomicBool = AtomicBool::new(false);
 
 pub fn inject(step: &Step, when: &str) {
+    inject_point(&step.kind(), when);
+}
+
+/// A named point that is not a step: `before:rollback_together` (a group
+/// member failed; the others are about to go back) and
+/// `after:rollback_together` (the first of them is back).
+pub fn inject_point(point: &str, when: &str) {
     let Ok(spec) = std::env::var("RVMCTL_FAULT") else { return };
     let Some((at, kind)) = spec.split_once(':') else { return };
-    if at != when || kind != step.kind() {
+    if at != when || kind != point {
         return;
     }
     let stop = std::env::var("RVMCTL_FAULT_ACTION").is_ok_and(|a| a == "stop");

@@ -5,20 +5,20 @@
 //! atomic step: it either happened or it did not.
 
 //!
-//! Files: `target.rs` runs one target in its phases, `unit.rs` one unit's
-//! steps, `report.rs` is what a run reports, `fault.rs` the test suite's
-//! kill switch.
+//! Files: `schedule.rs` orders the targets (`after:`, rollback groups),
+//! `target.rs` runs one target in its phases, `unit.rs` one unit's steps,
+//! `report.rs` is what a run reports, `fault.rs` the test suite's kill
+//! switch.
 
 pub mod fault;
 mod report;
+mod schedule;
 mod target;
 mod unit;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
-use jiff::Timestamp;
 use tokio_util::sync::CancellationToken;
 
 pub use report::{ApplyOutcome, ApplyReport, TargetReport, UnitReport, UnitResult};
@@ -73,53 +73,6 @@ struct UnitRun {
     switched: bool,
     /// A switch back was attempted already: the target-wide rollback skips it.
     rollback_tried: bool,
-}
-
-impl Executor<'_> {
-    pub async fn run(&self) -> ApplyReport {
-        let started = Instant::now();
-        let started_at = Timestamp::now();
-        let mut report = ApplyReport {
-            environment: self.plan.environment.clone(),
-            version: self.plan.version.clone(),
-            kind: self.plan.kind,
-            plan_hash: self.plan.hash.clone(),
-            outcome: ApplyOutcome::Success,
-            started_at,
-            duration_ms: 0,
-            targets: Vec::new(),
-            errors: Vec::new(),
-        };
-        if self.plan.is_noop() {
-            report.outcome = ApplyOutcome::Noop;
-        }
-        for t in &self.plan.targets {
-            if !matches!(report.outcome, ApplyOutcome::Success | ApplyOutcome::Noop | ApplyOutcome::Pending) {
-                // An earlier target failed (or paused): later targets are not touched.
-                let why = if report.outcome == ApplyOutcome::Paused {
-                    "not attempted: an earlier target is paused (rvmctl promote continues)"
-                } else {
-                    "not attempted: an earlier target failed"
-                };
-                report.targets.push(report::skipped_target(t, why));
-                continue;
-            }
-            let Some(driver) = self.drivers.get(&t.target).cloned() else {
-                report.errors.push(format!("no driver for target {}", t.target));
-                report.outcome = ApplyOutcome::Failed;
-                continue;
-            };
-            let (tr, outcome, errors) = self.run_target(t, driver).await;
-            report.targets.push(tr);
-            report.errors.extend(errors);
-            // Pending units do not stop later targets; anything worse does.
-            if outcome != ApplyOutcome::Success {
-                report.outcome = outcome;
-            }
-        }
-        report.duration_ms = started.elapsed().as_millis();
-        report
-    }
 }
 
 /// Taking locks, switching back and recording history are cheap, short

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::model::Color;
+use crate::model::{Color, TargetVersions};
 use crate::plan::{PlanKind, TargetPlan, UnitAction, UnitPlan};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,7 +72,33 @@ impl UnitReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetReport {
     pub target: String,
+    /// When its rollout started and when its last wave (and monitor) ended;
+    /// absent for a target that was not attempted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<Timestamp>,
+    /// Switched back with its rollback group because another target failed
+    /// (`rollback: together`): which one, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rolled_back_with: Option<String>,
     pub units: Vec<UnitReport>,
+}
+
+impl TargetReport {
+    /// The versions its units run after the run (pending units, which
+    /// were not reached, aside), deduplicated in order.
+    pub fn versions_after(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for u in self.units.iter().filter(|u| u.result != UnitResult::Pending) {
+            if let Some(v) = u.version_after() {
+                if !out.iter().any(|x| x == v) {
+                    out.push(v.to_string());
+                }
+            }
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -102,6 +128,11 @@ pub struct ApplyReport {
     pub started_at: Timestamp,
     pub duration_ms: u128,
     pub targets: Vec<TargetReport>,
+    /// Set when the run ended with its targets on different versions (a
+    /// target failed after another switched, without `rollback:
+    /// together`): each target's versions. Exit code 8.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub split: Vec<TargetVersions>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
 }
@@ -124,6 +155,9 @@ pub(super) fn new_unit_report(u: &UnitPlan, result: UnitResult, error: Option<St
 pub(super) fn skipped_target(t: &TargetPlan, why: &str) -> TargetReport {
     TargetReport {
         target: t.target.clone(),
+        started_at: None,
+        finished_at: None,
+        rolled_back_with: None,
         units: t
             .units
             .iter()

@@ -19,12 +19,40 @@ type Locks = HashMap<String, Box<dyn LockGuard>>;
 type LockResult = (String, Result<Box<dyn LockGuard>, DriverError>);
 type Runs = Arc<Mutex<HashMap<String, UnitRun>>>;
 
+/// A target whose waves are done (phases 1–3) but whose history is not
+/// written and whose locks are still held: a member of a rollback group
+/// stays open until the group is decided.
+pub(super) struct Opened<'p> {
+    pub t: &'p TargetPlan,
+    driver: Arc<dyn Driver>,
+    runs: HashMap<String, UnitRun>,
+    locks: Locks,
+    pub outcome: ApplyOutcome,
+    errors: Vec<String>,
+    started_at: Timestamp,
+    finished_at: Timestamp,
+    rolled_back_with: Option<String>,
+}
+
+impl Opened<'_> {
+    /// Units of this target the run switched (and did not put back).
+    pub fn switched(&self) -> usize {
+        self.runs.values().filter(|r| r.switched && !r.rollback_tried).count()
+    }
+}
+
+/// What running a target's phases gave: open (waves done, history and
+/// locks pending), or already closed (a lock held elsewhere: nothing ran).
+pub(super) enum Ran<'p> {
+    Open(Opened<'p>),
+    Closed(TargetReport, ApplyOutcome, Vec<String>),
+}
+
 impl Executor<'_> {
-    pub(super) async fn run_target(
-        &self,
-        t: &TargetPlan,
-        driver: Arc<dyn Driver>,
-    ) -> (TargetReport, ApplyOutcome, Vec<String>) {
+    /// Phases 1–3 of a target: every lock, the waves, the switch back of
+    /// switched units when it failed.
+    pub(super) async fn open_target<'p>(&self, t: &'p TargetPlan, driver: Arc<dyn Driver>) -> Ran<'p> {
+        let started_at = Timestamp::now();
         let mut errors = Vec::new();
         let deploy: Vec<&UnitPlan> = t.units.iter().filter(|u| u.action == UnitAction::Deploy).collect();
         let mut runs: HashMap<String, UnitRun> = t
@@ -49,7 +77,9 @@ impl Executor<'_> {
         let (locks, held_elsewhere) = self.lock_all(t, &driver, &deploy, &mut runs, &mut errors).await;
         if !held_elsewhere.is_empty() {
             release_all(locks).await;
-            return (target_report(t, runs), ApplyOutcome::LockHeld, held_elsewhere);
+            let mut tr = target_report(t, runs);
+            tr.started_at = Some(started_at);
+            return Ran::Closed(tr, ApplyOutcome::LockHeld, held_elsewhere);
         }
 
         // 2. The waves.
@@ -59,7 +89,7 @@ impl Executor<'_> {
         // 3. Failure: put switched units back when auto_rollback is on.
         let mut runs = std::mem::take(&mut *lock_or_recover(&runs));
         if outcome == ApplyOutcome::Failed && t.auto_rollback {
-            self.roll_back_switched(t, &driver, &deploy, &mut runs).await;
+            self.roll_back_switched(t, &driver, &mut runs).await;
             if runs.values().any(|r| r.report.result == UnitResult::RolledBack) {
                 outcome = ApplyOutcome::RolledBack;
             }
@@ -72,11 +102,29 @@ impl Executor<'_> {
         if outcome == ApplyOutcome::Success && runs.values().any(|r| r.report.result == UnitResult::Pending) {
             outcome = ApplyOutcome::Pending;
         }
+        Ran::Open(Opened {
+            t,
+            driver,
+            runs,
+            locks,
+            outcome,
+            errors,
+            started_at,
+            finished_at: Timestamp::now(),
+            rolled_back_with: None,
+        })
+    }
 
-        // 4. History on every touched unit, then the locks.
+    /// Phase 4: history on every touched unit, then the locks.
+    pub(super) async fn close_target(&self, o: Opened<'_>) -> (TargetReport, ApplyOutcome, Vec<String>) {
+        let Opened { t, driver, runs, locks, outcome, mut errors, started_at, finished_at, rolled_back_with } = o;
+        let deploy: Vec<&UnitPlan> = t.units.iter().filter(|u| u.action == UnitAction::Deploy).collect();
         errors.extend(self.record_history(t, &driver, &deploy, &runs, &locks, outcome).await);
         release_all(locks).await;
-        let tr = target_report(t, runs);
+        let mut tr = target_report(t, runs);
+        tr.started_at = Some(started_at);
+        tr.finished_at = Some(finished_at);
+        tr.rolled_back_with = rolled_back_with;
         for u in &tr.units {
             if let (Some(e), UnitResult::Failed | UnitResult::RolledBack) = (&u.error, u.result) {
                 if !errors.iter().any(|x| x == e) {
@@ -85,6 +133,27 @@ impl Executor<'_> {
             }
         }
         (tr, outcome, errors)
+    }
+
+    /// `rollback: together`: another member of the group failed (`cause`
+    /// says which and why), so every unit of this target the run switched
+    /// goes back, each in one guarded switch, and says why in its history.
+    pub(super) async fn roll_back_together(&self, o: &mut Opened<'_>, cause: &str) {
+        let why = format!("rolled back together: {cause}");
+        super::fault::inject_point("rollback_together", "before");
+        self.reporter.message(&format!("{}: {why}", o.t.target));
+        for run in o.runs.values_mut().filter(|r| r.switched && !r.rollback_tried) {
+            run.report.error = Some(why.clone());
+        }
+        self.roll_back_switched(o.t, &o.driver, &mut o.runs).await;
+        if o.runs.values().any(|r| r.report.result == UnitResult::RolledBack) {
+            o.outcome = ApplyOutcome::RolledBack;
+            o.rolled_back_with = Some(cause.to_string());
+            o.errors.push(format!("{}: {why}", o.t.target));
+        } else if o.switched() > 0 || o.runs.values().any(|r| r.report.result == UnitResult::Failed) {
+            o.outcome = ApplyOutcome::Failed;
+        }
+        super::fault::inject_point("rollback_together", "after");
     }
 
     /// Takes every unit's lock (concurrently). Units whose lock could not be
@@ -325,16 +394,11 @@ impl Executor<'_> {
     /// atomic write per unit): the failed release must not stay live on the
     /// last unit while the first go back. Units whose own monitor already
     /// switched them back are skipped.
-    async fn roll_back_switched(
-        &self,
-        t: &TargetPlan,
-        driver: &Arc<dyn Driver>,
-        deploy: &[&UnitPlan],
-        runs: &mut HashMap<String, UnitRun>,
-    ) {
-        let switched: Vec<&UnitPlan> = deploy
+    async fn roll_back_switched(&self, t: &TargetPlan, driver: &Arc<dyn Driver>, runs: &mut HashMap<String, UnitRun>) {
+        let switched: Vec<&UnitPlan> = t
+            .units
             .iter()
-            .copied()
+            .filter(|u| u.action == UnitAction::Deploy)
             .filter(|u| runs.get(&u.unit).is_some_and(|r| r.switched && !r.rollback_tried))
             .collect();
         if switched.is_empty() {
@@ -468,6 +532,9 @@ pub(super) fn pending_or_failed(e: &DriverError) -> UnitResult {
 fn target_report(t: &TargetPlan, mut runs: HashMap<String, UnitRun>) -> TargetReport {
     TargetReport {
         target: t.target.clone(),
+        started_at: None,
+        finished_at: None,
+        rolled_back_with: None,
         units: t
             .units
             .iter()

@@ -22,6 +22,8 @@ struct Fake {
     locked: HashSet<String>,
     live: Mutex<HashMap<String, Color>>,
     log: Mutex<Vec<String>>,
+    /// How long staging takes (to see targets overlap, or not).
+    stage_for: std::time::Duration,
     /// Switches back to blue in flight now, and the most seen at once.
     backs: AtomicUsize,
     max_backs: AtomicUsize,
@@ -82,6 +84,10 @@ impl Driver for Fake {
             })
         };
         match step {
+            Step::Stage { .. } if !self.stage_for.is_zero() => {
+                tokio::time::sleep(self.stage_for).await;
+                Ok(StepOutput::default())
+            }
             Step::HealthCheck { .. } if self.fail_health.contains(unit) => fail("health"),
             Step::Monitor { .. } if self.fail_monitor.contains(unit) => fail("monitor"),
             Step::Switch { to: Color::Blue, .. } => {
@@ -169,6 +175,8 @@ fn plan(
             auto_rollback: true,
             max_failure_rate: budget,
             count_unreachable: false,
+            after: Vec::new(),
+            rollback_group: None,
             waves: waves
                 .into_iter()
                 .map(|w| crate::plan::Wave {
@@ -302,4 +310,124 @@ async fn a_cancelled_run_stops_before_the_next_wave() {
     let r = exec.run().await;
     assert_eq!(r.outcome, ApplyOutcome::Interrupted);
     assert!(f.live.lock().unwrap().values().all(|c| *c == Color::Blue));
+}
+
+/// An environment of several targets, each its own fake driver: `(name,
+/// units, after, rollback group)`.
+fn environment(targets: &[(&str, usize, &[&str], Option<&str>)]) -> Plan {
+    let mut p = plan(0, Strategy::Immediate, vec![], false, 0.0);
+    p.targets = targets
+        .iter()
+        .map(|(name, n, after, group)| {
+            let mut one = plan(*n, Strategy::Immediate, vec![(0..*n).collect()], false, 0.0).targets.remove(0);
+            for u in &mut one.units {
+                u.unit = format!("{name}-{}", u.unit);
+            }
+            for w in &mut one.waves {
+                w.units = w.units.iter().map(|u| format!("{name}-{u}")).collect();
+            }
+            TargetPlan {
+                target: name.to_string(),
+                after: after.iter().map(|a| a.to_string()).collect(),
+                rollback_group: group.map(str::to_string),
+                ..one
+            }
+        })
+        .collect();
+    p
+}
+
+fn fake_for(name: &str, n: usize) -> Fake {
+    let f = Fake { units: (0..n).map(|i| format!("{name}-u{i}")).collect(), ..Fake::default() };
+    for u in &f.units {
+        f.live.lock().unwrap().insert(u.clone(), Color::Blue);
+    }
+    f
+}
+
+async fn execute_all(plan: &Plan, drivers: &[(&str, Arc<Fake>)]) -> ApplyReport {
+    let exec = Executor {
+        plan,
+        drivers: drivers.iter().map(|(n, d)| (n.to_string(), d.clone() as Arc<dyn Driver>)).collect(),
+        reporter: Arc::new(Silent),
+        cancel: Cancel::default(),
+        user: "t".into(),
+        gates: Default::default(),
+    };
+    exec.run().await
+}
+
+fn target<'r>(r: &'r ApplyReport, name: &str) -> &'r TargetReport {
+    r.targets.iter().find(|t| t.target == name).expect("target in the report")
+}
+
+#[tokio::test]
+async fn after_orders_targets_and_independent_ones_overlap() {
+    let slow = |name: &str| Arc::new(Fake { stage_for: std::time::Duration::from_millis(300), ..fake_for(name, 1) });
+    let (backend, fleet, kiosk) = (slow("backend"), slow("fleet"), slow("kiosk"));
+    let p = environment(&[("backend", 1, &[], None), ("fleet", 1, &["backend"], None), ("kiosk", 1, &[], None)]);
+    let r = execute_all(&p, &[("backend", backend), ("fleet", fleet), ("kiosk", kiosk)]).await;
+    assert_eq!(r.outcome, ApplyOutcome::Success);
+    let span = |n: &str| (target(&r, n).started_at.unwrap(), target(&r, n).finished_at.unwrap());
+    let (b, f, k) = (span("backend"), span("fleet"), span("kiosk"));
+    assert!(f.0 >= b.1, "fleet starts after backend finished: {b:?} {f:?}");
+    assert!(k.0 < b.1 && b.0 < k.1, "kiosk and backend overlap: {b:?} {k:?}");
+    assert!(r.split.is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_member_brings_its_group_back() {
+    let backend = Arc::new(fake_for("backend", 1));
+    let mut fleet = fake_for("fleet", 2);
+    fleet.fail_monitor.insert("fleet-u0".into());
+    fleet.fail_monitor.insert("fleet-u1".into());
+    let fleet = Arc::new(fleet);
+    let p = environment(&[("backend", 1, &[], Some("platform")), ("fleet", 2, &["backend"], Some("platform"))]);
+    let r = execute_all(&p, &[("backend", backend.clone()), ("fleet", fleet.clone())]).await;
+    assert_eq!(r.outcome, ApplyOutcome::RolledBack);
+    assert_eq!(backend.live.lock().unwrap()["backend-u0"], Color::Blue, "the backend went back with the fleet");
+    assert!(fleet.live.lock().unwrap().values().all(|c| *c == Color::Blue));
+    let b = target(&r, "backend");
+    assert!(b.rolled_back_with.as_deref().is_some_and(|c| c.contains("fleet")), "{b:?}");
+    assert_eq!(b.units[0].result, UnitResult::RolledBack);
+    assert!(b.units[0].error.as_deref().is_some_and(|e| e.contains("rolled back together")));
+    assert!(r.split.is_empty(), "nothing is split: {:?}", r.split);
+    // The backend's history is written once, after the group was decided.
+    let log = backend.log.lock().unwrap().clone();
+    assert_eq!(log.iter().filter(|l| l.contains("history")).collect::<Vec<_>>(), ["backend-u0: history RolledBack"]);
+}
+
+#[tokio::test]
+async fn without_a_group_a_late_failure_reports_the_split() {
+    let backend = Arc::new(fake_for("backend", 1));
+    let mut fleet = fake_for("fleet", 1);
+    fleet.fail_health.insert("fleet-u0".into());
+    let fleet = Arc::new(fleet);
+    let p = environment(&[("backend", 1, &[], None), ("fleet", 1, &["backend"], None), ("kiosk", 1, &["fleet"], None)]);
+    let kiosk = Arc::new(fake_for("kiosk", 1));
+    let r = execute_all(&p, &[("backend", backend.clone()), ("fleet", fleet), ("kiosk", kiosk.clone())]).await;
+    assert_eq!(r.outcome, ApplyOutcome::Failed);
+    assert_eq!(backend.live.lock().unwrap()["backend-u0"], Color::Green, "not in a group: it stays");
+    assert_eq!(crate::model::split_label(&r.split), "backend on 2, fleet on 1, kiosk on 1");
+    assert!(r.errors.iter().any(|e| e.contains("environment e is split")), "{:?}", r.errors);
+    let k = target(&r, "kiosk");
+    assert_eq!(k.units[0].result, UnitResult::Skipped);
+    assert_eq!(k.units[0].error.as_deref(), Some("not attempted: target fleet failed"));
+    assert!(kiosk.log.lock().unwrap().is_empty(), "a target after a failed one is never touched");
+}
+
+#[tokio::test]
+async fn a_rollback_plan_goes_on_for_every_target() {
+    // The fleet goes back after the backend, which fails.
+    let mut p = environment(&[("backend", 1, &[], None), ("fleet", 1, &["backend"], None)]);
+    p.kind = PlanKind::Rollback;
+    let mut backend = fake_for("backend", 1);
+    backend.fail_health.insert("backend-u0".into());
+    let fleet = Arc::new(fake_for("fleet", 1));
+    let r = execute_all(&p, &[("backend", Arc::new(backend)), ("fleet", fleet.clone())]).await;
+    assert_eq!(
+        target(&r, "fleet").units[0].result,
+        UnitResult::Switched,
+        "a failure elsewhere does not stop a switch back"
+    );
 }

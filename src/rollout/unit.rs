@@ -215,9 +215,12 @@ impl Executor<'_> {
         if let Some(run) = lock_or_recover(&runs).get_mut(&u.unit) {
             run.report.duration_ms += started.elapsed().as_millis();
             if !u.steps.iter().any(Step::is_switch) {
-                // Already live (switched by an interrupted run), verified just now.
+                // Already live (switched by an interrupted run of this
+                // release), verified just now: if the release fails, it goes
+                // back with the units this run switched.
                 run.report.result = UnitResult::Switched;
                 run.report.after = u.to;
+                run.switched = u.live.is_some() && u.live != u.to;
             }
         }
         true

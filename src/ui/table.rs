@@ -77,6 +77,7 @@ pub fn plan(p: &Printer, plan: &Plan) -> String {
             t.waves.len(),
             if t.waves.len() == 1 { "" } else { "s" }
         ));
+        out.push_str(&ordering(plan, t));
         let mut tab = table(&["UNIT", "ACTION", "LIVE", "TO", "STEPS", "WHY"]);
         for u in &t.units {
             let action = match u.action {
@@ -127,8 +128,40 @@ pub fn plan(p: &Printer, plan: &Plan) -> String {
     out
 }
 
+/// When a target starts and what comes back with it: `starts after
+/// backend` / `rolls back together with fleet (group platform)`.
+fn ordering(plan: &Plan, t: &crate::plan::TargetPlan) -> String {
+    let mut out = String::new();
+    if !t.after.is_empty() {
+        let when = if plan.kind == PlanKind::Deploy { "starts after" } else { "goes back after" };
+        out.push_str(&format!("  {when} {} has succeeded\n", t.after.join(", ")));
+    }
+    if let (Some(g), PlanKind::Deploy) = (&t.rollback_group, plan.kind) {
+        let others: Vec<&str> = plan
+            .targets
+            .iter()
+            .filter(|o| o.target != t.target && o.rollback_group.as_ref() == Some(g))
+            .map(|o| o.target.as_str())
+            .collect();
+        if !others.is_empty() {
+            out.push_str(&format!(
+                "  rolls back together with {} (group {g}): if one fails, every one this run switched goes back\n",
+                others.join(", ")
+            ));
+        }
+    }
+    out
+}
+
 pub fn status(p: &Printer, v: &StatusView) -> String {
     let mut out = String::new();
+    if !v.split.is_empty() {
+        out.push_str(&format!(
+            "ENVIRONMENT SPLIT: {}. A deploy failed after some targets switched: deploy again, or `rvmctl rollback -e {}`.\n\n",
+            crate::model::split_label(&v.split),
+            v.environment
+        ));
+    }
     for t in &v.targets {
         out.push_str(&format!("Target {} ({}, app {}) in {}: {}\n", t.target, t.kind, t.app, v.environment, t.summary));
         if !v.show_rows && !p.wide() && t.units.len() > STATUS_ROWS {
@@ -482,7 +515,23 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
             )
         }
     };
-    format!("{tab}\n{verdict} ({:.1}s)\n", r.duration_ms as f64 / 1000.0)
+    let mut extra = String::new();
+    for t in r.targets.iter().filter(|t| t.rolled_back_with.is_some()) {
+        extra.push_str(&format!(
+            "Rolled back together: {} went back because {}.\n",
+            t.target,
+            t.rolled_back_with.as_deref().unwrap_or_default()
+        ));
+    }
+    if !r.split.is_empty() {
+        extra.push_str(&format!(
+            "ENVIRONMENT SPLIT: {}. `rvmctl rollback -e {}` puts the switched targets back; `rvmctl status -e {}` shows the split until it is resolved.\n",
+            crate::model::split_label(&r.split),
+            r.environment,
+            r.environment
+        ));
+    }
+    format!("{tab}\n{verdict} ({:.1}s)\n{extra}", r.duration_ms as f64 / 1000.0)
 }
 
 /// What made a run roll back, counted from its units: failures before a
