@@ -62,6 +62,7 @@ fn one(hosts: usize) {
         status: SlotStatus::Healthy,
         updated_at: jiff::Timestamp::UNIX_EPOCH,
         ready: None,
+        image: None,
         started: false,
     };
     let observed = vec![ObservedTarget {

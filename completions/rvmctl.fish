@@ -91,7 +91,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l hosts -d 'Only 
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l shard -d 'Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
-complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver)' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver; `from:ENV`: exactly the build live and healthy in ENV)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l dry-run -d 'Kubernetes targets: send every write as a server-side dry run (nothing changes)' -r -f -a "server\t'Send every write with dryRun=All: the API server validates and admits it, nothing is persisted'"
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l until-converged -d 'Keep retrying units that could not be reached (pending) with backoff (5s doubling to 60s) until every unit converges or DURATION has passed, e.g. 2h' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s f -l config -d 'Config file' -r -F

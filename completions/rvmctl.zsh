@@ -115,7 +115,7 @@ _arguments "${_arguments_options[@]}" : \
 '--shard=[Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix\: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only]:K/N:_default' \
 '--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
 '--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
-'--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver)]:VERSION:_default' \
+'--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver; \`from\:ENV\`\: exactly the build live and healthy in ENV)]:VERSION:_default' \
 '--dry-run=[Kubernetes targets\: send every write as a server-side dry run (nothing changes)]:MODE:((server\:"Send every write with dryRun=All\: the API server validates and admits it, nothing is persisted"))' \
 '--until-converged=[Keep retrying units that could not be reached (pending) with backoff (5s doubling to 60s) until every unit converges or DURATION has passed, e.g. 2h]:DURATION:_default' \
 '-f+[Config file]:CONFIG:_files' \

@@ -78,3 +78,44 @@ fn committed_man_pages_are_current() {
         assert!(fresh == committed, "docs/man/{name} is stale: run `make man`");
     }
 }
+
+/// The composite action's run step, executed with a stand-in `rvmctl` that
+/// prints its arguments: `promote-from` becomes a promotion, `args` is
+/// passed through, neither is an error.
+#[test]
+fn the_composite_action_promotes_or_passes_args_through() {
+    let action: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(repo().join("action.yml")).expect("action.yml"))
+            .expect("action.yml parses");
+    let script = action["runs"]["steps"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["id"] == "run"))
+        .and_then(|s| s["run"].as_str())
+        .expect("the run step")
+        .to_string();
+    let bin = tempfile::tempdir().expect("dir");
+    let fake = bin.path().join("rvmctl");
+    std::fs::write(&fake, "#!/bin/sh\necho \"rvmctl $*\"\n").expect("fake");
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("chmod");
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    let action = |vars: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new("bash");
+        cmd.args(["-e", "-c", &script]).env("PATH", &path);
+        for k in ["ARGS", "ENVIRONMENT", "PROMOTE_FROM"] {
+            cmd.env_remove(k);
+        }
+        cmd.envs(vars.iter().copied());
+        let o = cmd.output().expect("bash");
+        (o.status.code(), String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    assert_eq!(
+        action(&[("PROMOTE_FROM", "staging"), ("ENVIRONMENT", "production")]),
+        (Some(0), "rvmctl deploy -e production --version from:staging --yes --approve".to_string())
+    );
+    assert_eq!(
+        action(&[("ARGS", "deploy -e staging --version 1.4.2 --yes")]),
+        (Some(0), "rvmctl deploy -e staging --version 1.4.2 --yes".to_string())
+    );
+    assert_eq!(action(&[("PROMOTE_FROM", "staging")]).0, Some(2), "promote-from needs environment");
+    assert_eq!(action(&[]).0, Some(2));
+}

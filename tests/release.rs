@@ -211,3 +211,131 @@ coupled_kill_matrix! {
     kill_after_the_backend_went_back_then_abort => ("after:rollback_together", "abort"),
     kill_after_the_backend_went_back_then_resume => ("after:rollback_together", "resume"),
 }
+
+/// `development` (two hosts) and `production` (one host) of the same app.
+fn two_environments() -> support::local::LocalProject {
+    let (b, g) = (support::free_port(), support::free_port());
+    let production = format!(
+        "  production:\n    targets:\n      - name: edge-prod\n        kind: local\n        root: ./prod\n        app: edge\n        hosts:\n          - {{ name: prod-01, vars: {{ port_blue: {b}, port_green: {g} }} }}\n"
+    );
+    support::local::LocalProject::new(support::local::Options {
+        extra_env: production,
+        monitor: "0s",
+        ..Default::default()
+    })
+}
+
+fn live_in_production(p: &support::local::LocalProject) -> Option<String> {
+    support::slots::live(&p.path().join("prod/prod-01"))
+}
+
+#[test]
+fn promotion_deploys_exactly_what_the_source_runs_and_refuses_otherwise() {
+    let p = two_environments();
+    p.release("1.0.0", false);
+    p.release("1.1.0", false);
+    let promote = ["deploy", "-e", "production", "--version", "from:development", "--yes", "-o", "json"];
+
+    // Nothing live in development yet: nothing to promote.
+    let (code, _, err) = support::run(p.cmd().args(promote));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("cannot promote from development: edge-sim/sim-01 has nothing live"), "{err}");
+
+    let (code, _, err) = support::run(p.cmd().args(["deploy", "-e", "development", "--version", "1.0.0", "--yes"]));
+    assert_eq!(code, 0, "{err}");
+
+    // Mid-rollout (one host on 1.1.0): refused.
+    let (code, _, err) =
+        support::run(p.cmd().args(["deploy", "-e", "development", "--version", "1.1.0", "--hosts", "sim-01", "--yes"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = support::run(p.cmd().args(promote));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("target edge-sim is mid-rollout (1.0.0 + 1.1.0)"), "{err}");
+    let (code, _, err) = support::run(p.cmd().args(["deploy", "-e", "development", "--version", "1.1.0", "--yes"]));
+    assert_eq!(code, 0, "{err}");
+
+    // The artifact changed since development got it: the checksum pin refuses it.
+    let extra = p.path().join("dist/edge-1.1.0/EXTRA");
+    std::fs::write(&extra, "rebuilt").expect("tamper");
+    let (code, _, err) = support::run(p.cmd().args(promote));
+    assert_ne!(code, 0, "a different build of 1.1.0 is not what development runs\n{err}");
+    assert!(err.contains("sha256"), "{err}");
+    assert_eq!(live_in_production(&p), None, "nothing changed in production");
+    std::fs::remove_file(&extra).expect("restore");
+
+    // Unhealthy: refused with the unit and the check.
+    // (its command check reads the live slot's VERSION file)
+    let version_file = p.host_dir("sim-02").join("current/VERSION");
+    std::fs::write(&version_file, "broken\n").expect("make it unhealthy");
+    let (code, _, err) = support::run(p.cmd().args(promote));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("edge-sim/sim-02 is unhealthy right now"), "{err}");
+    std::fs::write(&version_file, "1.1.0\n").expect("healthy again");
+
+    // Healthy and whole: production gets exactly development's build.
+    let (code, out, err) = support::run(p.cmd().args(promote));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("promoting 1.1.0 from development to production (edge: artifact sha256 "), "{err}");
+    let report: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["version"], "1.1.0");
+    assert_eq!(live_in_production(&p).as_deref(), Some("blue"));
+    let o = support::run(p.cmd().args(["status", "-e", "production", "-o", "json"]));
+    let status: Value = serde_json::from_str(&o.1).expect("status json");
+    let dev = support::run(p.cmd().args(["status", "-e", "development", "-o", "json"]));
+    let dev: Value = serde_json::from_str(&dev.1).expect("status json");
+    assert_eq!(
+        status["targets"][0]["units"][0]["blue"]["sha256"], dev["targets"][0]["units"][0]["green"]["sha256"],
+        "the identical artifact"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn promotion_runs_the_image_the_source_runs_on_kubernetes() {
+    use k8s_openapi::api::apps::v1::Deployment;
+    use kube::api::{Api, Patch, PatchParams};
+    let c = k::client("admin").await;
+    let (staging, production) = (k::namespace(&c, "stg").await, k::namespace(&c, "prd").await);
+    let (_k1, _k2) = (k::kubelet(&c, &staging), k::kubelet(&c, &production));
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(
+        dir.path().join("deployment-config.yaml"),
+        format!(
+            "apiVersion: rvmctl/v1\nproject: rvm\ndefaults: {{ timeout: 20s, post_switch_monitor: 0s }}\nenvironments:\n  staging:\n    targets: [{{ name: backend, kind: kubernetes, app: api, namespace: {staging} }}]\n  production:\n    targets: [{{ name: backend, kind: kubernetes, app: api, namespace: {production} }}]\napps:\n  api: {{ image: \"registry.example/api:{{version}}\", replicas: 1, port: 8080, service: api }}\n"
+        ),
+    )
+    .expect("config");
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rvmctl"));
+        cmd.current_dir(dir.path())
+            .args(["--context", "admin"])
+            .args(args)
+            .env("KUBECONFIG", &k::env().kubeconfig)
+            .env("CI", "true")
+            .env("NO_COLOR", "1");
+        async move { tokio::task::spawn_blocking(move || cmd.output().expect("run")).await.expect("join") }
+    };
+    let o = run(&["deploy", "-e", "staging", "--version", "1.0.0", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Staging runs 1.0.0 pinned by digest (as a pipeline that resolves digests leaves it).
+    let pinned = "registry.example/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    let stg: Api<Deployment> = Api::namespaced(c.clone(), &staging);
+    let patch = serde_json::json!({ "spec": { "template": { "spec": { "containers": [{ "name": "api", "image": pinned }] } } } });
+    stg.patch("api-blue", &PatchParams::default(), &Patch::Strategic(&patch)).await.expect("pin the image");
+
+    let o = run(&["deploy", "-e", "production", "--version", "from:staging", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("promoting 1.0.0 from staging to production (api: image registry.example/api@sha256:0123"),
+        "{}",
+        text(&o)
+    );
+    let prd: Api<Deployment> = Api::namespaced(c.clone(), &production);
+    let d = prd.get("api-blue").await.expect("production deployment");
+    let image = d.spec.and_then(|s| s.template.spec).and_then(|p| p.containers.first().and_then(|c| c.image.clone()));
+    assert_eq!(image.as_deref(), Some(pinned), "production runs the exact image staging runs");
+    assert_eq!(k::selector(&c, &production, "api").await.get("color").map(String::as_str), Some("blue"));
+
+    // Promoting from the environment itself is a usage error.
+    let o = run(&["deploy", "-e", "staging", "--version", "from:staging", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}

@@ -2,7 +2,7 @@ use clap::Args;
 
 use super::common::{self, ScopeArgs};
 use super::global::GlobalArgs;
-use crate::exit::{CliResult, Exit};
+use crate::exit::{CliError, CliResult, Exit, WithExit};
 use crate::ui::Printer;
 
 #[derive(Debug, Args)]
@@ -11,6 +11,11 @@ use crate::ui::Printer;
   rvmctl deploy -e staging --version 1.4.2 --yes -o json
   CI=true rvmctl deploy -e staging --version 1.4.2 --yes
   rvmctl deploy -e production --version 1.4.2 --yes --until-converged 2h
+  rvmctl deploy -e production --version from:staging --approve
+
+--version from:ENV promotes: it deploys exactly what ENV runs now (the
+version, each app's artifact sha256 and image), and refuses (exit 3) when ENV
+is split, mid-rollout, interrupted, unreachable or unhealthy.
 
 Re-running the same deploy after a failure or interruption converges: units
 already live on the version are skipped, staged ones are reused. Units that
@@ -20,7 +25,7 @@ them, or --until-converged keeps retrying them.")]
 pub struct DeployArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
-    /// Version to deploy (`latest`: the newest GitHub release by semver)
+    /// Version to deploy (`latest`: the newest GitHub release by semver; `from:ENV`: exactly the build live and healthy in ENV)
     #[arg(long)]
     pub version: String,
     #[command(flatten)]
@@ -31,14 +36,67 @@ pub struct DeployArgs {
 }
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
-    common::validate_version(&a.version)?;
+    let from = a.version.strip_prefix("from:").map(str::to_string);
+    if from.is_none() {
+        common::validate_version(&a.version)?;
+    }
     let cfg = common::load(g, p)?;
-    let a = DeployArgs { version: crate::github::resolve_version(&cfg, &a.version).await?, ..a };
-    let env = common::scoped_env(&cfg, &a.scope.env, &a.scope.hosts)?;
+    let mut env = common::scoped_env(&cfg, &a.scope.env, &a.scope.hosts)?;
+    let version = match &from {
+        Some(source) => {
+            let source = promotion_source(g, p, &cfg, source, &env.name).await?;
+            crate::plan::promotion::pin(&mut env, &source).map_err(|e| CliError::new(Exit::GateRefused, e))?;
+            let builds: Vec<String> = source.apps.iter().map(|(app, b)| format!("{app}: {}", b.label())).collect();
+            p.status(&format!(
+                "promoting {} from {} to {} ({})",
+                source.version,
+                source.environment,
+                env.name,
+                builds.join("; ")
+            ));
+            source.version
+        }
+        None => crate::github::resolve_version(&cfg, &a.version).await?,
+    };
+    common::validate_version(&version)?;
+    let a = DeployArgs { version, ..a };
     let drivers = common::drivers(g, &cfg, &env, a.dry_run.server())?;
     let observed = common::observe(&env, &drivers, Some(&a.version)).await?;
     let run = common::Run { p, cfg: &cfg, env: &env, drivers: &drivers, command: "deploy", version: a.version.clone() };
     deploy(&run, &a, &observed).await
+}
+
+/// What `from` (the environment promoted from) runs now, live and
+/// healthy, probed now; refused (exit 3) when it is not one healthy release.
+async fn promotion_source(
+    g: &GlobalArgs,
+    p: &Printer,
+    cfg: &crate::config::Config,
+    from: &str,
+    to: &str,
+) -> CliResult<crate::plan::promotion::Source> {
+    if from == to {
+        return Err(CliError::new(
+            Exit::Usage,
+            anyhow::anyhow!("--version from:{from} promotes from another environment; {to} is the one deployed to"),
+        ));
+    }
+    let env = cfg.environment(from).exit(Exit::Usage)?;
+    let drivers = common::drivers(g, cfg, &env, false)?;
+    let observed = common::observe(&env, &drivers, None).await?;
+    p.status(&format!("checking what {from} runs (health checks of every live unit)"));
+    let probes = observed.iter().flat_map(|t| {
+        let d = drivers.get(&t.target).cloned();
+        t.units.iter().map(move |u| {
+            let (d, target) = (d.clone(), t.target.clone());
+            async move {
+                let (Some(d), Some(c), Some(v), None) = (d, u.live, u.live_version(), &u.error) else { return None };
+                d.probe(&u.unit, c, v).await.err().map(|e| (format!("{target}/{}", u.unit), e.to_string()))
+            }
+        })
+    });
+    let unhealthy: Vec<(String, String)> = common::bounded(probes).await.into_iter().flatten().collect();
+    crate::plan::promotion::source(&env, &observed, &unhealthy).map_err(|e| CliError::new(Exit::GateRefused, e))
 }
 
 /// Plan, confirm, apply and report `a.version` over drivers and observed

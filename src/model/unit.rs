@@ -30,6 +30,10 @@ pub struct SlotState {
     /// kubernetes: ready/desired replicas
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<String>,
+    /// kubernetes: the image the slot's Deployment runs (its first
+    /// container), as written (a tag, or pinned `@sha256:`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
     /// Slot hosts: the slot's services were started and not stopped since
     /// (a warm idle slot with `keep_previous`); restaging it stops them first.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

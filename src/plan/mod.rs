@@ -3,6 +3,7 @@
 //! I/O, the clock is a parameter, so every decision is unit-testable.
 
 pub mod file;
+pub mod promotion;
 
 use std::collections::BTreeMap;
 

@@ -65,6 +65,7 @@ fn slot(version: &str, status: SlotStatus) -> SlotState {
         status,
         updated_at: at("2026-11-01T00:00:00Z"),
         ready: None,
+        image: None,
         started: false,
     }
 }

@@ -54,6 +54,7 @@ impl Driver for Fake {
                 status: SlotStatus::Healthy,
                 updated_at: jiff::Timestamp::UNIX_EPOCH,
                 ready: None,
+                image: None,
                 started: false,
             })
         };

@@ -81,6 +81,12 @@ impl KubeDriver {
             status,
             updated_at,
             ready: Some(format!("{ready}/{desired}")),
+            image: d
+                .spec
+                .as_ref()
+                .and_then(|s| s.template.spec.as_ref())
+                .and_then(|p| p.containers.first())
+                .and_then(|c| c.image.clone()),
             started: false,
         }
     }

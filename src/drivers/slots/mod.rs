@@ -271,7 +271,15 @@ impl SlotDriver {
 
     /// A slot's metadata as of now: `version` (`sha256`) in `status`.
     fn slot_state(version: &str, sha256: Option<String>, status: SlotStatus) -> SlotState {
-        SlotState { version: version.into(), sha256, status, updated_at: Timestamp::now(), ready: None, started: false }
+        SlotState {
+            version: version.into(),
+            sha256,
+            status,
+            updated_at: Timestamp::now(),
+            ready: None,
+            image: None,
+            started: false,
+        }
     }
 
     /// [`SlotDriver::slot_state`] as the JSON the host keeps.
