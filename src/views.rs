@@ -517,6 +517,7 @@ mod tests {
                     message: None,
                     approved_by: None,
                     window_override: None,
+                    migrated: false,
                 });
                 u
             })
@@ -573,6 +574,7 @@ mod tests {
                 message: None,
                 approved_by: None,
                 window_override: None,
+                migrated: false,
             },
         };
         let entries = [

@@ -89,6 +89,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: AdoptArgs) -> CliResult {
         }),
         approved_by: None,
         window_override: None,
+        migrated: false,
     };
     let recorded = driver.append_history(&target.app_name, &entry).await;
     let _ = lock.release().await;

@@ -282,6 +282,7 @@ impl Run<'_> {
             cancel,
             user: crate::identity::whoami(),
             gates: gates.clone(),
+            migrated: Default::default(),
         };
         let report = exec.run().await;
         progress.finish();

@@ -676,6 +676,9 @@ pub struct App {
     // --- both
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub health_checks: Vec<HealthCheck>,
+    /// Run once per release and target before it switches (see [`Migrations`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migrations: Option<Migrations>,
     /// Names of top-level `analysis:` entries watched after the switch.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub analysis: Vec<String>,
@@ -688,6 +691,43 @@ impl App {
         let deps: Vec<(String, Vec<String>)> =
             self.services.iter().map(|s| (s.name.clone(), s.after.clone())).collect();
         super::topo::order(&deps).unwrap_or_else(|_| deps.into_iter().map(|(n, _)| n).collect())
+    }
+}
+
+/// `migrations:` of an app: run once per release and target, before any
+/// unit of the target switches, from the new release's slot (slot hosts:
+/// on the first host deployed; kubernetes: on the operator's machine).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Migrations {
+    /// Runs first, e.g. `pg_dump "$DATABASE_URL" -f /var/backups/myrvm-before-{version}.sql`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<Template>,
+    /// Runs next; a failure stops the release before the migration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<Template>,
+    /// The migration itself.
+    pub run: Template,
+    /// Undoes it (a down migration, or a restore of the backup) when the
+    /// release is rolled back; without it a rollback of a migrated release
+    /// is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub down: Option<Template>,
+    /// Per command (default: the target's `timeout`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
+}
+
+impl Migrations {
+    /// The command of one phase.
+    pub fn command(&self, phase: crate::model::MigrationPhase) -> Option<&Template> {
+        use crate::model::MigrationPhase as P;
+        match phase {
+            P::Backup => self.backup.as_ref(),
+            P::DryRun => self.dry_run.as_ref(),
+            P::Run => Some(&self.run),
+            P::Down => self.down.as_ref(),
+        }
     }
 }
 

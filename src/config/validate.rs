@@ -258,6 +258,18 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<&str>, issues: &mut 
     for (pi, p) in app.pre_deploy.iter().enumerate() {
         templates.push((at(&[k("pre_deploy"), i(pi), k("run")]), &p.run));
     }
+    if let Some(m) = &app.migrations {
+        for (key, tpl) in [
+            ("backup", m.backup.as_ref()),
+            ("dry_run", m.dry_run.as_ref()),
+            ("run", Some(&m.run)),
+            ("down", m.down.as_ref()),
+        ] {
+            if let Some(tpl) = tpl {
+                templates.push((at(&[k("migrations"), k(key)]), tpl));
+            }
+        }
+    }
     for (hi, h) in app.health_checks.iter().enumerate() {
         if let super::schema::HealthCheck::Prometheus(p) = h {
             if p.max.is_none() && p.min.is_none() {

@@ -263,6 +263,32 @@ pub async fn evaluate_all<V: crate::gates::health::Vantage + ?Sized>(
 }
 
 /// The lock record of this process: `user@machine (pid N)`, now, what it does.
+/// The command of a migration phase of `app`, or what to do without one.
+pub fn migration_command<'a>(
+    app: &'a crate::config::schema::App,
+    phase: crate::model::MigrationPhase,
+    unit: &str,
+    version: &str,
+) -> Result<(&'a crate::config::types::Template, Option<crate::config::types::Duration>), DriverError> {
+    let m = app.migrations.as_ref();
+    match m.and_then(|m| m.command(phase)) {
+        Some(cmd) => Ok((cmd, m.and_then(|m| m.timeout))),
+        None if phase == crate::model::MigrationPhase::Down => Err(DriverError::Other {
+            unit: unit.into(),
+            message: format!(
+                "the app has no `migrations.down`: the schema stays as {version}'s migrations left it; restore it by hand (its `backup` ran first) or add `down:`"
+            ),
+        }),
+        None => Err(DriverError::Other {
+            unit: unit.into(),
+            message: format!(
+                "the plan runs the migration {}, which the config does not define (any more); make a new plan with `rvmctl plan`",
+                phase.word()
+            ),
+        }),
+    }
+}
+
 pub fn lock_info(operation: &str, plan_hash: Option<String>) -> LockInfo {
     LockInfo {
         holder: format!(

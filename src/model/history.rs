@@ -47,6 +47,11 @@ pub struct HistoryEntry {
     /// Why the deployment window was overridden (`--ignore-window`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_override: Option<String>,
+    /// After this run the target's schema is migrated to `version` (its
+    /// migrations ran here and were not undone): a rollback runs the
+    /// app's `migrations.down` first, or is refused without one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub migrated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,4 +79,8 @@ pub struct JournalEntry {
     pub state: JournalState,
     pub holder: String,
     pub at: Timestamp,
+    /// This run's migrations (of `version`) ran on this target: a resumed
+    /// run does not run them again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub migrated: bool,
 }

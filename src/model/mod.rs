@@ -25,6 +25,6 @@ pub use history::{HistoryAction, HistoryEntry, JournalEntry, JournalState, Outco
 pub use names::{sh_quote, split_addr, validate_host_name, validate_version};
 pub use redact::redact_url;
 pub use split::{TargetVersions, split, split_label};
-pub use step::Step;
+pub use step::{MigrationPhase, Step};
 pub use unit::{LockInfo, ObservedTarget, PlanDetails, SlotState, SlotStatus, UnitState};
 pub use wire::{digest, wire_name};

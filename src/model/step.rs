@@ -67,7 +67,38 @@ pub enum Step {
     StopPrevious {
         color: Color,
     },
+    /// One phase of the app's migrations, run from `color`'s slot; once per
+    /// release and target, before any of its units switches (down: when
+    /// the release is rolled back).
+    Migrate {
+        phase: MigrationPhase,
+        color: Color,
+        /// The release whose migrations these are (for `down` in a
+        /// rollback: the release being left, not the one returned to).
+        version: String,
+    },
     ReleaseLock,
+}
+
+/// The phases of an app's `migrations:`, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MigrationPhase {
+    Backup,
+    DryRun,
+    Run,
+    Down,
+}
+
+impl MigrationPhase {
+    pub fn word(self) -> &'static str {
+        match self {
+            MigrationPhase::Backup => "backup",
+            MigrationPhase::DryRun => "dry run",
+            MigrationPhase::Run => "run",
+            MigrationPhase::Down => "down",
+        }
+    }
 }
 
 impl Step {
@@ -90,6 +121,7 @@ impl Step {
             }
             Step::Monitor { duration, color, .. } => format!("monitor {color} for {duration}"),
             Step::StopPrevious { color } => format!("stop {color}"),
+            Step::Migrate { phase, color, version } => format!("migration {} of {version} ({color})", phase.word()),
             Step::ReleaseLock => "release lock".into(),
         }
     }
@@ -99,8 +131,13 @@ impl Step {
         matches!(self, Step::Switch { .. })
     }
 
-    /// The step kind as written in plan JSON (`stage`, `switch`, …).
+    /// The step kind as written in plan JSON (`stage`, `switch`, …); a
+    /// migration's is `migrate_<phase>` (`migrate_run`), so each phase is
+    /// its own fault point.
     pub fn kind(&self) -> String {
+        if let Step::Migrate { phase, .. } = self {
+            return format!("migrate_{}", wire_name(phase));
+        }
         // Steps serialize as {"step": "<kind>", …}; the kind is the tag.
         serde_json::to_value(self).ok().and_then(|v| v.get("step").map(wire_name)).unwrap_or_default()
     }

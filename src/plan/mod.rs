@@ -64,6 +64,13 @@ pub struct UnitPlan {
     pub changes: Vec<String>,
 }
 
+impl UnitPlan {
+    /// This unit runs its target's migrations (the plan gave them to it).
+    pub fn runs_migrations(&self) -> bool {
+        self.steps.iter().any(|s| matches!(s, Step::Migrate { .. }))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Wave {
     pub units: Vec<String>,
@@ -93,6 +100,10 @@ pub struct TargetPlan {
     /// switched goes back too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollback_group: Option<String>,
+    /// Its migrations ran already for this version (an interrupted or
+    /// partly pending run of the same release): not run again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub migrated: bool,
     pub units: Vec<UnitPlan>,
     pub waves: Vec<Wave>,
 }
@@ -215,6 +226,12 @@ fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) 
         })
         .collect();
     let deploy: Vec<String> = units.iter().filter(|u| u.action == UnitAction::Deploy).map(|u| u.unit.clone()).collect();
+    let waves = waves_of(t, &deploy, units.iter().filter(|u| u.action == UnitAction::Noop).count());
+    let mut units = units;
+    let migrated = t.app.migrations.is_some() && units_obs.iter().any(|u| migrated_to(u, version));
+    if let (Some(m), false) = (&t.app.migrations, migrated) {
+        add_migrations(m, version, &waves, &mut units);
+    }
     TargetPlan {
         target: t.name.clone(),
         kind: t.kind,
@@ -226,9 +243,45 @@ fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) 
         count_unreachable: t.settings.count_unreachable,
         after: Vec::new(),
         rollback_group: None,
-        waves: waves_of(t, &deploy, units.iter().filter(|u| u.action == UnitAction::Noop).count()),
+        migrated,
+        waves,
         units,
     }
+}
+
+/// This unit records that the release's migrations ran on its target: its
+/// journal (an interrupted run of `version`) or its last deploy.
+fn migrated_to(u: &UnitState, version: &str) -> bool {
+    u.journal.as_ref().is_some_and(|j| j.version == version && j.migrated)
+        || u.last
+            .as_ref()
+            .is_some_and(|l| l.action == crate::model::HistoryAction::Deploy && l.version == version && l.migrated)
+}
+
+/// The target's migrations run once, on the first unit of the first wave
+/// that switches, after its checks and before anything moves traffic (a
+/// canary step or the switch); the executor runs that unit's part first.
+fn add_migrations(m: &crate::config::schema::Migrations, version: &str, waves: &[Wave], units: &mut [UnitPlan]) {
+    use crate::model::MigrationPhase;
+    let first = waves
+        .iter()
+        .flat_map(|w| &w.units)
+        .find(|n| units.iter().any(|u| &u.unit == *n && u.steps.iter().any(Step::is_switch)));
+    let Some(u) = first.cloned().and_then(|n| units.iter_mut().find(|u| u.unit == n)) else { return };
+    let Some(at) = u.steps.iter().position(|s| s.is_switch() || matches!(s, Step::Canary { .. })) else { return };
+    let color = u.to.unwrap_or(Color::Blue);
+    let phases = [
+        (MigrationPhase::Backup, m.backup.is_some()),
+        (MigrationPhase::DryRun, m.dry_run.is_some()),
+        (MigrationPhase::Run, true),
+    ];
+    let steps = phases.into_iter().filter(|(_, on)| *on).map(|(phase, _)| Step::Migrate {
+        phase,
+        color,
+        version: version.to_string(),
+    });
+    u.steps.splice(at..at, steps);
+    u.reason.push_str("; runs the target's migrations first");
 }
 
 /// Splits the units to deploy into waves according to the strategy.
@@ -403,6 +456,42 @@ pub fn abort(req: &PlanRequest) -> Plan {
     switch_back(req, PlanKind::Abort, abort_unit)
 }
 
+/// A rollback of a release whose migrations ran on the target (its units'
+/// last deploy says so) runs the app's `migrations.down` once, from the
+/// release's slot right after that unit switched back; without `down` the
+/// target's rollback is refused: the old code would run on the new schema.
+/// An abort does the same for an interrupted run whose journal says its
+/// migrations ran.
+fn migrate_down(t: &ResolvedTarget, observed: &[UnitState], kind: PlanKind, units: &mut [UnitPlan]) {
+    let migrated = observed.iter().find_map(|u| match kind {
+        PlanKind::Abort => u.journal.as_ref().filter(|j| j.migrated).map(|j| j.version.clone()),
+        _ => {
+            let l = u.last.as_ref()?;
+            let live = u.live_version() == Some(l.version.as_str());
+            (l.migrated && l.action == crate::model::HistoryAction::Deploy && live).then(|| l.version.clone())
+        }
+    });
+    let Some(version) = migrated else { return };
+    let down = t.app.migrations.as_ref().and_then(|m| m.down.as_ref());
+    let mut deploying = units.iter_mut().filter(|u| u.action == UnitAction::Deploy);
+    if down.is_none() {
+        for u in deploying {
+            u.action = UnitAction::Blocked;
+            u.steps.clear();
+            u.reason = format!(
+                "{version} migrated the schema and app {} has no `migrations.down`: switching back would run the old release on {version}'s schema; add `down:` (e.g. restore the backup) or deploy a fixed version",
+                t.app_name
+            );
+        }
+        return;
+    }
+    let Some(u) = deploying.next() else { return };
+    let (Some(left), Some(at)) = (u.live, u.steps.iter().position(Step::is_switch)) else { return };
+    let step = Step::Migrate { phase: crate::model::MigrationPhase::Down, color: left, version: version.clone() };
+    u.steps.insert(at + 1, step);
+    u.reason.push_str(&format!("; then undoes {version}'s migrations (migrations.down)"));
+}
+
 /// A switch back goes in the reverse order of a deploy: a target goes back
 /// after the targets that started after it (the fleet before the backend
 /// it talks to).
@@ -418,7 +507,10 @@ fn switch_back(req: &PlanRequest, kind: PlanKind, unit: fn(&ResolvedTarget, &Uni
             let after = dependents(&t.name);
             let empty = Vec::new();
             let units_obs = req.observed.iter().find(|o| o.target == t.name).map(|o| &o.units).unwrap_or(&empty);
-            let units: Vec<UnitPlan> = units_obs.iter().map(|u| unit(t, u)).collect();
+            let mut units: Vec<UnitPlan> = units_obs.iter().map(|u| unit(t, u)).collect();
+            if kind != PlanKind::Deploy {
+                migrate_down(t, units_obs, kind, &mut units);
+            }
             let deploy: Vec<String> =
                 units.iter().filter(|u| u.action == UnitAction::Deploy).map(|u| u.unit.clone()).collect();
             TargetPlan {
@@ -432,6 +524,7 @@ fn switch_back(req: &PlanRequest, kind: PlanKind, unit: fn(&ResolvedTarget, &Uni
                 count_unreachable: false,
                 after,
                 rollback_group: t.rollback_group.clone(),
+                migrated: false,
                 waves: if deploy.is_empty() {
                     Vec::new()
                 } else {

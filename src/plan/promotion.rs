@@ -259,6 +259,7 @@ mod tests {
             state: JournalState::Started,
             holder: "ci".into(),
             at: jiff::Timestamp::UNIX_EPOCH,
+            migrated: false,
         });
         assert!(why(interrupted, &[]).contains("fleet/s1 has an interrupted deploy of 1.6.0"));
         let two_builds = staging(vec![live("s1", "1.5.0", Some("a"), None), live("s2", "1.5.0", Some("b"), None)]);

@@ -91,6 +91,7 @@ fn live_blue(unit: &str, version: &str) -> UnitState {
             message: None,
             approved_by: None,
             window_override: None,
+            migrated: false,
         }),
         ..fresh(unit)
     }

@@ -64,6 +64,27 @@ pub struct Executor<'a> {
     pub cancel: Cancel,
     pub user: String,
     pub gates: crate::gates::GateRecord,
+    /// Targets whose migrations ran (in this run, or in the interrupted run
+    /// it continues) and were not undone; start with `Default::default()`.
+    pub migrated: Migrated,
+}
+
+/// The targets of a run whose schema is migrated to the plan's version.
+#[derive(Default)]
+pub struct Migrated(Mutex<std::collections::HashSet<String>>);
+
+impl Migrated {
+    fn has(&self, target: &str) -> bool {
+        lock_or_recover(&self.0).contains(target)
+    }
+    fn set(&self, target: &str, migrated: bool) {
+        let mut set = lock_or_recover(&self.0);
+        if migrated {
+            set.insert(target.to_string());
+        } else {
+            set.remove(target);
+        }
+    }
 }
 
 /// One unit's progress through this run.
@@ -71,6 +92,9 @@ pub struct Executor<'a> {
 struct UnitRun {
     report: UnitReport,
     switched: bool,
+    /// Its steps before the switch ran already (the unit that ran the
+    /// target's migrations does them first).
+    prepared: bool,
     /// A switch back was attempted already: the target-wide rollback skips it.
     rollback_tried: bool,
 }

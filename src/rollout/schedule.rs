@@ -38,6 +38,9 @@ impl Executor<'_> {
         if self.plan.is_noop() {
             report.outcome = ApplyOutcome::Noop;
         }
+        for t in self.plan.targets.iter().filter(|t| t.migrated) {
+            self.migrated.set(&t.target, true);
+        }
         let targets = &self.plan.targets;
         let index: HashMap<&str, usize> = targets.iter().enumerate().map(|(i, t)| (t.target.as_str(), i)).collect();
         let deps: Vec<Vec<usize>> =

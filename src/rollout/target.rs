@@ -68,7 +68,12 @@ impl Executor<'_> {
                 let error = (u.action != UnitAction::Deploy && u.action != UnitAction::Noop).then(|| u.reason.clone());
                 (
                     u.unit.clone(),
-                    UnitRun { report: new_unit_report(u, result, error), switched: false, rollback_tried: false },
+                    UnitRun {
+                        report: new_unit_report(u, result, error),
+                        switched: false,
+                        prepared: false,
+                        rollback_tried: false,
+                    },
                 )
             })
             .collect();
@@ -82,17 +87,22 @@ impl Executor<'_> {
             return Ran::Closed(tr, ApplyOutcome::LockHeld, held_elsewhere);
         }
 
-        // 2. The waves.
+        // 2. The migrations (once, on one unit, before anything switches), then the waves.
         let runs: Runs = Arc::new(Mutex::new(runs));
-        let mut outcome = self.run_waves(t, &driver, &deploy, &locks, &runs, &mut errors).await;
+        let mut outcome = match self.migrate(t, &driver, &deploy, &locks, &runs, &mut errors).await {
+            None => self.run_waves(t, &driver, &deploy, &locks, &runs, &mut errors).await,
+            Some(stopped) => stopped,
+        };
 
-        // 3. Failure: put switched units back when auto_rollback is on.
+        // 3. Failure: put switched units back when auto_rollback is on, then
+        // undo the migrations.
         let mut runs = std::mem::take(&mut *lock_or_recover(&runs));
         if outcome == ApplyOutcome::Failed && t.auto_rollback {
             self.roll_back_switched(t, &driver, &mut runs).await;
             if runs.values().any(|r| r.report.result == UnitResult::RolledBack) {
                 outcome = ApplyOutcome::RolledBack;
             }
+            errors.extend(self.migrate_down(t, &driver, &mut runs).await);
         }
         if matches!(outcome, ApplyOutcome::Success | ApplyOutcome::Paused)
             && runs.values().any(|r| r.report.result == UnitResult::Failed)
@@ -146,6 +156,8 @@ impl Executor<'_> {
             run.report.error = Some(why.clone());
         }
         self.roll_back_switched(o.t, &o.driver, &mut o.runs).await;
+        let down = self.migrate_down(o.t, &o.driver, &mut o.runs).await;
+        o.errors.extend(down);
         if o.runs.values().any(|r| r.report.result == UnitResult::RolledBack) {
             o.outcome = ApplyOutcome::RolledBack;
             o.rolled_back_with = Some(cause.to_string());
@@ -154,6 +166,67 @@ impl Executor<'_> {
             o.outcome = ApplyOutcome::Failed;
         }
         super::fault::inject_point("rollback_together", "after");
+    }
+
+    /// The target's migrations run on the unit the plan gave them to: its
+    /// steps before the switch (stage, checks, then backup, dry run, run)
+    /// go first, before any wave. None: go on with the waves; otherwise the
+    /// target stops here and nothing of it has switched.
+    async fn migrate(
+        &self,
+        t: &TargetPlan,
+        driver: &Arc<dyn Driver>,
+        deploy: &[&UnitPlan],
+        locks: &Locks,
+        runs: &Runs,
+        errors: &mut Vec<String>,
+    ) -> Option<ApplyOutcome> {
+        let u = deploy.iter().find(|u| u.runs_migrations()).filter(|u| locks.contains_key(&u.unit))?;
+        self.reporter.message(&format!("{}: migrations first, on {}", t.target, u.unit));
+        if self.pre_switch(t, driver.clone(), u, runs.clone()).await {
+            return None;
+        }
+        if self.cancel.soft.is_cancelled() {
+            return Some(ApplyOutcome::Interrupted);
+        }
+        let why = lock_or_recover(runs).get(&u.unit).and_then(|r| r.report.error.clone()).unwrap_or_default();
+        let stop = format!("not attempted: the migrations on {} failed, nothing of {} switched", u.unit, t.target);
+        for run in lock_or_recover(runs).values_mut().filter(|r| r.report.result == UnitResult::Skipped) {
+            run.report.error = Some(stop.clone());
+        }
+        errors.push(format!("{}: the migrations failed before any switch: {why}", t.target));
+        Some(ApplyOutcome::Failed)
+    }
+
+    /// The release failed after its migrations ran: `migrations.down` runs
+    /// once, from the release's slot on the unit that migrated. Returns
+    /// what went wrong (no `down`, or a failing one).
+    async fn migrate_down(
+        &self,
+        t: &TargetPlan,
+        driver: &Arc<dyn Driver>,
+        runs: &mut HashMap<String, UnitRun>,
+    ) -> Option<String> {
+        if !self.migrated.has(&t.target) {
+            return None;
+        }
+        let u = t
+            .units
+            .iter()
+            .find(|u| u.runs_migrations())
+            .or_else(|| t.units.iter().find(|u| u.action == UnitAction::Deploy))?;
+        let color = u.to?;
+        let step = Step::Migrate {
+            phase: crate::model::MigrationPhase::Down,
+            color,
+            version: u.version.clone().unwrap_or_else(|| self.plan.version.clone()),
+        };
+        let mut times = Vec::new();
+        let r = self.step(t, driver.as_ref(), u, &step, &mut times).await;
+        if let Some(run) = runs.get_mut(&u.unit) {
+            run.report.steps.append(&mut times);
+        }
+        r.err().map(|e| format!("{}: {e}", t.target))
     }
 
     /// Takes every unit's lock (concurrently). Units whose lock could not be
@@ -178,7 +251,7 @@ impl Executor<'_> {
             let first = u.steps.iter().find(|s| !matches!(s, Step::AcquireLock));
             let journal = first
                 .filter(|_| driver.folds_journal())
-                .map(|s| self.journal_entry(u, s, crate::model::JournalState::Started));
+                .map(|s| self.journal_entry(t, u, s, crate::model::JournalState::Started));
             async move {
                 self.reporter.step(&t.target, &unit, &Step::AcquireLock, StepState::Started, "");
                 let r = d.lock(&unit, &info, journal.as_ref()).await;
@@ -445,7 +518,7 @@ impl Executor<'_> {
                     UnitResult::Skipped if outcome != ApplyOutcome::Interrupted => {
                         driver.folds_journal().then(|| (u.unit.clone(), None))
                     }
-                    _ => Some((u.unit.clone(), Some(self.history_entry(u, run, outcome)))),
+                    _ => Some((u.unit.clone(), Some(self.history_entry(t, u, run, outcome)))),
                 }
             })
             .collect();
@@ -470,7 +543,7 @@ impl Executor<'_> {
         .await
     }
 
-    fn history_entry(&self, u: &UnitPlan, run: &UnitRun, outcome: ApplyOutcome) -> HistoryEntry {
+    fn history_entry(&self, t: &TargetPlan, u: &UnitPlan, run: &UnitRun, outcome: ApplyOutcome) -> HistoryEntry {
         let result = match (run.report.result, outcome) {
             // Switched, but the monitor was cut short by a signal.
             (UnitResult::Switched, ApplyOutcome::Interrupted) if run.report.error.is_some() => Outcome::Interrupted,
@@ -497,6 +570,8 @@ impl Executor<'_> {
             message: run.report.error.clone(),
             approved_by: self.gates.approved_by.clone(),
             window_override: self.gates.window_override.clone(),
+            // Live on the version whose migrations ran here (and stayed).
+            migrated: self.migrated.has(&t.target) && run.report.result == UnitResult::Switched,
         }
     }
 

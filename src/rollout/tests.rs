@@ -178,6 +178,7 @@ fn plan(
             count_unreachable: false,
             after: Vec::new(),
             rollback_group: None,
+            migrated: false,
             waves: waves
                 .into_iter()
                 .map(|w| crate::plan::Wave {
@@ -209,6 +210,7 @@ async fn execute(plan: &Plan, driver: Arc<Fake>) -> ApplyReport {
         cancel: Cancel::default(),
         user: "t".into(),
         gates: Default::default(),
+        migrated: Default::default(),
     };
     exec.run().await
 }
@@ -307,6 +309,7 @@ async fn a_cancelled_run_stops_before_the_next_wave() {
         cancel,
         user: "t".into(),
         gates: Default::default(),
+        migrated: Default::default(),
     };
     let r = exec.run().await;
     assert_eq!(r.outcome, ApplyOutcome::Interrupted);
@@ -354,6 +357,7 @@ async fn execute_all(plan: &Plan, drivers: &[(&str, Arc<Fake>)]) -> ApplyReport 
         cancel: Cancel::default(),
         user: "t".into(),
         gates: Default::default(),
+        migrated: Default::default(),
     };
     exec.run().await
 }

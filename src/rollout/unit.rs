@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use super::report::{StepTime, UnitResult};
 use super::{Executor, StepState, UnitRun, fault, lock_or_recover};
 use crate::drivers::{Driver, DriverError, StepContext};
-use crate::model::{Color, JournalEntry, JournalState, Step};
+use crate::model::{Color, JournalEntry, JournalState, MigrationPhase, Step};
 use crate::plan::{TargetPlan, UnitPlan};
 
 impl Executor<'_> {
@@ -25,14 +25,21 @@ impl Executor<'_> {
 
     /// Records on the unit where this run is (best effort: a unit that cannot
     /// take the write fails its step right after anyway).
-    pub(super) async fn journal(&self, driver: &dyn Driver, u: &UnitPlan, step: &Step, state: JournalState) {
-        let entry = self.journal_entry(u, step, state);
+    pub(super) async fn journal(
+        &self,
+        t: &TargetPlan,
+        driver: &dyn Driver,
+        u: &UnitPlan,
+        step: &Step,
+        state: JournalState,
+    ) {
+        let entry = self.journal_entry(t, u, step, state);
         if let Err(e) = driver.journal(&u.unit, Some(&entry)).await {
             tracing::debug!("journal on {}: {e}", u.unit);
         }
     }
 
-    pub(super) fn journal_entry(&self, u: &UnitPlan, step: &Step, state: JournalState) -> JournalEntry {
+    pub(super) fn journal_entry(&self, t: &TargetPlan, u: &UnitPlan, step: &Step, state: JournalState) -> JournalEntry {
         JournalEntry {
             plan_hash: self.plan.hash.clone(),
             kind: crate::model::wire_name(&self.plan.kind),
@@ -43,6 +50,7 @@ impl Executor<'_> {
             state,
             holder: self.user.clone(),
             at: Timestamp::now(),
+            migrated: self.migrated.has(&t.target),
         }
     }
 
@@ -60,12 +68,12 @@ impl Executor<'_> {
         self.reporter.step(&t.target, &u.unit, step, StepState::Started, "");
         let folded = driver.folds_journal();
         if !folded {
-            self.journal(driver, u, step, JournalState::Started).await;
+            self.journal(t, driver, u, step, JournalState::Started).await;
         }
         fault::inject(step, "before");
         let mut ctx = self.ctx(u);
         if folded {
-            ctx.journal = Some(self.journal_entry(u, step, JournalState::Started));
+            ctx.journal = Some(self.journal_entry(t, u, step, JournalState::Started));
         }
         let r = tokio::select! {
             r = driver.run_step(&u.unit, step, &ctx) => r,
@@ -73,8 +81,19 @@ impl Executor<'_> {
             // Watching health changes nothing: the first signal may end it.
             _ = self.cancel.soft.cancelled(), if matches!(step, Step::Monitor { .. }) => Err(DriverError::Interrupted { unit: u.unit.clone() }),
         };
-        if !folded {
-            self.journal(driver, u, step, if r.is_ok() { JournalState::Done } else { JournalState::Failed }).await;
+        // The target's schema moved (or came back): every journal entry
+        // from now on says so, so a resumed run does not migrate again.
+        let mut moved = false;
+        if let (Ok(_), Step::Migrate { phase, .. }) = (&r, step) {
+            moved = matches!(phase, MigrationPhase::Run | MigrationPhase::Down);
+            if moved {
+                self.migrated.set(&t.target, *phase == MigrationPhase::Run);
+            }
+        }
+        // A driver that folds the journal into its step wrote it before the
+        // step ran: the schema's move is recorded here, before anything else.
+        if !folded || moved {
+            self.journal(t, driver, u, step, if r.is_ok() { JournalState::Done } else { JournalState::Failed }).await;
         }
         fault::inject(step, "after");
         match &r {
@@ -103,6 +122,9 @@ impl Executor<'_> {
         u: &UnitPlan,
         runs: Arc<Mutex<HashMap<String, UnitRun>>>,
     ) -> bool {
+        if lock_or_recover(&runs).get(&u.unit).is_some_and(|r| r.prepared) {
+            return true;
+        }
         let started = Instant::now();
         let mut times = Vec::new();
         let mut cancelled = false;
@@ -130,6 +152,7 @@ impl Executor<'_> {
         }
         if let Some(run) = lock_or_recover(&runs).get_mut(&u.unit) {
             run.report.steps.append(&mut times);
+            run.prepared = !cancelled;
             if !cancelled {
                 // The unit's duration covers staging too, not only switch and monitor.
                 run.report.duration_ms += started.elapsed().as_millis();

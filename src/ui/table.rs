@@ -136,6 +136,12 @@ fn ordering(plan: &Plan, t: &crate::plan::TargetPlan) -> String {
         let when = if plan.kind == PlanKind::Deploy { "starts after" } else { "goes back after" };
         out.push_str(&format!("  {when} {} has succeeded\n", t.after.join(", ")));
     }
+    if t.migrated {
+        out.push_str(&format!(
+            "  its migrations of {} ran already (an interrupted or pending run of this release): not run again\n",
+            plan.version
+        ));
+    }
     if let (Some(g), PlanKind::Deploy) = (&t.rollback_group, plan.kind) {
         let others: Vec<&str> = plan
             .targets

@@ -333,6 +333,11 @@ impl Postgres {
         (Postgres { port, user: "rvm".into(), password: password.into(), data, bin, _dir: dir }, ca)
     }
 
+    /// A PostgreSQL client program (`psql`, `pg_dump`) of this cluster's version.
+    pub fn program(&self, name: &str) -> PathBuf {
+        self.bin.join(name)
+    }
+
     pub fn dsn(&self, password: &str) -> String {
         format!("postgres://{}:{password}@127.0.0.1:{}/postgres", self.user, self.port)
     }

@@ -57,21 +57,12 @@ impl Driver for KubeDriver {
                     .iter()
                     .find(|p| &p.name == name)
                     .ok_or_else(|| self.unit_err(format!("unknown pre-deploy check {name}")))?;
-                let cmd = p.run.render(&self.lookup(Color::Blue, &ctx.version, "")).map_err(|m| self.unit_err(m))?;
-                let t = p.timeout.map(|d| d.get()).unwrap_or(self.settings.timeout.get());
-                let out = crate::drivers::transport::Transport::exec(LocalTransport::operator(), &cmd, t)
-                    .await
-                    .map_err(|e| self.step_err(&format!("pre-deploy check {name}"), e.to_string()))?;
-                if out.success() {
-                    Ok(StepOutput { detail: out.combined(), skipped: false })
-                } else {
-                    Err(DriverError::StepFailed {
-                        unit: self.app_name.clone(),
-                        step: format!("pre-deploy check {name}"),
-                        message: "failed".into(),
-                        output: out.combined(),
-                    })
-                }
+                self.operator_command(&p.run, p.timeout, &format!("pre-deploy check {name}"), &ctx.version).await
+            }
+            Step::Migrate { phase, version, .. } => {
+                let (cmd, timeout) =
+                    crate::drivers::driver::migration_command(&self.app, *phase, &self.app_name, version)?;
+                self.operator_command(cmd, timeout, &step.label(), version).await
             }
             Step::StartService { .. } => Ok(StepOutput { detail: "kubernetes starts the pods".into(), skipped: true }),
             Step::HealthCheck { name, index, color } => {
@@ -135,5 +126,33 @@ impl Driver for KubeDriver {
 
     async fn break_lock(&self, _unit: &str) -> Result<(), DriverError> {
         self.break_lease().await
+    }
+}
+
+impl KubeDriver {
+    /// A command of the app run on the operator's machine (pre-deploy
+    /// checks, migrations): the cluster runs only the app's pods.
+    async fn operator_command(
+        &self,
+        template: &crate::config::types::Template,
+        timeout: Option<crate::config::types::Duration>,
+        step: &str,
+        version: &str,
+    ) -> Result<StepOutput, DriverError> {
+        let cmd = template.render(&self.lookup(Color::Blue, version, "")).map_err(|m| self.unit_err(m))?;
+        let t = timeout.map(|d| d.get()).unwrap_or(self.settings.timeout.get());
+        let out = crate::drivers::transport::Transport::exec(LocalTransport::operator(), &cmd, t)
+            .await
+            .map_err(|e| self.step_err(step, e.to_string()))?;
+        if out.success() {
+            Ok(StepOutput { detail: out.combined(), skipped: false })
+        } else {
+            Err(DriverError::StepFailed {
+                unit: self.app_name.clone(),
+                step: step.to_string(),
+                message: "failed".into(),
+                output: out.combined(),
+            })
+        }
     }
 }

@@ -167,6 +167,23 @@ impl Driver for SlotDriver {
                 }
                 None => Err(stale_plan(unit, "pre-deploy check", name)),
             },
+            Step::Migrate { phase, color, version } => {
+                let (template, timeout) = crate::drivers::driver::migration_command(&self.app, *phase, unit, version)?;
+                self.run_command(
+                    h,
+                    *color,
+                    version,
+                    HostCommand {
+                        template,
+                        timeout: timeout.map(|d| d.get()).unwrap_or(self.timeout()),
+                        attempts: 1,
+                        step: step.label(),
+                        starts: None,
+                        journal: ctx.journal.as_ref(),
+                    },
+                )
+                .await
+            }
             Step::StartService { name, color } => match self.app.services.iter().find(|s| &s.name == name) {
                 Some(s) => {
                     let t = s.timeout.map(|d| d.get()).unwrap_or(self.timeout());
