@@ -154,7 +154,7 @@ fn github_actions_outputs_summary_and_annotations() {
     assert!(err.contains("::endgroup::"), "{err}");
     assert_eq!(
         std::fs::read_to_string(&output).expect("outputs"),
-        "active_color=green\nprevious_color=blue\nversion=1.1.0\nrevision=2\n"
+        "active_color=green\nprevious_color=blue\nversion=1.1.0\nrevision=2\nsplit=\n"
     );
     let md = std::fs::read_to_string(&summary).expect("summary");
     let md = regex_lite_replace(&md);

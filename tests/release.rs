@@ -141,8 +141,16 @@ async fn a_failing_fleet_brings_the_backend_back_when_they_roll_back_together() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_group_the_split_is_reported_until_it_is_resolved() {
     let r = Release::deployed("split", "").await;
-    let o = r.run(V2).await;
+    // As a GitHub Actions step: the split is an output and a warning in the summary.
+    let (summary, outputs) = (r.fleet.path("summary.md"), r.fleet.path("outputs.txt"));
+    let mut cmd = r.cmd(V2);
+    cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_STEP_SUMMARY", &summary).env("GITHUB_OUTPUT", &outputs);
+    let o = tokio::task::spawn_blocking(move || cmd.output().expect("run")).await.expect("join");
     assert_eq!(o.status.code(), Some(8), "a split environment is exit 8\n{}", text(&o));
+    let out = std::fs::read_to_string(&outputs).expect("outputs");
+    assert!(out.contains("split=backend=1.1.0,fleet=1.0.0\n"), "{out}");
+    let md = std::fs::read_to_string(&summary).expect("summary");
+    assert!(md.contains("**Environment split**: backend on 1.1.0, fleet on 1.0.0"), "{md}");
     let report = json(&o);
     assert_eq!(
         report["split"],

@@ -90,6 +90,20 @@ pub fn summary_markdown(r: &ApplyReport, user: &str) -> String {
             md.push_str(&format!("| {} | {} | {before} | {after} | {result} |\n", t.target, u.unit));
         }
     }
+    for t in r.targets.iter().filter(|t| t.rolled_back_with.is_some()) {
+        md.push_str(&format!(
+            "\n↩️ `{}` went back with its rollback group: {}\n",
+            t.target,
+            t.rolled_back_with.as_deref().unwrap_or_default()
+        ));
+    }
+    if !r.split.is_empty() {
+        md.push_str(&format!(
+            "\n> [!WARNING]\n> **Environment split**: {}. `rvmctl rollback -e {}` puts the switched targets back.\n",
+            crate::model::split_label(&r.split),
+            r.environment
+        ));
+    }
     md.push_str(&format!(
         "\nDuration {:.1}s · plan `{}` · by {user}\n",
         r.duration_ms as f64 / 1000.0,
@@ -132,6 +146,11 @@ pub fn outputs(r: &ApplyReport, revision: u64) -> Vec<(&'static str, String)> {
         ("previous_color", previous),
         ("version", version),
         ("revision", revision.to_string()),
+        // `backend=1.5.0,fleet=1.4.2` when the run left targets on different versions, else empty.
+        (
+            "split",
+            r.split.iter().map(|t| format!("{}={}", t.target, t.versions.join("+"))).collect::<Vec<_>>().join(","),
+        ),
     ]
 }
 
