@@ -676,6 +676,11 @@ pub struct App {
     // --- both
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub health_checks: Vec<HealthCheck>,
+    /// Files outside the slots (e.g. `/etc/myrvm/edge.yaml`) that each
+    /// release installs from its own slot when it goes live; the previous
+    /// content is backed up first and put back when the release is rolled back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub config_files: Vec<SharedFile>,
     /// Run once per release and target before it switches (see [`Migrations`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migrations: Option<Migrations>,
@@ -692,6 +697,16 @@ impl App {
             self.services.iter().map(|s| (s.name.clone(), s.after.clone())).collect();
         super::topo::order(&deps).unwrap_or_else(|_| deps.into_iter().map(|(n, _)| n).collect())
     }
+}
+
+/// `config_files:` entry: `path` on the host gets the release's `source`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharedFile {
+    /// Where the file lives on the host, e.g. `/etc/myrvm/edge.yaml`.
+    pub path: Template,
+    /// The file in the release (relative to its slot), e.g. `config/edge.yaml`.
+    pub source: Template,
 }
 
 /// `migrations:` of an app: run once per release and target, before any

@@ -94,6 +94,11 @@ pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut Issue
                         format!("kubernetes target '{}' needs app '{}' to name its `service`", t.name, t.app),
                         Some("the Service whose `color` selector rvmctl switches".into()),
                     ),
+                    TargetKind::Kubernetes if !app.config_files.is_empty() => issues.at(
+                        &[&tp[..], &[k("app")]].concat(),
+                        format!("kubernetes target '{}' cannot install app '{}''s `config_files`", t.name, t.app),
+                        Some("config_files are files on slot hosts; a Kubernetes app reads its ConfigMaps".into()),
+                    ),
                     TargetKind::Local | TargetKind::Ssh if app.artifact.is_none() => issues.at(
                         &[&tp[..], &[k("app")]].concat(),
                         format!("{} target '{}' needs app '{}' to have an `artifact`", t.kind, t.name, t.app),
@@ -257,6 +262,10 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<&str>, issues: &mut 
     }
     for (pi, p) in app.pre_deploy.iter().enumerate() {
         templates.push((at(&[k("pre_deploy"), i(pi), k("run")]), &p.run));
+    }
+    for (fi, f) in app.config_files.iter().enumerate() {
+        templates.push((at(&[k("config_files"), i(fi), k("path")]), &f.path));
+        templates.push((at(&[k("config_files"), i(fi), k("source")]), &f.source));
     }
     if let Some(m) = &app.migrations {
         for (key, tpl) in [

@@ -67,6 +67,22 @@ pub enum Step {
     StopPrevious {
         color: Color,
     },
+    /// Slot hosts: the app's `config_files` from `color`'s release go in
+    /// place (what was there is backed up first, once per release).
+    InstallConfig {
+        color: Color,
+        /// The color live before (whose config the backup holds).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<Color>,
+    },
+    /// Puts back the config files as they were before `color`'s release
+    /// installed its own (a rollback, after the switch back).
+    RestoreConfig {
+        color: Color,
+        /// The color going live again: the backup is restored when it was
+        /// taken while `to` was live, otherwise `to`'s release installs its own.
+        to: Color,
+    },
     /// One phase of the app's migrations, run from `color`'s slot; once per
     /// release and target, before any of its units switches (down: when
     /// the release is rolled back).
@@ -121,6 +137,8 @@ impl Step {
             }
             Step::Monitor { duration, color, .. } => format!("monitor {color} for {duration}"),
             Step::StopPrevious { color } => format!("stop {color}"),
+            Step::InstallConfig { color, .. } => format!("install config files of {color}"),
+            Step::RestoreConfig { color, to } => format!("put back {to}'s config files (from before {color})"),
             Step::Migrate { phase, color, version } => format!("migration {} of {version} ({color})", phase.word()),
             Step::ReleaseLock => "release lock".into(),
         }

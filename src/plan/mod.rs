@@ -249,6 +249,12 @@ fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) 
     }
 }
 
+/// Slot hosts of an app with `config_files`: a release installs them when
+/// it goes live and a rollback puts back what was there.
+fn has_config_files(t: &ResolvedTarget) -> bool {
+    !t.app.config_files.is_empty() && t.kind != TargetKind::Kubernetes
+}
+
 /// This unit records that the release's migrations ran on its target: its
 /// journal (an interrupted run of `version`) or its last deploy.
 fn migrated_to(u: &UnitState, version: &str) -> bool {
@@ -363,6 +369,11 @@ fn plan_unit(t: &ResolvedTarget, u: &UnitState, version: &str, sha: Option<Strin
                 // An interrupted run switched this unit but never recorded it:
                 // verify the live color and write the history it is missing.
                 let mut steps = vec![Step::AcquireLock];
+                // Killed between its switch and its config files: install
+                // them now (the first backup is kept).
+                if has_config_files(t) {
+                    steps.push(Step::InstallConfig { color: live, from: j.from });
+                }
                 steps.extend(health_steps(t, live));
                 steps.push(Step::ReleaseLock);
                 return UnitPlan {
@@ -429,6 +440,9 @@ fn unit_steps(
         }));
     }
     steps.push(Step::Switch { from, to });
+    if has_config_files(t) {
+        steps.push(Step::InstallConfig { color: to, from });
+    }
     if s.post_switch_monitor.get() > std::time::Duration::ZERO {
         steps.push(Step::Monitor {
             duration: s.post_switch_monitor,
@@ -726,6 +740,9 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
             }
             steps.extend(health_steps(t, prev));
             steps.push(Step::Switch { from: Some(live), to: prev });
+            if has_config_files(t) {
+                steps.push(Step::RestoreConfig { color: live, to: prev });
+            }
             steps.push(Step::ReleaseLock);
             p.steps = steps;
         }

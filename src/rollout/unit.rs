@@ -271,6 +271,16 @@ impl Executor<'_> {
                 run.report.result = UnitResult::RolledBack;
                 run.report.after = Some(prev);
                 run.report.switch_unknown = false;
+                // The release installed its config files: put back what was there.
+                if u.steps.iter().any(|s| matches!(s, Step::InstallConfig { .. })) {
+                    let restore = Step::RestoreConfig { color: to, to: prev };
+                    if let Err(e) = self.step(t, driver, u, &restore, &mut run.report.steps).await {
+                        run.report.error = Some(format!(
+                            "{}; its config files were not restored: {e}",
+                            run.report.error.clone().unwrap_or_default()
+                        ));
+                    }
+                }
             }
             Err(e) => {
                 run.report.error =

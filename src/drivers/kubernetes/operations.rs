@@ -64,6 +64,9 @@ impl Driver for KubeDriver {
                     crate::drivers::driver::migration_command(&self.app, *phase, &self.app_name, version)?;
                 self.operator_command(cmd, timeout, &step.label(), version).await
             }
+            Step::InstallConfig { .. } | Step::RestoreConfig { .. } => {
+                Err(self.unit_err("config_files are for slot hosts; a Kubernetes app reads its ConfigMaps"))
+            }
             Step::StartService { .. } => Ok(StepOutput { detail: "kubernetes starts the pods".into(), skipped: true }),
             Step::HealthCheck { name, index, color } => {
                 if self.dry_run {

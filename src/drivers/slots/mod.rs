@@ -346,6 +346,62 @@ impl SlotDriver {
         Err(last.unwrap_or_else(|| DriverError::Other { unit: h.spec.name.clone(), message: "no attempt made".into() }))
     }
 
+    /// The script that installs or puts back the app's `config_files`
+    /// around `color`'s release. Install backs up what is in place first,
+    /// once per release (re-running it for the same release, e.g. on
+    /// resume, keeps the first backup) and notes which color was live then,
+    /// then puts each file in place with a rename. Restore, when the
+    /// backup was taken while `to` was live, puts it back (a file that did
+    /// not exist is removed again) and drops it; otherwise `to`'s release
+    /// installs its own files (a rollback of a rollback).
+    fn config_script(&self, h: &SlotHost, color: Color, version: &str, how: ConfigMove) -> Result<String, DriverError> {
+        let mut files = Vec::new();
+        for f in &self.app.config_files {
+            let path = self.render(h, color, version, &f.path)?;
+            let source = self.render(h, color, version, &f.source)?;
+            files.push((sh_quote(&path), sh_quote(&source)));
+        }
+        let install = |s: &mut String, slot: &str| {
+            s.push_str(&format!("cd {} || exit 1\n", sh_quote(&format!("{}/{slot}", h.base))));
+            for (path, source) in &files {
+                s.push_str(&format!(
+                    "mkdir -p \"$(dirname {path})\" && cp {source} {path}.rvmctl-new && mv -f {path}.rvmctl-new {path} || exit 1\necho installed {path}\n"
+                ));
+            }
+        };
+        let mut s = format!("b={}\n", sh_quote(&format!("{}/.rvmctl/config-backup/{color}", h.base)));
+        match how {
+            ConfigMove::Install { from } => {
+                s.push_str("if [ \"$(cat \"$b/version\" 2>/dev/null)\" != \"$RVM_VERSION\" ]; then\n");
+                s.push_str("  rm -rf \"$b.tmp\" && mkdir -p \"$b.tmp\" || exit 1\n");
+                for (i, (path, _)) in files.iter().enumerate() {
+                    s.push_str(&format!(
+                        "  if [ -e {path} ]; then cp -p {path} \"$b.tmp/{i}\" || exit 1; else : > \"$b.tmp/{i}.absent\"; fi\n"
+                    ));
+                }
+                let from = from.map(|c| c.to_string()).unwrap_or_default();
+                s.push_str(&format!("  printf '%s' {} > \"$b.tmp/from\" || exit 1\n", sh_quote(&from)));
+                s.push_str("  printf '%s' \"$RVM_VERSION\" > \"$b.tmp/version\" && rm -rf \"$b\" && mv \"$b.tmp\" \"$b\" || exit 1\nfi\n");
+                install(&mut s, &color.to_string());
+            }
+            ConfigMove::Restore { to } => {
+                s.push_str(&format!(
+                    "if [ -f \"$b/version\" ] && [ \"$(cat \"$b/from\" 2>/dev/null)\" = {} ]; then\n",
+                    sh_quote(&to.to_string())
+                ));
+                for (i, (path, _)) in files.iter().enumerate() {
+                    s.push_str(&format!(
+                        "  if [ -e \"$b/{i}.absent\" ]; then rm -f {path}; elif [ -e \"$b/{i}\" ]; then cp -p \"$b/{i}\" {path}.rvmctl-new && mv -f {path}.rvmctl-new {path} || exit 1; fi\n  echo restored {path}\n"
+                    ));
+                }
+                s.push_str("  rm -rf \"$b\"\nelse\n");
+                install(&mut s, &to.to_string());
+                s.push_str("fi\n");
+            }
+        }
+        Ok(s)
+    }
+
     /// The script that stops the services of `color`'s slot (holding
     /// release `version`) in reverse start order, in that slot, then clears
     /// its started marker; exports of its own, so it can run inside another
@@ -484,6 +540,15 @@ fn file_name(name: &str) -> String {
 }
 
 /// A saved plan names something the config no longer has.
+/// What [`SlotDriver::config_script`] does with the app's config files.
+#[derive(Debug, Clone, Copy)]
+enum ConfigMove {
+    /// `color`'s release goes live; `from` was live before.
+    Install { from: Option<Color> },
+    /// `color`'s release is left for `to`.
+    Restore { to: Color },
+}
+
 fn stale_plan(unit: &str, what: &str, name: &str) -> DriverError {
     DriverError::Other {
         unit: unit.into(),

@@ -11,7 +11,7 @@ use super::scripts::{
     BREAK_LOCK, JOURNAL_FN, OBSERVED, Request, SWITCH, hold_lock_script, journaled, observe_then_wait, parse_artifacts,
     parse_observation,
 };
-use super::{Holders, HostCommand, HostView, Known, SharedHeld, SlotDriver, stale_plan};
+use super::{ConfigMove, Holders, HostCommand, HostView, Known, SharedHeld, SlotDriver, stale_plan};
 use crate::config::schema::TargetKind;
 use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput, evaluate_all};
 use crate::drivers::transport::TransportError;
@@ -183,6 +183,28 @@ impl Driver for SlotDriver {
                     },
                 )
                 .await
+            }
+            Step::InstallConfig { color, from } => {
+                let script = self.config_script(h, *color, v, ConfigMove::Install { from: *from })?;
+                let script = format!(
+                    "{}{}",
+                    self.prelude(h, Some(*color), Some(v), &[]),
+                    journaled(&script, ctx.journal.as_ref())
+                );
+                self.exec_ok(h, script, self.timeout(), "install config files")
+                    .await
+                    .map(|out| StepOutput { detail: out.combined(), skipped: false })
+            }
+            Step::RestoreConfig { color, to } => {
+                let script = self.config_script(h, *color, v, ConfigMove::Restore { to: *to })?;
+                let script = format!(
+                    "{}{}",
+                    self.prelude(h, Some(*color), Some(v), &[]),
+                    journaled(&script, ctx.journal.as_ref())
+                );
+                self.exec_ok(h, script, self.timeout(), "restore config files")
+                    .await
+                    .map(|out| StepOutput { detail: out.combined(), skipped: false })
             }
             Step::StartService { name, color } => match self.app.services.iter().find(|s| &s.name == name) {
                 Some(s) => {
