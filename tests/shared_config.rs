@@ -38,6 +38,22 @@ fn all(v: Option<&str>, n: usize) -> Vec<Option<String>> {
     vec![v.map(str::to_string); n]
 }
 
+/// 1.0.0 live, then a deploy of `version` SIGKILLed right after the first
+/// host installed its config files.
+fn killed_after_install(p: &LocalProject, version: &str) {
+    if version != "1.0.0" {
+        assert_eq!(deploy(p, "1.0.0").0, 0);
+    }
+    let out = p
+        .cmd()
+        .args(["deploy", "-e", "development", "--version", version, "--yes"])
+        .env("RVMCTL_FAULT", "after:install_config")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), None, "killed after installing {version}'s config");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
 fn deploy(p: &LocalProject, version: &str) -> (i32, String, String) {
     run(p.cmd().args(["deploy", "-e", "development", "--version", version, "--yes"]))
 }
@@ -78,15 +94,7 @@ fn abort_after_a_kill_restores_the_config_and_the_color() {
     let p = project("0s");
     release(&p, "1.0.0", false);
     release(&p, "1.1.0", false);
-    assert_eq!(deploy(&p, "1.0.0").0, 0);
-    let out = p
-        .cmd()
-        .args(["deploy", "-e", "development", "--version", "1.1.0", "--yes"])
-        .env("RVMCTL_FAULT", "after:install_config")
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), None, "killed after the first host installed 1.1.0's config");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    killed_after_install(&p, "1.1.0");
     assert!(config(&p, "edge.yaml").contains(&Some("version: 1.1.0\n".to_string())));
 
     let (code, out, err) = run(p.cmd().args(["abort", "-e", "development", "--yes"]));
@@ -100,15 +108,7 @@ fn a_killed_run_resumed_keeps_the_first_backup() {
     let p = project("0s");
     release(&p, "1.0.0", false);
     release(&p, "1.1.0", false);
-    assert_eq!(deploy(&p, "1.0.0").0, 0);
-    let out = p
-        .cmd()
-        .args(["deploy", "-e", "development", "--version", "1.1.0", "--yes"])
-        .env("RVMCTL_FAULT", "after:install_config")
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), None);
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    killed_after_install(&p, "1.1.0");
     let (code, out, err) = run(p.cmd().args(["resume", "-e", "development", "--yes"]));
     assert_eq!(code, 0, "{out}\n{err}");
     assert_eq!(config(&p, "edge.yaml"), all(Some("version: 1.1.0\n"), 2));
@@ -123,14 +123,7 @@ fn a_killed_run_resumed_keeps_the_first_backup() {
 fn the_first_release_keeps_a_backup_of_a_hand_edited_file() {
     let p = project("0s");
     release(&p, "1.0.0", false);
-    let out = p
-        .cmd()
-        .args(["deploy", "-e", "development", "--version", "1.0.0", "--yes"])
-        .env("RVMCTL_FAULT", "after:install_config")
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), None);
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    killed_after_install(&p, "1.0.0");
     // Killed right after installing: what was there before rvmctl is kept
     // on the host (a first deploy has no earlier color to go back to).
     let backup = p.host_dir(&p.hosts[0]).join(".rvmctl/config-backup/blue/0");

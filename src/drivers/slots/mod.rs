@@ -402,6 +402,26 @@ impl SlotDriver {
         Ok(s)
     }
 
+    /// Runs [`SlotDriver::config_script`] as one journaled host command.
+    async fn move_config(
+        &self,
+        h: &SlotHost,
+        color: Color,
+        version: &str,
+        how: ConfigMove,
+        ctx: &crate::drivers::StepContext,
+    ) -> Result<crate::drivers::StepOutput, DriverError> {
+        let body = self.config_script(h, color, version, how)?;
+        let script =
+            format!("{}{}", self.prelude(h, Some(color), Some(version), &[]), journaled(&body, ctx.journal.as_ref()));
+        let step = match how {
+            ConfigMove::Install { .. } => "install config files",
+            ConfigMove::Restore { .. } => "restore config files",
+        };
+        let out = self.exec_ok(h, script, self.timeout(), step).await?;
+        Ok(crate::drivers::StepOutput { detail: out.combined(), skipped: false })
+    }
+
     /// The script that stops the services of `color`'s slot (holding
     /// release `version`) in reverse start order, in that slot, then clears
     /// its started marker; exports of its own, so it can run inside another

@@ -185,26 +185,10 @@ impl Driver for SlotDriver {
                 .await
             }
             Step::InstallConfig { color, from } => {
-                let script = self.config_script(h, *color, v, ConfigMove::Install { from: *from })?;
-                let script = format!(
-                    "{}{}",
-                    self.prelude(h, Some(*color), Some(v), &[]),
-                    journaled(&script, ctx.journal.as_ref())
-                );
-                self.exec_ok(h, script, self.timeout(), "install config files")
-                    .await
-                    .map(|out| StepOutput { detail: out.combined(), skipped: false })
+                self.move_config(h, *color, v, ConfigMove::Install { from: *from }, ctx).await
             }
             Step::RestoreConfig { color, to } => {
-                let script = self.config_script(h, *color, v, ConfigMove::Restore { to: *to })?;
-                let script = format!(
-                    "{}{}",
-                    self.prelude(h, Some(*color), Some(v), &[]),
-                    journaled(&script, ctx.journal.as_ref())
-                );
-                self.exec_ok(h, script, self.timeout(), "restore config files")
-                    .await
-                    .map(|out| StepOutput { detail: out.combined(), skipped: false })
+                self.move_config(h, *color, v, ConfigMove::Restore { to: *to }, ctx).await
             }
             Step::StartService { name, color } => match self.app.services.iter().find(|s| &s.name == name) {
                 Some(s) => {
