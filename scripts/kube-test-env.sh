@@ -389,7 +389,7 @@ start_apiserver() { # sets API_PID API_PORT
       --token-auth-file="$d/tokens.csv" --authorization-mode=RBAC \
       --service-account-issuer=https://kubernetes.default.svc \
       --service-account-key-file="$d/sa.pub" --service-account-signing-key-file="$d/sa.key" \
-      --service-cluster-ip-range=10.0.0.0/24 \
+      --service-cluster-ip-range=10.0.0.0/16 \
       --endpoint-reconciler-type=none)
     STARTED_PIDS+=("$API_PID")
     deadline=$((SECONDS + READY_TIMEOUT))

@@ -639,3 +639,36 @@ k8s_fault_matrix! {
     k8s_kill_before_monitor => "before:monitor",
     k8s_kill_after_monitor => "after:monitor",
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k8s_config_maps_follow_the_live_release_and_come_back_on_rollback() {
+    let fx = Fx::new("cfgmap").await;
+    fx.config(
+        "",
+        "    config_maps:\n      - { name: api-config, data: { RELEASE: \"{version}\", COLOR: \"{color}\" } }\n",
+    );
+    let cms: Api<ConfigMap> = Api::namespaced(fx.c.clone(), &fx.ns);
+    // Made by hand before rvmctl: kept as the first backup.
+    let hand: ConfigMap = serde_json::from_value(json!({
+        "metadata": { "name": "api-config" }, "data": { "RELEASE": "by-hand", "LOG_LEVEL": "debug" }
+    }))
+    .unwrap();
+    cms.create(&PostParams::default(), &hand).await.unwrap();
+    let data = |cm: ConfigMap| cm.data.unwrap_or_default();
+    let release = || async { data(cms.get("api-config").await.unwrap()).get("RELEASE").cloned() };
+
+    assert_code(&fx.deploy("1.0.0").await, 0);
+    assert_eq!(release().await.as_deref(), Some("1.0.0"));
+    let backup = data(cms.get("api-config-rvmctl-before-blue").await.unwrap());
+    assert_eq!(backup.get("RELEASE").map(String::as_str), Some("by-hand"), "the hand-made data is kept");
+    assert_code(&fx.deploy("1.1.0").await, 0);
+    assert_eq!(release().await.as_deref(), Some("1.1.0"));
+
+    assert_code(&fx.run(&["rollback", "-e", "dev", "--yes"]).await, 0);
+    assert_eq!(fx.selector("api").await, sel("blue"));
+    assert_eq!(release().await.as_deref(), Some("1.0.0"), "1.0.0's data is back");
+    assert!(cms.get_opt("api-config-rvmctl-before-green").await.unwrap().is_none(), "a restored backup is dropped");
+    // A rollback of the rollback: 1.1.0 writes its own data again.
+    assert_code(&fx.run(&["rollback", "-e", "dev", "--yes"]).await, 0);
+    assert_eq!(release().await.as_deref(), Some("1.1.0"));
+}

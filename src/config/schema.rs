@@ -681,6 +681,11 @@ pub struct App {
     /// content is backed up first and put back when the release is rolled back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub config_files: Vec<SharedFile>,
+    /// Kubernetes: ConfigMaps each release writes when it goes live (its
+    /// `data` templated with `{version}` …); the previous data is backed up
+    /// first and put back when the release is rolled back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub config_maps: Vec<SharedConfigMap>,
     /// Run once per release and target before it switches (see [`Migrations`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migrations: Option<Migrations>,
@@ -707,6 +712,15 @@ pub struct SharedFile {
     pub path: Template,
     /// The file in the release (relative to its slot), e.g. `config/edge.yaml`.
     pub source: Template,
+}
+
+/// `config_maps:` entry: ConfigMap `name` gets `data` (values are templates).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharedConfigMap {
+    pub name: String,
+    #[serde(default)]
+    pub data: IndexMap<String, Template>,
 }
 
 /// `migrations:` of an app: run once per release and target, before any

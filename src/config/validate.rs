@@ -97,7 +97,12 @@ pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut Issue
                     TargetKind::Kubernetes if !app.config_files.is_empty() => issues.at(
                         &[&tp[..], &[k("app")]].concat(),
                         format!("kubernetes target '{}' cannot install app '{}''s `config_files`", t.name, t.app),
-                        Some("config_files are files on slot hosts; a Kubernetes app reads its ConfigMaps".into()),
+                        Some("config_files are files on slot hosts; give a Kubernetes app `config_maps:`".into()),
+                    ),
+                    TargetKind::Local | TargetKind::Ssh if !app.config_maps.is_empty() => issues.at(
+                        &[&tp[..], &[k("app")]].concat(),
+                        format!("{} target '{}' cannot write app '{}''s `config_maps`", t.kind, t.name, t.app),
+                        Some("config_maps are Kubernetes objects; give a slot app `config_files:`".into()),
                     ),
                     TargetKind::Local | TargetKind::Ssh if app.artifact.is_none() => issues.at(
                         &[&tp[..], &[k("app")]].concat(),
@@ -262,6 +267,11 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<&str>, issues: &mut 
     }
     for (pi, p) in app.pre_deploy.iter().enumerate() {
         templates.push((at(&[k("pre_deploy"), i(pi), k("run")]), &p.run));
+    }
+    for (ci, cm) in app.config_maps.iter().enumerate() {
+        for (key, v) in &cm.data {
+            templates.push((at(&[k("config_maps"), i(ci), k("data"), k(key)]), v));
+        }
     }
     for (fi, f) in app.config_files.iter().enumerate() {
         templates.push((at(&[k("config_files"), i(fi), k("path")]), &f.path));

@@ -249,10 +249,14 @@ fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) 
     }
 }
 
-/// Slot hosts of an app with `config_files`: a release installs them when
-/// it goes live and a rollback puts back what was there.
+/// An app with `config_files` (slot hosts) or `config_maps` (Kubernetes):
+/// a release installs them when it goes live and a rollback puts back what
+/// was there.
 fn has_config_files(t: &ResolvedTarget) -> bool {
-    !t.app.config_files.is_empty() && t.kind != TargetKind::Kubernetes
+    match t.kind {
+        TargetKind::Kubernetes => !t.app.config_maps.is_empty(),
+        _ => !t.app.config_files.is_empty(),
+    }
 }
 
 /// This unit records that the release's migrations ran on its target: its

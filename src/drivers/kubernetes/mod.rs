@@ -28,6 +28,7 @@
 mod adopt;
 mod canary;
 mod client;
+mod config_maps;
 mod deployments;
 mod health;
 mod lease;

@@ -64,9 +64,8 @@ impl Driver for KubeDriver {
                     crate::drivers::driver::migration_command(&self.app, *phase, &self.app_name, version)?;
                 self.operator_command(cmd, timeout, &step.label(), version).await
             }
-            Step::InstallConfig { .. } | Step::RestoreConfig { .. } => {
-                Err(self.unit_err("config_files are for slot hosts; a Kubernetes app reads its ConfigMaps"))
-            }
+            Step::InstallConfig { color, from } => self.install_config_maps(*color, *from, &ctx.version).await,
+            Step::RestoreConfig { color, to } => self.restore_config_maps(*color, *to, &ctx.version).await,
             Step::StartService { .. } => Ok(StepOutput { detail: "kubernetes starts the pods".into(), skipped: true }),
             Step::HealthCheck { name, index, color } => {
                 if self.dry_run {

@@ -409,8 +409,8 @@ impl SlotDriver {
         color: Color,
         version: &str,
         how: ConfigMove,
-        ctx: &crate::drivers::StepContext,
-    ) -> Result<crate::drivers::StepOutput, DriverError> {
+        ctx: &crate::drivers::driver::StepContext,
+    ) -> Result<crate::drivers::driver::StepOutput, DriverError> {
         let body = self.config_script(h, color, version, how)?;
         let script =
             format!("{}{}", self.prelude(h, Some(color), Some(version), &[]), journaled(&body, ctx.journal.as_ref()));
@@ -419,7 +419,7 @@ impl SlotDriver {
             ConfigMove::Restore { .. } => "restore config files",
         };
         let out = self.exec_ok(h, script, self.timeout(), step).await?;
-        Ok(crate::drivers::StepOutput { detail: out.combined(), skipped: false })
+        Ok(crate::drivers::driver::StepOutput { detail: out.combined(), skipped: false })
     }
 
     /// The script that stops the services of `color`'s slot (holding
