@@ -672,3 +672,65 @@ async fn k8s_config_maps_follow_the_live_release_and_come_back_on_rollback() {
     assert_code(&fx.run(&["rollback", "-e", "dev", "--yes"]).await, 0);
     assert_eq!(release().await.as_deref(), Some("1.1.0"));
 }
+
+/// Stands in for the Job controller: a migration Job whose image ends in
+/// `fail_tag` fails (BackoffLimitExceeded), any other succeeds.
+fn job_controller(c: &Client, ns: &str, fail_tag: &'static str) -> tokio::task::JoinHandle<()> {
+    use k8s_openapi::api::batch::v1::Job;
+    let api: Api<Job> = Api::namespaced(c.clone(), ns);
+    tokio::spawn(async move {
+        loop {
+            if let Ok(list) = api.list(&Default::default()).await {
+                for j in list.items.iter().filter(|j| j.status.as_ref().and_then(|s| s.start_time.as_ref()).is_none()) {
+                    let name = j.metadata.name.clone().unwrap_or_default();
+                    let image = j
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.template.spec.as_ref())
+                        .and_then(|p| p.containers.first())
+                        .and_then(|c| c.image.clone())
+                        .unwrap_or_default();
+                    let now = "2026-01-01T00:00:00Z";
+                    let status = if image.ends_with(fail_tag) {
+                        json!({ "status": { "startTime": now, "failed": 1, "conditions": [{ "type": "Failed", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit", "lastTransitionTime": now }] } })
+                    } else {
+                        json!({ "status": { "startTime": now, "completionTime": now, "succeeded": 1, "conditions": [{ "type": "Complete", "status": "True", "lastTransitionTime": now }] } })
+                    };
+                    let _ = api.patch_status(&name, &PatchParams::default(), &Patch::Merge(&status)).await;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k8s_a_migration_job_runs_before_the_switch_and_a_failed_one_switches_nothing() {
+    use k8s_openapi::api::batch::v1::Job;
+    let fx = Fx::new("migjob").await;
+    fx.config(
+        "",
+        "    migrations:\n      job: { image: \"registry.example/api-migrate:{version}\", command: [./migrate, up, \"{version}\"] }\n",
+    );
+    let controller = job_controller(&fx.c, &fx.ns, ":1.1.0");
+    let jobs: Api<Job> = Api::namespaced(fx.c.clone(), &fx.ns);
+
+    let o = fx.deploy("1.0.0").await;
+    assert_code(&o, 0);
+    let j = jobs.get("api-migrate-1-0-0").await.expect("the migration Job");
+    let c = j.spec.and_then(|s| s.template.spec).map(|p| p.containers[0].clone()).expect("container");
+    assert_eq!(c.image.as_deref(), Some("registry.example/api-migrate:1.0.0"));
+    assert_eq!(c.command, Some(vec!["./migrate".into(), "up".into(), "1.0.0".into()]));
+    assert_eq!(fx.selector("api").await, sel("blue"));
+
+    let o = fx.deploy("1.1.0").await;
+    assert_code(&o, 4);
+    let t = text(&o);
+    assert!(
+        t.contains("Job api-migrate-1-1-0 (registry.example/api-migrate:1.1.0) failed: BackoffLimitExceeded"),
+        "{t}"
+    );
+    assert!(t.contains("the migrations failed before any switch"), "{t}");
+    assert_eq!(fx.selector("api").await, sel("blue"), "nothing switched");
+    controller.abort();
+}

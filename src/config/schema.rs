@@ -735,8 +735,13 @@ pub struct Migrations {
     /// Runs next; a failure stops the release before the migration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<Template>,
-    /// The migration itself.
-    pub run: Template,
+    /// The migration itself, as a command (or give `job`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<Template>,
+    /// Kubernetes: the migration as a Job from an image (instead of `run`),
+    /// waited on; its pod's log is shown when it fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<MigrationJob>,
     /// Undoes it (a down migration, or a restore of the backup) when the
     /// release is rolled back; without it a rollback of a migrated release
     /// is refused.
@@ -747,6 +752,17 @@ pub struct Migrations {
     pub timeout: Option<Duration>,
 }
 
+/// `migrations.job`: a Kubernetes Job that runs the migration.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationJob {
+    /// e.g. `registry.example/api-migrate:{version}`
+    pub image: Template,
+    /// The container's command (default: the image's entrypoint).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<Template>,
+}
+
 impl Migrations {
     /// The command of one phase.
     pub fn command(&self, phase: crate::model::MigrationPhase) -> Option<&Template> {
@@ -754,7 +770,7 @@ impl Migrations {
         match phase {
             P::Backup => self.backup.as_ref(),
             P::DryRun => self.dry_run.as_ref(),
-            P::Run => Some(&self.run),
+            P::Run => self.run.as_ref(),
             P::Down => self.down.as_ref(),
         }
     }

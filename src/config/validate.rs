@@ -99,6 +99,13 @@ pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut Issue
                         format!("kubernetes target '{}' cannot install app '{}''s `config_files`", t.name, t.app),
                         Some("config_files are files on slot hosts; give a Kubernetes app `config_maps:`".into()),
                     ),
+                    TargetKind::Local | TargetKind::Ssh if app.migrations.as_ref().is_some_and(|m| m.job.is_some()) => {
+                        issues.at(
+                            &[&tp[..], &[k("app")]].concat(),
+                            format!("{} target '{}' cannot run app '{}''s migration `job`", t.kind, t.name, t.app),
+                            Some("a Job runs on Kubernetes; slot hosts run `migrations.run` from the release".into()),
+                        )
+                    }
                     TargetKind::Local | TargetKind::Ssh if !app.config_maps.is_empty() => issues.at(
                         &[&tp[..], &[k("app")]].concat(),
                         format!("{} target '{}' cannot write app '{}''s `config_maps`", t.kind, t.name, t.app),
@@ -281,12 +288,31 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<&str>, issues: &mut 
         for (key, tpl) in [
             ("backup", m.backup.as_ref()),
             ("dry_run", m.dry_run.as_ref()),
-            ("run", Some(&m.run)),
+            ("run", m.run.as_ref()),
             ("down", m.down.as_ref()),
         ] {
             if let Some(tpl) = tpl {
                 templates.push((at(&[k("migrations"), k(key)]), tpl));
             }
+        }
+        if let Some(j) = &m.job {
+            templates.push((at(&[k("migrations"), k("job"), k("image")]), &j.image));
+            for (ci, c) in j.command.iter().enumerate() {
+                templates.push((at(&[k("migrations"), k("job"), k("command"), i(ci)]), c));
+            }
+        }
+        match (&m.run, &m.job) {
+            (None, None) => issues.at(
+                &at(&[k("migrations")]),
+                format!("app '{name}': migrations need `run` (a command) or `job` (Kubernetes)"),
+                Some("add `run: ./migrate up`, or `job: { image: \"registry/app-migrate:{version}\" }`".into()),
+            ),
+            (Some(_), Some(_)) => issues.at(
+                &at(&[k("migrations"), k("job")]),
+                format!("app '{name}': migrations take `run` or `job`, not both"),
+                Some("keep the one that runs the migration".into()),
+            ),
+            _ => {}
         }
     }
     for (hi, h) in app.health_checks.iter().enumerate() {

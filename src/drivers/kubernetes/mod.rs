@@ -31,6 +31,7 @@ mod client;
 mod config_maps;
 mod deployments;
 mod health;
+mod jobs;
 mod lease;
 mod observe;
 mod operations;

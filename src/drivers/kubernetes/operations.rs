@@ -59,6 +59,11 @@ impl Driver for KubeDriver {
                     .ok_or_else(|| self.unit_err(format!("unknown pre-deploy check {name}")))?;
                 self.operator_command(&p.run, p.timeout, &format!("pre-deploy check {name}"), &ctx.version).await
             }
+            Step::Migrate { phase: crate::model::MigrationPhase::Run, version, .. }
+                if self.app.migrations.as_ref().is_some_and(|m| m.job.is_some()) =>
+            {
+                self.migration_job(version).await
+            }
             Step::Migrate { phase, version, .. } => {
                 let (cmd, timeout) =
                     crate::drivers::driver::migration_command(&self.app, *phase, &self.app_name, version)?;
