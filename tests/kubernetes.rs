@@ -686,9 +686,7 @@ fn job_controller(c: &Client, ns: &str, fail_tag: &'static str) -> tokio::task::
                     let image = j
                         .spec
                         .as_ref()
-                        .and_then(|s| s.template.spec.as_ref())
-                        .and_then(|p| p.containers.first())
-                        .and_then(|c| c.image.clone())
+                        .and_then(|s| rvmctl::drivers::kubernetes::first_image(&s.template))
                         .unwrap_or_default();
                     let now = "2026-01-01T00:00:00Z";
                     let status = if image.ends_with(fail_tag) {

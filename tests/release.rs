@@ -339,7 +339,7 @@ async fn promotion_runs_the_image_the_source_runs_on_kubernetes() {
     );
     let prd: Api<Deployment> = Api::namespaced(c.clone(), &production);
     let d = prd.get("api-blue").await.expect("production deployment");
-    let image = d.spec.and_then(|s| s.template.spec).and_then(|p| p.containers.first().and_then(|c| c.image.clone()));
+    let image = d.spec.as_ref().and_then(|s| rvmctl::drivers::kubernetes::first_image(&s.template));
     assert_eq!(image.as_deref(), Some(pinned), "production runs the exact image staging runs");
     assert_eq!(k::selector(&c, &production, "api").await.get("color").map(String::as_str), Some("blue"));
 

@@ -41,13 +41,7 @@ impl KubeDriver {
             )));
         }
         let labels = d.metadata.labels.clone().unwrap_or_default();
-        let image = d
-            .spec
-            .as_ref()
-            .and_then(|s| s.template.spec.as_ref())
-            .and_then(|p| p.containers.first())
-            .and_then(|c| c.image.clone())
-            .unwrap_or_default();
+        let image = d.spec.as_ref().and_then(|s| super::first_image(&s.template)).unwrap_or_default();
         let version = labels
             .get("version")
             .cloned()

@@ -55,6 +55,11 @@ pub const FIELD_MANAGER: &str = "rvmctl";
 pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
 pub const ANN_VERSION: &str = "rvmctl.io/version";
 pub const ANN_SPEC: &str = "rvmctl.io/spec-sha256";
+
+/// The image of a pod template's first container (a Deployment's, a Job's).
+pub fn first_image(template: &k8s_openapi::api::core::v1::PodTemplateSpec) -> Option<String> {
+    template.spec.as_ref()?.containers.first()?.image.clone()
+}
 const ANN_OPERATION: &str = "rvmctl.io/operation";
 const ANN_PLAN: &str = "rvmctl.io/plan-hash";
 /// History entries kept in the ConfigMap (a few hundred bytes each: far below 1 MiB).

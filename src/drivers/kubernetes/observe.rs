@@ -81,12 +81,7 @@ impl KubeDriver {
             status,
             updated_at,
             ready: Some(format!("{ready}/{desired}")),
-            image: d
-                .spec
-                .as_ref()
-                .and_then(|s| s.template.spec.as_ref())
-                .and_then(|p| p.containers.first())
-                .and_then(|c| c.image.clone()),
+            image: d.spec.as_ref().and_then(|s| super::first_image(&s.template)),
             started: false,
         }
     }
