@@ -178,3 +178,29 @@ fn without_down_a_rollback_of_a_migrated_release_is_refused() {
     );
     assert_eq!(fx.live(), all("green", 2), "nothing switched");
 }
+
+#[test]
+fn abort_after_a_migration_that_switched_nothing_undoes_it() {
+    let fx = Fx::new(true, "0s");
+    fx.p.release("1.0.0", false);
+    fx.p.release("1.1.0", false);
+    assert_eq!(fx.deploy("1.0.0").0, 0);
+    let out =
+        fx.p.cmd()
+            .args(["deploy", "-e", "development", "--version", "1.1.0", "--yes"])
+            .env("PGPASSWORD", PASSWORD)
+            .env("RVMCTL_FAULT", "after:migrate_run")
+            .output()
+            .expect("run");
+    assert_eq!(out.status.code(), None, "killed right after the migration");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(fx.note(), "migrated to 1.1.0");
+
+    let (code, out, err) = fx.rvmctl(&["abort", "-e", "development", "--yes"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(err.contains("migrated the schema to 1.1.0 before switching anything"), "{err}");
+    assert_eq!(fx.live(), all("blue", 2));
+    assert_eq!(fx.note(), "migrated to 1.0.0", "the schema went back with the release");
+    let (_, status, _) = fx.rvmctl(&["status", "-e", "development", "-o", "json"]);
+    assert!(!status.contains("\"interrupted\""), "journals cleared: {status}");
+}

@@ -503,11 +503,29 @@ fn migrate_down(t: &ResolvedTarget, observed: &[UnitState], kind: PlanKind, unit
         }
         return;
     }
-    let Some(u) = deploying.next() else { return };
-    let (Some(left), Some(at)) = (u.live, u.steps.iter().position(Step::is_switch)) else { return };
-    let step = Step::Migrate { phase: crate::model::MigrationPhase::Down, color: left, version: version.clone() };
-    u.steps.insert(at + 1, step);
-    u.reason.push_str(&format!("; then undoes {version}'s migrations (migrations.down)"));
+    if let Some(u) = deploying.next() {
+        let (Some(left), Some(at)) = (u.live, u.steps.iter().position(Step::is_switch)) else { return };
+        let step = Step::Migrate { phase: crate::model::MigrationPhase::Down, color: left, version: version.clone() };
+        u.steps.insert(at + 1, step);
+        u.reason.push_str(&format!("; then undoes {version}'s migrations (migrations.down)"));
+        return;
+    }
+    // An abort of a run killed after its migration but before any switch:
+    // nothing goes back, but the schema must.
+    let Some((obs, j)) = observed.iter().find_map(|o| o.journal.as_ref().filter(|j| j.migrated).map(|j| (o, j))) else {
+        return;
+    };
+    let Some(u) = units.iter_mut().find(|u| u.unit == obs.unit) else { return };
+    u.action = UnitAction::Deploy;
+    u.to = obs.live;
+    u.steps = vec![
+        Step::AcquireLock,
+        Step::Migrate { phase: crate::model::MigrationPhase::Down, color: j.to, version: version.clone() },
+        Step::ReleaseLock,
+    ];
+    u.reason = format!(
+        "the interrupted run migrated the schema to {version} before switching anything; undo it (migrations.down)"
+    );
 }
 
 /// A switch back goes in the reverse order of a deploy: a target goes back
