@@ -436,3 +436,36 @@ async fn a_rollback_plan_goes_on_for_every_target() {
         "a failure elsewhere does not stop a switch back"
     );
 }
+
+#[tokio::test]
+async fn a_group_member_that_migrated_goes_back_and_down_with_its_group() {
+    use crate::model::MigrationPhase;
+    let backend = Arc::new(fake_for("backend", 1));
+    let mut fleet = fake_for("fleet", 1);
+    fleet.fail_health.insert("fleet-u0".into());
+    let fleet = Arc::new(fleet);
+    let mut p = environment(&[("backend", 1, &[], Some("platform")), ("fleet", 1, &["backend"], Some("platform"))]);
+    // The backend's unit runs its target's migration before its switch.
+    let u = &mut p.targets[0].units[0];
+    let at = u.steps.iter().position(Step::is_switch).unwrap();
+    u.steps.insert(at, Step::Migrate { phase: MigrationPhase::Run, color: Color::Green, version: "2".into() });
+    let r = execute_all(&p, &[("backend", backend.clone()), ("fleet", fleet)]).await;
+    assert_eq!(r.outcome, ApplyOutcome::RolledBack);
+    let log = backend.log.lock().unwrap().clone();
+    let order: Vec<&str> = log
+        .iter()
+        .filter(|l| l.contains("migration") || l.contains("switch") || l.contains("history"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "backend-u0: migration run of 2 (green)",
+            "backend-u0: switch live blue → green",
+            "backend-u0: switch live green → blue",
+            "backend-u0: migration down of 2 (green)",
+            "backend-u0: history RolledBack",
+        ],
+        "switched back with its group, then down, then its history"
+    );
+}
