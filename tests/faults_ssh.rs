@@ -41,29 +41,6 @@ fn wait_output(child: Child, what: &str) -> Output {
     waiter.join().expect("waiter").expect("rvmctl output")
 }
 
-/// Host commands started before a fault finish on their own (as on a real
-/// host), and a lock holder ends once its connection is gone: give both a
-/// moment before judging.
-fn settle(f: &Fleet) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let held = |f: &Fleet| {
-        f.hosts.iter().any(|h| {
-            let lock = h.base().join(".rvmctl/lock");
-            lock.exists()
-                && !std::process::Command::new("flock")
-                    .arg("-n")
-                    .arg(&lock)
-                    .arg("true")
-                    .status()
-                    .is_ok_and(|s| s.success())
-        })
-    };
-    while held(f) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(500));
-}
-
 fn converged(f: &Fleet, what: &str) {
     f.assert_safe();
     for i in 0..f.hosts.len() {
@@ -82,7 +59,7 @@ fn kill_rvmctl_at(point: &str) {
     let child = f.rvmctl().args(V2).env("RVMCTL_FAULT", point).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
     let out = wait_output(child.expect("spawn rvmctl"), point);
     assert_eq!(out.status.code(), None, "{point}: rvmctl should have been killed\n{}", text(&out));
-    settle(&f);
+    f.settle();
     f.assert_safe();
 
     let out = f.run(&["status", "-e", "field", "-o", "json"]);
@@ -157,7 +134,7 @@ fn kill_sshd_at(point: &str) {
     }
     f.write_client_files(&[]);
     f.write_config("strategy: blue_green", "");
-    settle(&f);
+    f.settle();
     f.assert_safe();
 
     let out = f.run(V2);

@@ -57,6 +57,20 @@ impl Fx {
         self.rvmctl(&["deploy", "-e", "development", "--version", version, "--yes"])
     }
 
+    /// A deploy of `version` SIGKILLed right after its migration ran.
+    fn killed_after_the_migration(&self, version: &str) {
+        let out = self
+            .p
+            .cmd()
+            .args(["deploy", "-e", "development", "--version", version, "--yes"])
+            .env("PGPASSWORD", PASSWORD)
+            .env("RVMCTL_FAULT", "after:migrate_run")
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), None, "killed right after the migration");
+        self.p.settle();
+    }
+
     fn runs_of(&self, version: &str) -> usize {
         self.pg.sql(&format!("SELECT count(*) FROM migrations_log WHERE version = '{version}'")).parse().expect("count")
     }
@@ -114,15 +128,7 @@ fn a_killed_release_resumes_without_migrating_twice() {
     fx.p.release("1.0.0", false);
     fx.p.release("1.1.0", false);
     assert_eq!(fx.deploy("1.0.0").0, 0);
-    let out =
-        fx.p.cmd()
-            .args(["deploy", "-e", "development", "--version", "1.1.0", "--yes"])
-            .env("PGPASSWORD", PASSWORD)
-            .env("RVMCTL_FAULT", "after:migrate_run")
-            .output()
-            .expect("run");
-    assert_eq!(out.status.code(), None, "killed right after the migration");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    fx.killed_after_the_migration("1.1.0");
     assert_eq!(fx.runs_of("1.1.0"), 1);
     assert_eq!(fx.live(), all("blue", 2), "nothing switched yet");
 
@@ -185,15 +191,7 @@ fn abort_after_a_migration_that_switched_nothing_undoes_it() {
     fx.p.release("1.0.0", false);
     fx.p.release("1.1.0", false);
     assert_eq!(fx.deploy("1.0.0").0, 0);
-    let out =
-        fx.p.cmd()
-            .args(["deploy", "-e", "development", "--version", "1.1.0", "--yes"])
-            .env("PGPASSWORD", PASSWORD)
-            .env("RVMCTL_FAULT", "after:migrate_run")
-            .output()
-            .expect("run");
-    assert_eq!(out.status.code(), None, "killed right after the migration");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    fx.killed_after_the_migration("1.1.0");
     assert_eq!(fx.note(), "migrated to 1.1.0");
 
     let (code, out, err) = fx.rvmctl(&["abort", "-e", "development", "--yes"]);

@@ -181,6 +181,7 @@ async fn killed_during_the_coupled_rollback(point: &str, finish: &str) {
     cmd.env("RVMCTL_FAULT", point);
     let o = tokio::task::spawn_blocking(move || cmd.output().expect("run")).await.expect("join");
     assert_eq!(o.status.code(), None, "{point}: killed\n{}", text(&o));
+    r.fleet.settle();
     let expect_backend = if point.starts_with("before") { "green" } else { "blue" };
     assert_eq!(r.color().await, expect_backend, "{point}: where the kill left the backend");
     // Every member of the group still shows the run: it never recorded its

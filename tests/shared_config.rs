@@ -51,7 +51,7 @@ fn killed_after_install(p: &LocalProject, version: &str) {
         .output()
         .expect("run");
     assert_eq!(out.status.code(), None, "killed after installing {version}'s config");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.settle();
 }
 
 fn deploy(p: &LocalProject, version: &str) -> (i32, String, String) {

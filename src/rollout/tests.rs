@@ -203,16 +203,7 @@ fn fake(n: usize) -> Fake {
 }
 
 async fn execute(plan: &Plan, driver: Arc<Fake>) -> ApplyReport {
-    let exec = Executor {
-        plan,
-        drivers: HashMap::from([("t".to_string(), driver as Arc<dyn Driver>)]),
-        reporter: Arc::new(Silent),
-        cancel: Cancel::default(),
-        user: "t".into(),
-        gates: Default::default(),
-        migrated: Default::default(),
-    };
-    exec.run().await
+    execute_all(plan, &[("t", driver)]).await
 }
 
 fn results(r: &ApplyReport) -> Vec<UnitResult> {

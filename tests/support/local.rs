@@ -124,6 +124,11 @@ apps:
         }
     }
 
+    /// Waits until a killed run has let go of every host (see [`super::slots::settle`]).
+    pub fn settle(&self) {
+        super::slots::settle(&self.hosts.iter().map(|h| self.host_dir(h)).collect::<Vec<_>>());
+    }
+
     pub fn host_dir(&self, host: &str) -> PathBuf {
         self.path().join("sandbox").join(host)
     }

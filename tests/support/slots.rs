@@ -25,6 +25,17 @@ pub fn lock_held(base: &Path) -> bool {
         && !std::process::Command::new("flock").arg("-n").arg(&lock).arg("true").status().is_ok_and(|s| s.success())
 }
 
+/// After a killed run: host commands it started finish on their own (as on
+/// a real host) and each lock holder ends once its link is gone. Waits (up
+/// to 15 s) until no host's lock is held, then a moment for the rest.
+pub fn settle(bases: &[std::path::PathBuf]) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while bases.iter().any(|b| lock_held(b)) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+}
+
 /// No lock held; a live pointer (if any) names a whole release whose slot
 /// passed its checks, and that color's app answers /health with its version.
 pub fn assert_host_safe(name: &str, base: &Path, (blue, green): (u16, u16)) {

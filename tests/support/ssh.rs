@@ -344,6 +344,11 @@ environments:
         path
     }
 
+    /// Waits until a killed run has let go of every host (see [`super::slots::settle`]).
+    pub fn settle(&self) {
+        super::slots::settle(&self.hosts.iter().map(Host::base).collect::<Vec<_>>());
+    }
+
     /// `rvmctl` with this fleet's config and a private cache/state dir.
     pub fn rvmctl(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_rvmctl"));
