@@ -24,7 +24,7 @@ pub use duration::Duration;
 pub use history::{HistoryAction, HistoryEntry, JournalEntry, JournalState, Outcome};
 pub use names::{sh_quote, split_addr, validate_host_name, validate_version};
 pub use redact::redact_url;
-pub use split::{TargetVersions, split, split_label};
+pub use split::{TargetVersions, split, split_advice, split_label};
 pub use step::{MigrationPhase, Step};
 pub use unit::{LockInfo, ObservedTarget, PlanDetails, SlotState, SlotStatus, UnitState};
 pub use wire::{digest, wire_name};

@@ -27,6 +27,15 @@ pub fn split_label(split: &[TargetVersions]) -> String {
     split.iter().map(|t| format!("{} on {}", t.target, t.versions.join(" + "))).collect::<Vec<_>>().join(", ")
 }
 
+/// The split and what to do about it, as every output says it:
+/// `backend on 1.5.0, fleet on 1.4.2; `rvmctl rollback -e production` …`.
+pub fn split_advice(environment: &str, split: &[TargetVersions]) -> String {
+    format!(
+        "{}; `rvmctl rollback -e {environment}` puts the switched targets back, or fix the failure and deploy again",
+        split_label(split)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -215,7 +215,7 @@ fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) 
     let empty = Vec::new();
     let units_obs = obs.map(|o| &o.units).unwrap_or(&empty);
     let sha = obs.and_then(|o| o.artifact_sha256.clone());
-    let units: Vec<UnitPlan> = units_obs
+    let mut units: Vec<UnitPlan> = units_obs
         .iter()
         .map(|u| {
             let mut p = plan_unit(t, u, version, sha.clone());
@@ -227,7 +227,6 @@ fn plan_target(t: &ResolvedTarget, obs: Option<&ObservedTarget>, version: &str) 
         .collect();
     let deploy: Vec<String> = units.iter().filter(|u| u.action == UnitAction::Deploy).map(|u| u.unit.clone()).collect();
     let waves = waves_of(t, &deploy, units.iter().filter(|u| u.action == UnitAction::Noop).count());
-    let mut units = units;
     let migrated = t.app.migrations.is_some() && units_obs.iter().any(|u| migrated_to(u, version));
     if let (Some(m), false) = (&t.app.migrations, migrated) {
         add_migrations(m, version, &waves, &mut units);

@@ -50,7 +50,7 @@ pub fn source(
     let refuse = |why: String| Refused { environment: env.name.clone(), why };
     let units = || observed.iter().flat_map(|t| t.units.iter().map(move |u| (t, u)));
     if units().next().is_none() {
-        return Err(refuse("it has no units".into()));
+        return Err(refuse("it has no units (no hosts, or --hosts left none); check its targets in the config".into()));
     }
     for (t, u) in units() {
         let name = format!("{}/{}", t.target, u.unit);

@@ -49,7 +49,8 @@ impl Executor<'_> {
         let stops_line = self.plan.kind == PlanKind::Deploy;
         let mut state: Vec<Slot> = targets.iter().map(|_| Slot::Waiting).collect();
         let mut open: Vec<(usize, Opened)> = Vec::new();
-        let mut finished: Vec<(usize, Closed)> = Vec::new();
+        // Each target's report, outcome and errors, by plan index, once closed.
+        let mut closed: Vec<Option<Closed>> = targets.iter().map(|_| None).collect();
         // The first target whose outcome stops the line, and that outcome.
         let mut stopped: Option<(usize, ApplyOutcome)> = None;
         let mut running = futures::stream::FuturesUnordered::new();
@@ -84,8 +85,8 @@ impl Executor<'_> {
                 // A group member stays open (locks held, history unwritten)
                 // until its group is decided.
                 Ran::Open(o) if o.t.rollback_group.is_some() && stops_line => open.push((i, o)),
-                Ran::Open(o) => finished.push((i, self.close_target(o).await)),
-                Ran::Closed(tr, o, e) => finished.push((i, (tr, o, e))),
+                Ran::Open(o) => closed[i] = Some(self.close_target(o).await),
+                Ran::Closed(tr, o, e) => closed[i] = Some((tr, o, e)),
             }
         }
         let mut rolled_back_together = false;
@@ -104,19 +105,15 @@ impl Executor<'_> {
                 }
             }
             for (i, o) in mine {
-                finished.push((i, self.close_target(o).await));
+                closed[i] = Some(self.close_target(o).await);
             }
         }
         for (i, o) in std::mem::take(&mut open) {
-            finished.push((i, self.close_target(o).await));
+            closed[i] = Some(self.close_target(o).await);
         }
 
-        let mut by_index: Vec<Option<Closed>> = targets.iter().map(|_| None).collect();
-        for (i, closed) in finished {
-            by_index[i] = Some(closed);
-        }
         let mut pending = false;
-        for (i, (t, closed)) in targets.iter().zip(by_index).enumerate() {
+        for (i, (t, closed)) in targets.iter().zip(closed).enumerate() {
             match closed {
                 Some((tr, outcome, errors)) => {
                     pending |= outcome == ApplyOutcome::Pending;
@@ -141,12 +138,8 @@ impl Executor<'_> {
             .collect();
         report.split = crate::model::split(&versions);
         if !report.split.is_empty() && fails(report.outcome) {
-            report.errors.push(format!(
-                "environment {} is split: {}; `rvmctl rollback -e {}` puts the switched targets back, or fix the failure and deploy again",
-                self.plan.environment,
-                crate::model::split_label(&report.split),
-                self.plan.environment
-            ));
+            let advice = crate::model::split_advice(&self.plan.environment, &report.split);
+            report.errors.push(format!("environment {} is split: {advice}", self.plan.environment));
         }
         report.duration_ms = started.elapsed().as_millis();
         report
@@ -158,8 +151,11 @@ impl Executor<'_> {
     /// `abort` and `promote` do.
     fn group_cause(&self, members: &[usize], state: &[Slot], stopped: Option<(usize, ApplyOutcome)>) -> Option<String> {
         let name = |i: usize| &self.plan.targets[i].target;
-        if let Some(&i) = members.iter().find(|&&i| matches!(state[i], Slot::Done(o) if fails(o))) {
-            let Slot::Done(o) = state[i] else { return None };
+        let failed = members.iter().find_map(|&i| match state[i] {
+            Slot::Done(o) if fails(o) => Some((i, o)),
+            _ => None,
+        });
+        if let Some((i, o)) = failed {
             return Some(format!("target {} {}", name(i), failure_word(o)));
         }
         let (s, o) = stopped.filter(|(_, o)| fails(*o))?;

@@ -90,18 +90,13 @@ pub fn summary_markdown(r: &ApplyReport, user: &str) -> String {
             md.push_str(&format!("| {} | {} | {before} | {after} | {result} |\n", t.target, u.unit));
         }
     }
-    for t in r.targets.iter().filter(|t| t.rolled_back_with.is_some()) {
-        md.push_str(&format!(
-            "\n↩️ `{}` went back with its rollback group: {}\n",
-            t.target,
-            t.rolled_back_with.as_deref().unwrap_or_default()
-        ));
+    for line in super::went_back_together(r) {
+        md.push_str(&format!("\n↩️ {line}\n"));
     }
     if !r.split.is_empty() {
         md.push_str(&format!(
-            "\n> [!WARNING]\n> **Environment split**: {}. `rvmctl rollback -e {}` puts the switched targets back.\n",
-            crate::model::split_label(&r.split),
-            r.environment
+            "\n> [!WARNING]\n> **Environment split**: {}.\n",
+            crate::model::split_advice(&r.environment, &r.split)
         ));
     }
     md.push_str(&format!(

@@ -81,6 +81,14 @@ pub fn to_yaml<T: Serialize>(v: &T) -> anyhow::Result<String> {
     Ok(serde_saphyr::to_string(&value)?)
 }
 
+/// `backend went back with its rollback group: target fleet failed`, per
+/// target a run switched back because another member failed.
+pub fn went_back_together(r: &crate::rollout::ApplyReport) -> impl Iterator<Item = String> + '_ {
+    r.targets.iter().filter_map(|t| {
+        t.rolled_back_with.as_ref().map(|cause| format!("{} went back with its rollback group: {cause}", t.target))
+    })
+}
+
 /// Paints text when color is on.
 pub fn paint(p: &Printer, text: &str, color: comfy_table::Color) -> comfy_table::Cell {
     let cell = comfy_table::Cell::new(text);

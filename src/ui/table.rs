@@ -162,11 +162,7 @@ fn ordering(plan: &Plan, t: &crate::plan::TargetPlan) -> String {
 pub fn status(p: &Printer, v: &StatusView) -> String {
     let mut out = String::new();
     if !v.split.is_empty() {
-        out.push_str(&format!(
-            "ENVIRONMENT SPLIT: {}. A deploy failed after some targets switched: deploy again, or `rvmctl rollback -e {}`.\n\n",
-            crate::model::split_label(&v.split),
-            v.environment
-        ));
+        out.push_str(&format!("ENVIRONMENT SPLIT: {}.\n\n", crate::model::split_advice(&v.environment, &v.split)));
     }
     for t in &v.targets {
         out.push_str(&format!("Target {} ({}, app {}) in {}: {}\n", t.target, t.kind, t.app, v.environment, t.summary));
@@ -521,19 +517,12 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
             )
         }
     };
-    let mut extra = String::new();
-    for t in r.targets.iter().filter(|t| t.rolled_back_with.is_some()) {
-        extra.push_str(&format!(
-            "Rolled back together: {} went back because {}.\n",
-            t.target,
-            t.rolled_back_with.as_deref().unwrap_or_default()
-        ));
-    }
+    let mut extra: String =
+        super::went_back_together(r).map(|line| format!("Rolled back together: {line}.\n")).collect();
     if !r.split.is_empty() {
         extra.push_str(&format!(
-            "ENVIRONMENT SPLIT: {}. `rvmctl rollback -e {}` puts the switched targets back; `rvmctl status -e {}` shows the split until it is resolved.\n",
-            crate::model::split_label(&r.split),
-            r.environment,
+            "ENVIRONMENT SPLIT: {}. `rvmctl status -e {}` shows it until it is resolved.\n",
+            crate::model::split_advice(&r.environment, &r.split),
             r.environment
         ));
     }
