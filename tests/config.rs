@@ -438,6 +438,7 @@ fn target_order_and_rollback_groups_name_the_place_and_the_fix() {
     ));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("deployment-config.yaml:5:15"), "{err}");
+    assert!(err.contains("did you mean 'together'? valid values: together, independent"), "{err}");
     let ok = "      - { name: backend, kind: local, app: edge, hosts: [b1] }\n      - { name: fleet, kind: local, app: edge, hosts: [h1], after: [backend] }\n";
     let (code, out, err) = validate(&config(ok, "    rollback: together\n"));
     assert_eq!(code, 0, "{out}\n{err}");

@@ -384,12 +384,14 @@ pub enum RollbackPolicy {
     Groups(RollbackGroups),
 }
 
+/// `together`: every target of the environment is one group;
+/// `independent` (the default): each target rolls back on its own.
+/// (Variants without doc comments: the schema lists them as one `enum`,
+/// so a typo gets "valid values" and a did-you-mean.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RollbackMode {
-    /// Every target of the environment is one group.
     Together,
-    /// Each target rolls back on its own (the default).
     Independent,
 }
 

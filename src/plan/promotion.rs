@@ -59,8 +59,8 @@ pub fn source(
         }
         if let Some(l) = &u.lock {
             return Err(refuse(format!(
-                "{name} is locked by {} ({}): a rollout is in progress",
-                l.holder, l.operation
+                "{name} is locked by {} ({}): a rollout is in progress; promote once it has finished (`rvmctl status -e {}`)",
+                l.holder, l.operation, env.name
             )));
         }
         if let Some(j) = &u.journal {
