@@ -19,6 +19,16 @@ type Locks = HashMap<String, Box<dyn LockGuard>>;
 type LockResult = (String, Result<Box<dyn LockGuard>, DriverError>);
 type Runs = Arc<Mutex<HashMap<String, UnitRun>>>;
 
+/// What the migrations and the waves of one target work on.
+#[derive(Clone, Copy)]
+struct Phase<'r> {
+    t: &'r TargetPlan,
+    driver: &'r Arc<dyn Driver>,
+    deploy: &'r [&'r UnitPlan],
+    locks: &'r Locks,
+    runs: &'r Runs,
+}
+
 /// A target whose waves are done (phases 1–3) but whose history is not
 /// written and whose locks are still held: a member of a rollback group
 /// stays open until the group is decided.
@@ -89,8 +99,9 @@ impl Executor<'_> {
 
         // 2. The migrations (once, on one unit, before anything switches), then the waves.
         let runs: Runs = Arc::new(Mutex::new(runs));
-        let mut outcome = match self.migrate(t, &driver, &deploy, &locks, &runs, &mut errors).await {
-            None => self.run_waves(t, &driver, &deploy, &locks, &runs, &mut errors).await,
+        let phase = Phase { t, driver: &driver, deploy: &deploy, locks: &locks, runs: &runs };
+        let mut outcome = match self.migrate(phase, &mut errors).await {
+            None => self.run_waves(phase, &mut errors).await,
             Some(stopped) => stopped,
         };
 
@@ -172,15 +183,8 @@ impl Executor<'_> {
     /// steps before the switch (stage, checks, then backup, dry run, run)
     /// go first, before any wave. None: go on with the waves; otherwise the
     /// target stops here and nothing of it has switched.
-    async fn migrate(
-        &self,
-        t: &TargetPlan,
-        driver: &Arc<dyn Driver>,
-        deploy: &[&UnitPlan],
-        locks: &Locks,
-        runs: &Runs,
-        errors: &mut Vec<String>,
-    ) -> Option<ApplyOutcome> {
+    async fn migrate(&self, phase: Phase<'_>, errors: &mut Vec<String>) -> Option<ApplyOutcome> {
+        let Phase { t, driver, deploy, locks, runs } = phase;
         let u = deploy.iter().find(|u| u.runs_migrations()).filter(|u| locks.contains_key(&u.unit))?;
         self.reporter.message(&format!("{}: migrations first, on {}", t.target, u.unit));
         if self.pre_switch(t, driver.clone(), u, runs.clone()).await {
@@ -286,15 +290,8 @@ impl Executor<'_> {
 
     /// Runs the waves in order until one fails the budget, a canary pauses
     /// for `promote`, or a signal asks to stop.
-    async fn run_waves(
-        &self,
-        t: &TargetPlan,
-        driver: &Arc<dyn Driver>,
-        deploy: &[&UnitPlan],
-        locks: &Locks,
-        runs: &Runs,
-        errors: &mut Vec<String>,
-    ) -> ApplyOutcome {
+    async fn run_waves(&self, phase: Phase<'_>, errors: &mut Vec<String>) -> ApplyOutcome {
+        let Phase { t, driver, deploy, locks, runs } = phase;
         let total = t.units.len().max(1);
         let budget = t.max_failure_rate;
         let failed_count = || {
