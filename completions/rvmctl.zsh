@@ -517,6 +517,161 @@ esac
     ;;
 esac
 ;;
+(host)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+":: :_rvmctl__subcmd__host_commands" \
+"*::: :->host" \
+&& ret=0
+
+    case $state in
+    (host)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-host-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
+'--shard=[Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix\: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only]:K/N:_default' \
+'--version=[Size the disk check for this version'\''s artifact (default\: the host'\''s largest slot)]:VERSION:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(bootstrap)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
+'--shard=[Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix\: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only]:K/N:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(uninstall)
+_arguments "${_arguments_options[@]}" : \
+'-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
+'*--hosts=[The hosts to take out, e.g. --hosts rvm-041,rvm-042 (required\: never a whole environment by default)]:HOST,...:_default' \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--purge[Keep no backup of the state dir and config files]' \
+'-y[Proceed without typing the host count (needed without a terminal)]' \
+'--yes[Proceed without typing the host count (needed without a terminal)]' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__host__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-host-help-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(bootstrap)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uninstall)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (history)
 _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
@@ -970,6 +1125,34 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(host)
+_arguments "${_arguments_options[@]}" : \
+":: :_rvmctl__subcmd__help__subcmd__host_commands" \
+"*::: :->host" \
+&& ret=0
+
+    case $state in
+    (host)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:rvmctl-help-host-command-$line[1]:"
+        case $line[1] in
+            (check)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(bootstrap)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uninstall)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (history)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1064,6 +1247,7 @@ _rvmctl_commands() {
 'resume:Continue an interrupted deploy (from the journal on the targets)' \
 'abort:Return units an interrupted run switched to their pre-run color' \
 'lock:List or break locks' \
+'host:Bring hosts into the fleet and take them out\: check, bootstrap, uninstall' \
 'history:Deploy and rollback history, read from the targets themselves' \
 'adopt:Make an existing Deployment + Service (kubernetes) the blue color of rvmctl' \
 'config:Validate or show the configuration' \
@@ -1199,6 +1383,7 @@ _rvmctl__subcmd__help_commands() {
 'resume:Continue an interrupted deploy (from the journal on the targets)' \
 'abort:Return units an interrupted run switched to their pre-run color' \
 'lock:List or break locks' \
+'host:Bring hosts into the fleet and take them out\: check, bootstrap, uninstall' \
 'history:Deploy and rollback history, read from the targets themselves' \
 'adopt:Make an existing Deployment + Service (kubernetes) the blue color of rvmctl' \
 'config:Validate or show the configuration' \
@@ -1281,6 +1466,30 @@ _rvmctl__subcmd__help__subcmd__history_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl help history commands' commands "$@"
 }
+(( $+functions[_rvmctl__subcmd__help__subcmd__host_commands] )) ||
+_rvmctl__subcmd__help__subcmd__host_commands() {
+    local commands; commands=(
+'check:Check each host'\''s prerequisites (ssh, base_dir, disk, commands, arch, clock), with the fix for each failure' \
+'bootstrap:Prepare hosts for their first deploy\: base and state dirs, systemd units (idempotent)' \
+'uninstall:Take hosts out\: stop both colors, keep a backup of history and config, remove slots and units' \
+    )
+    _describe -t commands 'rvmctl help host commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__host__subcmd__bootstrap_commands] )) ||
+_rvmctl__subcmd__help__subcmd__host__subcmd__bootstrap_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help host bootstrap commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__host__subcmd__check_commands] )) ||
+_rvmctl__subcmd__help__subcmd__host__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help host check commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__host__subcmd__uninstall_commands] )) ||
+_rvmctl__subcmd__help__subcmd__host__subcmd__uninstall_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help host uninstall commands' commands "$@"
+}
 (( $+functions[_rvmctl__subcmd__help__subcmd__lock_commands] )) ||
 _rvmctl__subcmd__help__subcmd__lock_commands() {
     local commands; commands=(
@@ -1350,6 +1559,61 @@ _rvmctl__subcmd__help__subcmd__update__subcmd__check_commands() {
 _rvmctl__subcmd__history_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl history commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__host_commands] )) ||
+_rvmctl__subcmd__host_commands() {
+    local commands; commands=(
+'check:Check each host'\''s prerequisites (ssh, base_dir, disk, commands, arch, clock), with the fix for each failure' \
+'bootstrap:Prepare hosts for their first deploy\: base and state dirs, systemd units (idempotent)' \
+'uninstall:Take hosts out\: stop both colors, keep a backup of history and config, remove slots and units' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl host commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__host__subcmd__bootstrap_commands] )) ||
+_rvmctl__subcmd__host__subcmd__bootstrap_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl host bootstrap commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__host__subcmd__check_commands] )) ||
+_rvmctl__subcmd__host__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl host check commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__host__subcmd__help_commands] )) ||
+_rvmctl__subcmd__host__subcmd__help_commands() {
+    local commands; commands=(
+'check:Check each host'\''s prerequisites (ssh, base_dir, disk, commands, arch, clock), with the fix for each failure' \
+'bootstrap:Prepare hosts for their first deploy\: base and state dirs, systemd units (idempotent)' \
+'uninstall:Take hosts out\: stop both colors, keep a backup of history and config, remove slots and units' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'rvmctl host help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__host__subcmd__help__subcmd__bootstrap_commands] )) ||
+_rvmctl__subcmd__host__subcmd__help__subcmd__bootstrap_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl host help bootstrap commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__host__subcmd__help__subcmd__check_commands] )) ||
+_rvmctl__subcmd__host__subcmd__help__subcmd__check_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl host help check commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__host__subcmd__help__subcmd__help_commands] )) ||
+_rvmctl__subcmd__host__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl host help help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__host__subcmd__help__subcmd__uninstall_commands] )) ||
+_rvmctl__subcmd__host__subcmd__help__subcmd__uninstall_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl host help uninstall commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__host__subcmd__uninstall_commands] )) ||
+_rvmctl__subcmd__host__subcmd__uninstall_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl host uninstall commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__lock_commands] )) ||
 _rvmctl__subcmd__lock_commands() {

@@ -7,6 +7,29 @@ use serde::Serialize;
 use crate::config::schema::TargetKind;
 use crate::model::{AdoptPlan, Color, HistoryEntry, JournalEntry, LockInfo, SlotState, UnitState};
 
+/// `host check`: every host's prerequisites.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostCheckView {
+    pub environment: String,
+    /// Hosts whose every check passed (warnings allowed).
+    pub ready: usize,
+    pub hosts: Vec<crate::model::HostCheck>,
+    /// Targets without hosts (kubernetes), left out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_targets: Vec<String>,
+}
+
+/// `host bootstrap` / `host uninstall`: what changed on each host.
+#[derive(Debug, Clone, Serialize)]
+pub struct HostChangeView {
+    pub environment: String,
+    /// `bootstrap` or `uninstall`.
+    pub operation: String,
+    pub hosts: Vec<crate::model::HostChange>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_targets: Vec<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Health {

@@ -424,6 +424,7 @@ fn gate(p: &Printer, plan: &Plan, env: &ResolvedEnv, args: &GateArgs, what: &str
                     prompt::type_to_confirm(
                         &env.name,
                         &format!("To approve as {who}, type the environment name ({})", env.name),
+                        "--approve",
                     )
                     .map_err(|e| CliError::new(Exit::GateRefused, e))?;
                     approved_interactively = true;

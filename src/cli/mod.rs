@@ -10,6 +10,7 @@ mod config;
 mod deploy;
 mod global;
 mod history;
+mod host;
 mod lock;
 mod man;
 mod plan;
@@ -82,6 +83,9 @@ pub enum Command {
     /// List or break locks
     #[command(subcommand)]
     Lock(lock::LockCommand),
+    /// Bring hosts into the fleet and take them out: check, bootstrap, uninstall
+    #[command(subcommand)]
+    Host(host::HostCommand),
     /// Deploy and rollback history, read from the targets themselves
     History(history::HistoryArgs),
     /// Make an existing Deployment + Service (kubernetes) the blue color of rvmctl
@@ -181,6 +185,7 @@ async fn run(cli: Cli, printer: &Printer) -> CliResult {
         Command::Resume(a) => resume::resume(g, printer, a).await,
         Command::Abort(a) => resume::abort(g, printer, a).await,
         Command::Lock(c) => lock::run(g, printer, c).await,
+        Command::Host(c) => host::run(g, printer, c).await,
         Command::Adopt(a) => adopt::run(g, printer, a).await,
         Command::Config(c) => config::run(g, printer, c).await,
         Command::Completion(a) => completion::run(a, Cli::command()),

@@ -694,6 +694,46 @@ pub struct App {
     /// Names of top-level `analysis:` entries watched after the switch.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub analysis: Vec<String>,
+    /// Slot hosts: systemd unit templates `rvmctl host bootstrap` installs
+    /// (e.g. `myrvm-main@.service`, started per color as `myrvm-main@blue`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub systemd: Option<Systemd>,
+}
+
+/// `systemd:` of a slot app: the unit files a host needs before its first
+/// deploy. `host bootstrap` installs them (only those that changed) and
+/// reloads the manager; `host uninstall` removes them again.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Systemd {
+    /// Where the unit files go on the host (default `/etc/systemd/system`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dir: Option<Template>,
+    /// Run after a unit file changed (default `systemctl daemon-reload`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reload: Option<Template>,
+    pub units: Vec<SystemdUnit>,
+}
+
+impl Systemd {
+    pub const DEFAULT_DIR: &str = "/etc/systemd/system";
+    pub const DEFAULT_RELOAD: &str = "systemctl daemon-reload";
+}
+
+/// One unit file: its name and its text (inline, or a file next to the
+/// config). Placeholders such as `{base_dir}` are expanded per host; the
+/// color is systemd's instance (`%i`), since one template serves both.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SystemdUnit {
+    /// The unit's file name, e.g. `myrvm-main@.service`.
+    pub name: String,
+    /// The unit file's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Template>,
+    /// A file on the operator's machine holding the text (relative to the config file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 impl App {
@@ -796,6 +836,11 @@ pub struct Artifact {
     /// version needs no transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep: Option<u32>,
+    /// The machine architecture the release is built for (`uname -m`:
+    /// `aarch64` for a Jetson, `x86_64`); `host check` compares it with
+    /// each host's (`arm64` and `amd64` are the same names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
 }
 
 impl Artifact {

@@ -99,6 +99,11 @@ pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut Issue
                         format!("kubernetes target '{}' cannot install app '{}''s `config_files`", t.name, t.app),
                         Some("config_files are files on slot hosts; give a Kubernetes app `config_maps:`".into()),
                     ),
+                    TargetKind::Kubernetes if app.systemd.is_some() => issues.at(
+                        &[&tp[..], &[k("app")]].concat(),
+                        format!("kubernetes target '{}' cannot install app '{}''s `systemd` units", t.name, t.app),
+                        Some("systemd units are for slot hosts (kind: ssh or local); a Kubernetes app runs as Deployments".into()),
+                    ),
                     TargetKind::Local | TargetKind::Ssh if app.migrations.as_ref().is_some_and(|m| m.job.is_some()) => {
                         issues.at(
                             &[&tp[..], &[k("app")]].concat(),
@@ -227,6 +232,21 @@ fn validate_canary(c: Option<&super::schema::CanaryConfig>, path: &[PathSeg], is
     }
 }
 
+/// A systemd unit file name rvmctl may write: one path component with a unit type.
+fn validate_unit_name(name: &str) -> Result<(), &'static str> {
+    const TYPES: &[&str] = &[".service", ".socket", ".timer", ".path", ".target", ".mount"];
+    if name.is_empty() || name.contains('/') || name.starts_with('.') {
+        return Err("must be a file name (no `/`)");
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || "@._-:".contains(c)) {
+        return Err("may hold letters, digits and `@._-:` only");
+    }
+    if !TYPES.iter().any(|t| name.ends_with(t)) {
+        return Err("needs a unit type: .service, .socket, .timer, .path, .target or .mount");
+    }
+    Ok(())
+}
+
 fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<&str>, issues: &mut Issues) {
     let ap = [k("apps"), k(name)];
     let at = |rest: &[PathSeg]| [&ap[..], rest].concat();
@@ -283,6 +303,37 @@ fn validate_app(name: &str, app: &App, host_vars: &BTreeSet<&str>, issues: &mut 
     for (fi, f) in app.config_files.iter().enumerate() {
         templates.push((at(&[k("config_files"), i(fi), k("path")]), &f.path));
         templates.push((at(&[k("config_files"), i(fi), k("source")]), &f.source));
+    }
+    if let Some(sd) = &app.systemd {
+        for (key, t) in [("dir", sd.dir.as_ref()), ("reload", sd.reload.as_ref())] {
+            if let Some(t) = t {
+                templates.push((at(&[k("systemd"), k(key)]), t));
+            }
+        }
+        for (ui, u) in sd.units.iter().enumerate() {
+            let unit_at = |key: &str| at(&[k("systemd"), k("units"), i(ui), k(key)]);
+            if let Err(why) = validate_unit_name(&u.name) {
+                issues.at(
+                    &unit_at("name"),
+                    format!("systemd unit name '{}' {why}", u.name),
+                    Some("e.g. `myrvm-main@.service` (started per color as `myrvm-main@blue`)".into()),
+                );
+            }
+            match (&u.content, &u.file) {
+                (Some(c), None) => templates.push((unit_at("content"), c)),
+                (None, Some(_)) => {}
+                (None, None) => issues.at(
+                    &at(&[k("systemd"), k("units"), i(ui)]),
+                    format!("systemd unit '{}' has no text", u.name),
+                    Some("add `content: |` with the unit file, or `file: deploy/NAME` (next to the config)".into()),
+                ),
+                (Some(_), Some(_)) => issues.at(
+                    &unit_at("file"),
+                    format!("systemd unit '{}' takes `content` or `file`, not both", u.name),
+                    Some("keep the one that holds the unit file".into()),
+                ),
+            }
+        }
     }
     if let Some(m) = &app.migrations {
         for (key, tpl) in [

@@ -37,3 +37,17 @@ pub fn for_target_with(
         TargetKind::Kubernetes => Ok(Arc::new(kubernetes::new(cfg, env, target, kube)?)),
     }
 }
+
+/// The slot driver of a `local` or `ssh` target (their hosts' lifecycle:
+/// `rvmctl host …`); `None` for a Kubernetes target, which has no hosts.
+pub fn slot_driver(
+    cfg: &crate::config::Config,
+    env: &str,
+    target: &ResolvedTarget,
+) -> anyhow::Result<Option<slots::SlotDriver>> {
+    match target.kind {
+        TargetKind::Local => local::new(cfg, env, target).map(Some),
+        TargetKind::Ssh => ssh::new(cfg, env, target).map(Some),
+        TargetKind::Kubernetes => Ok(None),
+    }
+}

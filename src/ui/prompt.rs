@@ -22,10 +22,11 @@ pub enum PromptError {
 }
 
 /// Makes the operator type `expected` (like GitHub's "type the repository
-/// name"): for approvals, which `--yes` must never answer.
-pub fn type_to_confirm(expected: &str, question: &str) -> Result<(), PromptError> {
+/// name"): for approvals and what cannot be undone. Without a terminal it
+/// refuses, naming `flag`, the way to say yes there.
+pub fn type_to_confirm(expected: &str, question: &str, flag: &str) -> Result<(), PromptError> {
     if !interactive() {
-        return Err(PromptError::NotInteractive { what: question.to_string(), flag: "--approve".into() });
+        return Err(PromptError::NotInteractive { what: question.to_string(), flag: flag.into() });
     }
     let typed: String = dialoguer::Input::new()
         .with_prompt(question)
@@ -35,7 +36,7 @@ pub fn type_to_confirm(expected: &str, question: &str) -> Result<(), PromptError
     if typed.trim() == expected {
         Ok(())
     } else {
-        Err(PromptError::Declined(format!("approval: typed '{}', expected '{expected}'", typed.trim())))
+        Err(PromptError::Declined(format!("typed '{}', expected '{expected}'", typed.trim())))
     }
 }
 

@@ -576,3 +576,102 @@ pub fn adopted(v: &crate::views::AdoptView) -> String {
     ));
     out
 }
+
+/// `host check`: per host, its failures and warnings with their fixes; the
+/// checks that passed on one line (all of them with `-o wide`).
+pub fn host_checks(p: &Printer, v: &crate::views::HostCheckView) -> String {
+    use crate::model::CheckStatus;
+    let mut tab = table(&["HOST", "CHECK", "RESULT", "DETAIL", "FIX"]);
+    for h in &v.hosts {
+        let host = if v.hosts.iter().any(|o| o.target != h.target) {
+            format!("{} ({})", h.host, h.target)
+        } else {
+            h.host.clone()
+        };
+        let mut passed = Vec::new();
+        for c in &h.checks {
+            if c.status == CheckStatus::Ok && !p.wide() {
+                passed.push(c.name.as_str());
+                continue;
+            }
+            let result = match c.status {
+                CheckStatus::Ok => paint(p, "ok", TColor::Green),
+                CheckStatus::Warn => paint(p, "warn", TColor::Yellow),
+                CheckStatus::Failed => paint(p, "FAILED", TColor::Red),
+                CheckStatus::Skipped => Cell::new("skipped"),
+            };
+            tab.add_row(vec![
+                Cell::new(&host),
+                Cell::new(&c.name),
+                result,
+                Cell::new(&c.detail),
+                Cell::new(c.fix.as_deref().unwrap_or("")),
+            ]);
+        }
+        if !passed.is_empty() {
+            tab.add_row(vec![
+                Cell::new(&host),
+                Cell::new(passed.join(", ")),
+                paint(p, "ok", TColor::Green),
+                Cell::new(""),
+                Cell::new(""),
+            ]);
+        }
+    }
+    let mut out = format!("{tab}\n");
+    out.push_str(&format!("{}/{} hosts of {} ready.", v.ready, v.hosts.len(), v.environment));
+    let not_ready: Vec<String> = v
+        .hosts
+        .iter()
+        .filter(|h| !h.ready)
+        .map(|h| {
+            let failed = h.failed();
+            if failed.is_empty() { h.host.clone() } else { format!("{} ({})", h.host, failed.join(", ")) }
+        })
+        .collect();
+    if !not_ready.is_empty() {
+        out.push_str(&format!(" Not ready: {}.", not_ready.join("; ")));
+    }
+    out.push('\n');
+    for t in &v.skipped_targets {
+        out.push_str(&format!("(target {t} has no hosts: left out)\n"));
+    }
+    out
+}
+
+/// `host bootstrap` / `host uninstall`: what each host had done to it.
+pub fn host_changes(p: &Printer, v: &crate::views::HostChangeView) -> String {
+    let mut tab = table(&["HOST", "RESULT", "WHAT"]);
+    for h in &v.hosts {
+        let (result, what) = match (&h.error, h.changed) {
+            (Some(e), _) => (paint(p, "FAILED", TColor::Red), {
+                let mut lines = h.actions.clone();
+                lines.push(e.clone());
+                lines.join("\n")
+            }),
+            (None, true) => (paint(p, "changed", TColor::Yellow), h.actions.join("\n")),
+            (None, false) if v.operation == "uninstall" => {
+                (paint(p, "unchanged", TColor::Green), "nothing installed there".to_string())
+            }
+            (None, false) => (paint(p, "unchanged", TColor::Green), "already as configured".to_string()),
+        };
+        tab.add_row(vec![Cell::new(&h.host), result, Cell::new(what)]);
+    }
+    let failed = v.hosts.iter().filter(|h| h.error.is_some()).count();
+    let changed = v.hosts.iter().filter(|h| h.error.is_none() && h.changed).count();
+    let mut out = format!("{tab}\n");
+    out.push_str(&format!(
+        "{}: {changed} changed, {} unchanged, {failed} failed.\n",
+        v.operation,
+        v.hosts.len() - changed - failed
+    ));
+    for h in &v.hosts {
+        if let Some(b) = &h.backup {
+            out.push_str(&format!("{}: backup kept at {b}\n", h.host));
+        }
+    }
+    for t in &v.skipped_targets {
+        out.push_str(&format!("(target {t} has no hosts: left out)\n"));
+    }
+    out
+}

@@ -28,6 +28,8 @@ pub struct Host {
     pub port_green: u16,
     pub dir: PathBuf,
     pub labels: Vec<(String, String)>,
+    /// The PATH of this host's sessions, when [`Fleet::without_commands`] narrowed it.
+    path: Option<PathBuf>,
     sshd: Option<Child>,
 }
 
@@ -91,6 +93,7 @@ impl Fleet {
                 port_green: free_port(),
                 dir: hdir,
                 labels: vec![("site".into(), site.into())],
+                path: None,
                 sshd: None,
             });
         }
@@ -127,6 +130,7 @@ impl Fleet {
             port_green: 0,
             dir,
             labels: Vec::new(),
+            path: None,
             sshd: None,
         });
         self.start_sshd(BASTION);
@@ -162,10 +166,11 @@ impl Fleet {
                      AuthorizedKeysFile {d}/authorized_keys\nStrictModes no\nPermitRootLogin prohibit-password\n\
                      PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n\
                      MaxSessions 100\nMaxStartups 100:30:200\nSubsystem sftp internal-sftp\nLogLevel {level}\n\
-                     SetEnv SHLVL=1\n",
+                     SetEnv SHLVL=1{path}\n",
                     port = h.port,
                     d = h.dir.display(),
-                    level = if i == BASTION { "DEBUG1" } else { "ERROR" }
+                    level = if i == BASTION { "DEBUG1" } else { "ERROR" },
+                    path = h.path.as_ref().map(|p| format!(" PATH={}", p.display())).unwrap_or_default(),
                 ),
             )
             .expect("sshd_config");
@@ -219,6 +224,28 @@ impl Fleet {
                 );
             }
         }
+    }
+
+    /// Restarts host `i`'s sshd with sessions whose PATH holds every command
+    /// of this machine but `missing`: a host that lacks them (a Jetson
+    /// image without util-linux's flock, say).
+    pub fn without_commands(&mut self, i: usize, missing: &[&str]) {
+        let bin = self.hosts[i].dir.join("bin");
+        std::fs::create_dir_all(&bin).expect("bin dir");
+        for dir in ["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"] {
+            let Ok(entries) = std::fs::read_dir(dir) else { continue };
+            for e in entries.flatten() {
+                let name = e.file_name();
+                let link = bin.join(&name);
+                if missing.iter().any(|m| name == **m) || link.exists() {
+                    continue;
+                }
+                let _ = std::os::unix::fs::symlink(e.path(), link);
+            }
+        }
+        self.hosts[i].path = Some(bin);
+        self.kill_sshd(i);
+        self.start_sshd(i);
     }
 
     /// Kills host `i`'s sshd, its connections and the remote commands they

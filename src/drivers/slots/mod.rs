@@ -19,6 +19,7 @@
 //! uses; `scripts.rs` the shell scripts run on a host; `stage.rs` putting a
 //! release into a slot; `operations.rs` the [`Driver`] contract itself.
 
+pub mod host;
 mod operations;
 mod scripts;
 mod stage;

@@ -123,6 +123,25 @@ impl Request {
     pub const FORGET: &str = "FORGET";
 }
 
+/// Takes the host's lock for the rest of one command (`host bootstrap`,
+/// `host uninstall`): as [`hold_lock_script`] does, with `RVM_LOCK` as who
+/// holds it, but released when the command ends, whatever ends it. Prints
+/// `HELD {lock json}` and exits 75 when a run holds it; `did: created …`
+/// for the dirs it had to create. Sets `S` (the state dir) and cleans
+/// `$rvm_tmp` (a scratch dir, when the body makes one) on exit.
+pub(super) const LOCK_ONCE: &str = r#"
+S="$RVM_BASE/.rvmctl"
+rvm_tmp=
+for d in "$RVM_BASE" "$S"; do
+  if [ ! -d "$d" ]; then mkdir -p "$d" || { echo "failed: cannot create $d (run rvmctl host check)"; exit 1; }; echo "did: created $d"; fi
+done
+exec 9>>"$S/lock"
+if ! flock -n 9; then printf 'HELD '; tr -d '\n' < "$S/lock.json" 2>/dev/null; echo; exit 75; fi
+printf '%s\n' "$RVM_LOCK" > "$S/lock.json"
+echo $$ > "$S/lock.pid"
+trap 'rm -f "$S/lock.json" "$S/lock.pid"; [ -z "$rvm_tmp" ] || rm -rf "$rvm_tmp"' EXIT
+"#;
+
 pub(super) const BREAK_LOCK: &str = r#"
 S="$RVM_BASE/.rvmctl"
 if [ -f "$S/lock.pid" ]; then pid=$(cat "$S/lock.pid"); pkill -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; fi
