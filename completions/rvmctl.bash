@@ -2319,7 +2319,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__status)
-            opts="-e -f -o -v -q -n -h --env --hosts --shard --no-health --filter --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -w -f -o -v -q -n -h --env --hosts --shard --no-health --watch --filter --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2338,6 +2338,14 @@ _rvmctl() {
                     return 0
                     ;;
                 --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -111,6 +111,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s h -l help -d 'P
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l hosts -d 'Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l shard -d 'Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s w -l watch -d 'Keep watching: redraw the status in place every INTERVAL at a terminal (default 2s); without one, print one line per change (JSON lines with -o json). Ctrl-C stops watching; nothing is touched' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -l filter -d 'Only units matching KEY=VALUE (repeatable, all must match): version=V, color=blue|green, health=H, state=behind|interrupted|locked|unreachable|unhealthy|started' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand status" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'

@@ -149,6 +149,8 @@ _arguments "${_arguments_options[@]}" : \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '*--hosts=[Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)]:HOST,...:_default' \
 '--shard=[Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix\: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only]:K/N:_default' \
+'-w+[Keep watching\: redraw the status in place every INTERVAL at a terminal (default 2s); without one, print one line per change (JSON lines with -o json). Ctrl-C stops watching; nothing is touched]::INTERVAL:_default' \
+'--watch=[Keep watching\: redraw the status in place every INTERVAL at a terminal (default 2s); without one, print one line per change (JSON lines with -o json). Ctrl-C stops watching; nothing is touched]::INTERVAL:_default' \
 '*--filter=[Only units matching KEY=VALUE (repeatable, all must match)\: version=V, color=blue|green, health=H, state=behind|interrupted|locked|unreachable|unhealthy|started]:KEY=VALUE:_default' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \

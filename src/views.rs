@@ -2,6 +2,8 @@
 //! these (stable field names, documented in docs/output.md); tables render
 //! them in `ui::table`.
 
+pub mod watch;
+
 use serde::Serialize;
 
 use crate::config::schema::TargetKind;
@@ -38,6 +40,10 @@ pub enum Health {
     /// Nothing live, or not checked.
     Unknown,
     Unreachable,
+    /// The target answered and refused us (a Kubernetes 403, an ssh key or
+    /// host key it will not accept): retrying will not help; `error` says
+    /// what is missing.
+    Forbidden,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,7 +79,11 @@ pub struct AnalysisStatus {
 
 impl UnitStatus {
     pub fn from_state(s: UnitState, health: Health, health_detail: Option<String>) -> Self {
-        let health = if s.error.is_some() { Health::Unreachable } else { health };
+        let health = match (&s.error, s.refused) {
+            (Some(_), true) => Health::Forbidden,
+            (Some(_), false) => Health::Unreachable,
+            (None, _) => health,
+        };
         let interrupted = if s.lock.is_none() { s.journal.clone() } else { None };
         UnitStatus {
             interrupted,
@@ -189,7 +199,7 @@ impl std::str::FromStr for UnitFilter {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         const STATES: [&str; 6] = ["behind", "interrupted", "locked", "unreachable", "unhealthy", "started"];
-        let help = "write KEY=VALUE: version=1.4.2, color=blue|green, health=healthy|unhealthy|unknown|unreachable, state=behind|interrupted|locked|unreachable|unhealthy|started";
+        let help = "write KEY=VALUE: version=1.4.2, color=blue|green, health=healthy|unhealthy|unknown|unreachable|forbidden, state=behind|interrupted|locked|unreachable|unhealthy|started";
         let (k, v) = s.split_once('=').ok_or_else(|| format!("'{s}': {help}"))?;
         match k {
             "version" => Ok(UnitFilter::Version(v.into())),
@@ -278,10 +288,15 @@ pub enum Place {
     NeverDeployed,
     /// It could not be observed.
     Unreachable,
+    /// It refused to be observed (see [`Health::Forbidden`]).
+    Forbidden,
 }
 
 impl Place {
     pub fn of(u: &UnitStatus) -> Place {
+        if u.health == Health::Forbidden {
+            return Place::Forbidden;
+        }
         match (u.error.is_some() || u.health == Health::Unreachable, u.live) {
             (true, _) => Place::Unreachable,
             (false, None) => Place::NeverDeployed,
@@ -335,6 +350,10 @@ pub fn summarize(units: &[UnitStatus]) -> String {
     }
     if unreachable > 0 {
         parts.push(format!("{unreachable} unreachable"));
+    }
+    let forbidden = count(&Place::Forbidden);
+    if forbidden > 0 {
+        parts.push(format!("{forbidden} forbidden"));
     }
     let unhealthy = units.iter().filter(|u| u.health == Health::Unhealthy).count();
     if unhealthy > 0 {
@@ -422,8 +441,8 @@ pub fn history_runs(entries: &[HistoryRow]) -> Vec<HistoryRun> {
             Some((_, n)) => *n += 1,
             None => run.results.push((e.result, 1)),
         }
-        if !run.users.contains(&e.user) {
-            run.users.push(e.user.clone());
+        if !run.users.contains(&e.by()) {
+            run.users.push(e.by());
         }
     }
     runs.sort_by_key(|r| std::cmp::Reverse(r.at));
@@ -541,6 +560,7 @@ mod tests {
                     approved_by: None,
                     window_override: None,
                     migrated: false,
+                    identity: None,
                 });
                 u
             })
@@ -598,6 +618,7 @@ mod tests {
                 approved_by: None,
                 window_override: None,
                 migrated: false,
+                identity: None,
             },
         };
         let entries = [

@@ -270,6 +270,8 @@ async fn k8s_a_concurrent_deploy_is_refused_by_the_lease() {
     assert_code(&o, 5);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("locked by alice@laptop (pid 4242) since") && err.contains("deploy 9.9.9"), "{}", text(&o));
+    // A Lease frees itself: say when, and that no --force is needed.
+    assert!(err.contains("its Lease expires by itself at") && err.contains("`--force` is not needed"), "{}", text(&o));
     assert!(fx.deployments().get_opt("api-blue").await.unwrap().is_none(), "nothing applied");
 }
 
@@ -731,4 +733,38 @@ async fn k8s_a_migration_job_runs_before_the_switch_and_a_failed_one_switches_no
     assert!(t.contains("the migrations failed before any switch"), "{t}");
     assert_eq!(fx.selector("api").await, sel("blue"), "nothing switched");
     controller.abort();
+}
+
+/// Credentials without RBAC rights: `status` says `forbidden` and what is
+/// missing, and exits non-zero; a deploy says nothing was attempted (not
+/// "traffic stayed on the previous color"); history says who the cluster
+/// knew the run as.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k8s_forbidden_is_said_as_such_and_nothing_is_claimed() {
+    let fx = Fx::new("forbidden").await;
+    assert_code(&fx.deploy("1.0.0").await, 0);
+
+    let o = fx.run_as("restricted", &["status", "-e", "dev", "--no-health"]).await;
+    assert_code(&o, 1);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.lines().any(|l| l.contains("api") && l.contains("forbidden")), "{}", text(&o));
+    assert!(out.contains("! api forbidden:") && out.contains("may not get services"), "{}", text(&o));
+    assert!(out.contains("1 forbidden") && !out.contains("unreachable"), "{}", text(&o));
+    let o = fx.run_as("restricted", &["status", "-e", "dev", "--no-health", "-o", "json"]).await;
+    assert_code(&o, 1);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["targets"][0]["units"][0]["health"], "forbidden", "{v}");
+
+    let o = fx.run_as("restricted", &["deploy", "-e", "dev", "--version", "1.1.0", "--yes"]).await;
+    assert_code(&o, 4);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("NOT ATTEMPTED: nothing was changed"), "{}", text(&o));
+    assert!(!out.contains("traffic stayed") && !out.contains("PENDING"), "{}", text(&o));
+    assert_eq!(fx.selector("api").await, sel("blue"), "untouched");
+
+    let o = fx.run(&["history", "-e", "dev", "-o", "json"]).await;
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["entries"][0]["identity"], "k8s user admin", "{v}");
+    let o = fx.run(&["history", "-e", "dev"]).await;
+    assert!(String::from_utf8_lossy(&o.stdout).contains("tester (k8s user admin)"), "{}", text(&o));
 }

@@ -90,6 +90,7 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: AdoptArgs) -> CliResult {
         approved_by: None,
         window_override: None,
         migrated: false,
+        identity: None,
     };
     let recorded = driver.append_history(&target.app_name, &entry).await;
     let _ = lock.release().await;

@@ -12,8 +12,8 @@ use crate::model::{Color, HistoryEntry, JournalEntry, LockInfo, PlanDetails, Ste
 
 #[derive(Debug, thiserror::Error)]
 pub enum DriverError {
-    #[error("{unit}: locked by {} since {} ({})", .info.holder, .info.since.strftime("%Y-%m-%d %H:%M:%S UTC"), .info.operation)]
-    Locked { unit: String, info: LockInfo },
+    #[error("{unit}: locked by {} since {} ({}){}", .info.holder, .info.since.strftime("%Y-%m-%d %H:%M:%S UTC"), .info.operation, expiry_suffix(.info))]
+    Locked { unit: String, info: Box<LockInfo> },
     #[error("{unit}: {step} failed: {message}{}", tail_suffix(.output))]
     StepFailed { unit: String, step: String, message: String, output: String },
     #[error("{unit}: unreachable: {message}")]
@@ -26,6 +26,17 @@ pub enum DriverError {
     Interrupted { unit: String },
     #[error("{unit}: {message}")]
     Other { unit: String, message: String },
+}
+
+/// For a lock that frees itself: when, and that waiting is enough.
+fn expiry_suffix(info: &LockInfo) -> String {
+    let Some(at) = info.expires else { return String::new() };
+    let left = at.as_second() - Timestamp::now().as_second();
+    format!(
+        ". If that run is still going, wait for it; if it was killed, its Lease expires by itself at {} (in {}s) and the next run takes it: `--force` is not needed",
+        at.strftime("%H:%M:%S UTC"),
+        left.max(0)
+    )
 }
 
 fn tail_suffix(output: &str) -> String {
@@ -300,5 +311,6 @@ pub fn lock_info(operation: &str, plan_hash: Option<String>) -> LockInfo {
         since: Timestamp::now(),
         operation: operation.to_string(),
         plan_hash,
+        expires: None,
     }
 }

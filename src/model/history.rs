@@ -52,6 +52,20 @@ pub struct HistoryEntry {
     /// app's `migrations.down` first, or is refused without one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub migrated: bool,
+    /// Who the target itself knew the run as, beside `user` (e.g. the
+    /// Kubernetes user of the kubeconfig context: `k8s user ci-deployer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+}
+
+impl HistoryEntry {
+    /// `user`, and the target's identity when it has one: `ana (k8s user ci-deployer)`.
+    pub fn by(&self) -> String {
+        match &self.identity {
+            Some(i) => format!("{} ({i})", self.user),
+            None => self.user.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

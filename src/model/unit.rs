@@ -49,6 +49,10 @@ pub struct LockInfo {
     pub operation: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_hash: Option<String>,
+    /// A lock that frees itself (a Kubernetes Lease its holder must keep
+    /// renewing): when it does, unless renewed. None: held until released.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Timestamp>,
 }
 
 /// The observed state of one unit.

@@ -92,6 +92,7 @@ fn live_blue(unit: &str, version: &str) -> UnitState {
             approved_by: None,
             window_override: None,
             migrated: false,
+            identity: None,
         }),
         ..fresh(unit)
     }
@@ -204,6 +205,7 @@ fn unreachable_and_locked_units_are_explained() {
                 since: at("2026-11-23T19:00:00Z"),
                 operation: "deploy 1.4.1".into(),
                 plan_hash: None,
+                expires: None,
             }),
             ..fresh(u)
         },

@@ -63,6 +63,12 @@ impl UnitReport {
     pub fn moved(&self) -> bool {
         self.after.is_some() && self.after != self.before
     }
+    /// Whether the run did anything on it: a step ran, or it moved, or its
+    /// switch may have happened. A unit refused before its first step (it
+    /// could not be observed, it refused us) was not attempted.
+    pub fn attempted(&self) -> bool {
+        !self.steps.is_empty() || self.moved() || self.switch_unknown
+    }
     /// Version live after the run, as far as this run knows.
     pub fn version_after(&self) -> Option<&str> {
         if self.moved() { self.version.as_deref() } else { self.version_before.as_deref() }

@@ -569,6 +569,7 @@ impl Executor<'_> {
             window_override: self.gates.window_override.clone(),
             // Live on the version whose migrations ran here (and stayed).
             migrated: self.migrated.has(&t.target) && run.report.result == UnitResult::Switched,
+            identity: None,
         }
     }
 

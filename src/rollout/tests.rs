@@ -70,7 +70,10 @@ impl Driver for Fake {
         _: Option<&JournalEntry>,
     ) -> Result<Box<dyn LockGuard>, DriverError> {
         if self.locked.contains(unit) {
-            return Err(DriverError::Locked { unit: unit.into(), info: crate::drivers::lock_info("deploy", None) });
+            return Err(DriverError::Locked {
+                unit: unit.into(),
+                info: Box::new(crate::drivers::lock_info("deploy", None)),
+            });
         }
         Ok(Box::new(NoLock))
     }

@@ -59,6 +59,32 @@ impl Printer {
         Ok(())
     }
 
+    /// Data goes to JSON or YAML (not a table).
+    pub fn machine(&self) -> bool {
+        matches!(self.format, OutputFormat::Json | OutputFormat::Yaml)
+    }
+
+    /// Whether stdout is a terminal (a redrawn view), not a pipe or file (lines).
+    pub fn stdout_tty(&self) -> bool {
+        std::io::stdout().is_terminal()
+    }
+
+    /// Replaces the terminal's screen with `text` (`status --watch` at a TTY).
+    pub fn redraw(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = write!(out, "\x1b[H\x1b[2J{text}");
+        let _ = out.flush();
+    }
+
+    /// Lines of data on stdout, flushed at once (a watcher's reader sees each as it comes).
+    pub fn write_lines(&self, lines: &[String]) {
+        let mut out = std::io::stdout().lock();
+        for l in lines {
+            let _ = writeln!(out, "{l}");
+        }
+        let _ = out.flush();
+    }
+
     pub fn wide(&self) -> bool {
         self.format == OutputFormat::Wide
     }

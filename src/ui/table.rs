@@ -168,6 +168,7 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
         out.push_str(&format!("Target {} ({}, app {}) in {}: {}\n", t.target, t.kind, t.app, v.environment, t.summary));
         if !v.show_rows && !p.wide() && t.units.len() > STATUS_ROWS {
             out.push_str(&status_summary(t));
+            out.push_str(&unobserved_lines(t));
             continue;
         }
         if t.units.len() < t.total {
@@ -188,6 +189,7 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
                 Health::Unhealthy => paint(p, "unhealthy", TColor::Red),
                 Health::Unknown => Cell::new("-"),
                 Health::Unreachable => paint(p, "unreachable", TColor::Red),
+                Health::Forbidden => paint(p, "forbidden", TColor::Red),
             };
             let last = u
                 .last_deploy
@@ -203,7 +205,7 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
                         h.revision,
                         wire_name(&h.action),
                         h.version,
-                        h.user,
+                        h.by(),
                         when(&h.at)
                     )
                 })
@@ -247,6 +249,72 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
                 ));
             }
         }
+        out.push_str(&unobserved_lines(t));
+    }
+    out
+}
+
+/// `status --watch` without a terminal: per change a line
+/// (`12:03:07 fleet/rvm-004 live: 1.0.0 (blue) → 1.1.0 (green)`), or with
+/// `-o json`/`-o yaml` a JSON object (with `at`) per line.
+pub fn change_lines(p: &Printer, changes: &[crate::views::watch::Change], at: jiff::Timestamp) -> Vec<String> {
+    changes
+        .iter()
+        .map(|c| {
+            if p.machine() {
+                let mut v = serde_json::to_value(c).unwrap_or_default();
+                v["at"] = serde_json::Value::String(at.to_string());
+                v.to_string()
+            } else {
+                format!("{} {}/{} {}: {} → {}", at.strftime("%H:%M:%S"), c.target, c.unit, c.aspect, c.from, c.to)
+            }
+        })
+        .collect()
+}
+
+/// One frame of `status --watch` at a terminal: when, the status, and what
+/// changed since the previous frame.
+pub fn status_watch(
+    p: &Printer,
+    v: &crate::views::StatusView,
+    changes: &[crate::views::watch::Change],
+    at: jiff::Timestamp,
+    every: std::time::Duration,
+) -> String {
+    let mut out = format!(
+        "Every {}s: rvmctl status -e {}   {}   (Ctrl-C to stop)\n\n",
+        every.as_secs_f64(),
+        v.environment,
+        at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    );
+    out.push_str(&status(p, v));
+    if !changes.is_empty() {
+        out.push_str("\nChanged since the last look:\n");
+        for c in changes.iter().take(20) {
+            out.push_str(&format!("  {}/{} {}: {} → {}\n", c.target, c.unit, c.aspect, c.from, c.to));
+        }
+        if changes.len() > 20 {
+            out.push_str(&format!("  and {} more\n", changes.len() - 20));
+        }
+    }
+    out
+}
+
+/// Why units could not be observed, in the words of the failure (a 403
+/// names the verb and resource it lacks): the first few, then a count.
+fn unobserved_lines(t: &crate::views::TargetStatus) -> String {
+    const SHOWN: usize = 5;
+    let failed: Vec<&crate::views::UnitStatus> = t.units.iter().filter(|u| u.error.is_some()).collect();
+    let mut out = String::new();
+    for u in failed.iter().take(SHOWN) {
+        let what = if u.health == Health::Forbidden { "forbidden" } else { "unreachable" };
+        out.push_str(&format!("! {} {what}: {}\n", u.unit, u.error.as_deref().unwrap_or_default()));
+    }
+    if failed.len() > SHOWN {
+        out.push_str(&format!(
+            "! and {} more units could not be observed (`-o json` has every reason)\n",
+            failed.len() - SHOWN
+        ));
     }
     out
 }
@@ -285,6 +353,7 @@ fn status_summary(t: &crate::views::TargetStatus) -> String {
             crate::views::Place::Live { version, color } => (version.unwrap_or_else(|| "?".into()), color.to_string()),
             crate::views::Place::NeverDeployed => ("-".into(), "never deployed".into()),
             crate::views::Place::Unreachable => ("-".into(), "unreachable".into()),
+            crate::views::Place::Forbidden => ("-".into(), "forbidden".into()),
         };
         tab.add_row(vec![Cell::new(version), Cell::new(live), Cell::new(n)]);
     }
@@ -294,6 +363,7 @@ fn status_summary(t: &crate::views::TargetStatus) -> String {
         ("healthy", count(&|u| u.health == Health::Healthy)),
         ("unhealthy", count(&|u| u.health == Health::Unhealthy)),
         ("unreachable", count(&|u| u.health == Health::Unreachable)),
+        ("forbidden", count(&|u| u.health == Health::Forbidden)),
         ("interrupted", count(&|u| u.interrupted.is_some())),
         ("locked", count(&|u| u.lock.is_some())),
     ];
@@ -404,7 +474,7 @@ pub fn history(p: &Printer, v: &HistoryView) -> String {
             color_cell(p, e.from),
             color_cell(p, Some(e.to)),
             paint_result(e.result, &wire_name(&e.result)),
-            Cell::new(&e.user),
+            Cell::new(e.by()),
         ]);
     }
     tab.to_string() + "\n"
@@ -476,11 +546,20 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
                     r.environment
                 )
             };
+            let not_attempted = units().filter(|u| u.result == UnitResult::Failed && !u.attempted()).count();
             if stranded == 0 {
-                let failed = units().filter(|u| u.result == UnitResult::Failed && !u.switch_unknown).count();
-                format!(
-                    "FAILED: traffic stayed on the previous color; {failed} unit(s) failed before their switch (see the errors below).{unknown}"
-                )
+                let failed =
+                    units().filter(|u| u.result == UnitResult::Failed && u.attempted() && !u.switch_unknown).count();
+                if failed == 0 && unknown.is_empty() {
+                    format!(
+                        "NOT ATTEMPTED: nothing was changed; {not_attempted} unit(s) could not be deployed to (see the errors below). Fix that, then run the same deploy again."
+                    )
+                } else {
+                    format!(
+                        "FAILED: traffic stayed on the previous color; {failed} unit(s) failed before their switch{} (see the errors below).{unknown}",
+                        not_attempted_clause(not_attempted)
+                    )
+                }
             } else {
                 format!(
                     "FAILED: {stranded} unit(s) could not be switched back and stay on {} (it passed its health checks before the switch); the rest stayed on the previous color. Once they are reachable, re-run the deploy or `rvmctl rollback -e {}`.{unknown}",
@@ -534,7 +613,8 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
 fn rolled_back_verdict(r: &ApplyReport) -> String {
     let units: Vec<&crate::rollout::UnitReport> = r.targets.iter().flat_map(|t| &t.units).collect();
     let count = |f: &dyn Fn(&crate::rollout::UnitReport) -> bool| units.iter().filter(|u| f(u)).count();
-    let before = count(&|u| u.result == UnitResult::Failed && !u.moved());
+    let before = count(&|u| u.result == UnitResult::Failed && !u.moved() && u.attempted());
+    let not_attempted = count(&|u| u.result == UnitResult::Failed && !u.attempted());
     // A unit switched back because its own monitor failed carries that error.
     let after = count(&|u| u.result == UnitResult::RolledBack && u.error.is_some());
     let back = count(&|u| u.result == UnitResult::RolledBack);
@@ -546,7 +626,16 @@ fn rolled_back_verdict(r: &ApplyReport) -> String {
         why.push(format!("{after} failed after it"));
     }
     let why = if why.is_empty() { "the rollout failed".to_string() } else { why.join(", ") };
-    format!("ROLLED BACK: {why}; the {back} switched unit(s) are back on the previous color.")
+    format!(
+        "ROLLED BACK: {why}{}; the {back} switched unit(s) are back on the previous color.",
+        not_attempted_clause(not_attempted)
+    )
+}
+
+/// ", 2 not attempted (nothing was done on them)", or nothing: every
+/// failure verdict counts the units a run never touched the same way.
+fn not_attempted_clause(n: usize) -> String {
+    if n == 0 { String::new() } else { format!(", {n} not attempted (nothing was done on them)") }
 }
 
 /// What `rvmctl adopt` will do (stderr, before asking).

@@ -63,6 +63,14 @@ impl KubeDriver {
             .map_err(|message: String| DriverError::Unreachable { unit: self.app_name.clone(), message })
     }
 
+    /// The user this run talks to the API server as, as the kubeconfig
+    /// names it (the context's `user`); None in a cluster or without one.
+    pub(super) fn identity(&self) -> Option<String> {
+        let kc = kube::config::Kubeconfig::read().ok()?;
+        let name = self.context.clone().or(kc.current_context.clone())?;
+        kc.contexts.iter().find(|c| c.name == name)?.context.as_ref()?.user.clone()
+    }
+
     pub(super) async fn api<K>(&self) -> Result<(Api<K>, String), DriverError>
     where
         K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>,

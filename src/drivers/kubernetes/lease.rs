@@ -25,7 +25,7 @@ impl KubeDriver {
         let existing =
             self.call("get", "leases", &name, api.get_opt(&name)).await.map_err(|e| self.to_driver("lock", e))?;
         if let Some(held) = existing.as_ref().and_then(lease_holder) {
-            return Err(DriverError::Locked { unit: unit.into(), info: held });
+            return Err(DriverError::Locked { unit: unit.into(), info: Box::new(held) });
         }
         let lease = self.lease_object(info, now, existing.as_ref());
         let result = match &existing {
@@ -53,8 +53,9 @@ impl KubeDriver {
                     since: now,
                     operation: "unknown".into(),
                     plan_hash: None,
+                    expires: None,
                 });
-                Err(DriverError::Locked { unit: unit.into(), info: held })
+                Err(DriverError::Locked { unit: unit.into(), info: Box::new(held) })
             }
             Err(e) => Err(self.to_driver("lock", e)),
         }
@@ -130,6 +131,7 @@ pub(super) fn lease_holder(lease: &Lease) -> Option<LockInfo> {
         since: spec.acquire_time.as_ref().map(|t| t.0).unwrap_or(renewed),
         operation: ann.get(ANN_OPERATION).cloned().unwrap_or_else(|| "unknown".into()),
         plan_hash: ann.get(ANN_PLAN).cloned(),
+        expires: renewed.checked_add(jiff::SignedDuration::from_secs(duration)).ok(),
     })
 }
 

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use super::client::ApiFailure;
 use super::{ANN_SPEC, KubeDriver};
 use crate::config::schema::TargetKind;
 use crate::drivers::driver::{Driver, DriverError, LockGuard, StepContext, StepOutput, evaluate_all};
@@ -24,6 +25,8 @@ impl Driver for KubeDriver {
     async fn observe(&self, unit: &str) -> UnitState {
         match self.observe_inner().await {
             Ok(s) => s,
+            // A 403 is an answer, not an outage: retrying will not help.
+            Err(e @ ApiFailure::Forbidden(_)) => UnitState::refusing(unit, e.to_string()),
             Err(e) => UnitState::unreachable(unit, e.to_string()),
         }
     }

@@ -42,6 +42,10 @@ impl KubeDriver {
         let (api, _) = self.api::<ConfigMap>().await?;
         let name = self.history_name();
         // A concurrent writer makes the guarded write fail: read again and retry.
+        let mut entry = entry.clone();
+        if entry.identity.is_none() {
+            entry.identity = self.identity().map(|user| format!("k8s user {user}"));
+        }
         for _ in 0..5 {
             let (cm, mut entries) = self.read_history().await.map_err(|e| self.to_driver("record history", e))?;
             entries.push(entry.clone());

@@ -131,9 +131,10 @@ impl Driver for SlotDriver {
                     since: Timestamp::now(),
                     operation: "unknown".into(),
                     plan_hash: None,
+                    expires: None,
                 }
             });
-        Err(DriverError::Locked { unit: unit.into(), info })
+        Err(DriverError::Locked { unit: unit.into(), info: Box::new(info) })
     }
 
     async fn run_step(&self, unit: &str, step: &Step, ctx: &StepContext) -> Result<StepOutput, DriverError> {
