@@ -2,6 +2,8 @@
 //! these (stable field names, documented in docs/output.md); tables render
 //! them in `ui::table`.
 
+pub mod stats;
+
 use serde::Serialize;
 
 use crate::config::schema::TargetKind;
