@@ -463,6 +463,16 @@ mod tests {
         // Restores of 100 s and 600 s: median 350 s, p90 550 s.
         assert_eq!(o.time_to_restore.median_seconds, Some(350));
         assert_eq!(o.time_to_restore.p90_seconds, Some(550));
+
+        // The table: a row per target, then one for them all.
+        let p = crate::ui::Printer {
+            format: crate::ui::OutputFormat::Table,
+            color: false,
+            stderr_tty: false,
+            quiet: true,
+            verbose: 0,
+        };
+        insta::assert_snapshot!(crate::ui::table::history_stats(&p, &v));
     }
 
     #[test]
