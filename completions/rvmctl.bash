@@ -1413,7 +1413,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__history)
-            opts="-e -f -o -v -q -n -h --env --limit --units --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -f -o -v -q -n -h --env --limit --units --stats --since --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1428,6 +1428,10 @@ _rvmctl() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

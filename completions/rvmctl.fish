@@ -339,6 +339,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand host; and __fish_seen_subc
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand host; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s e -l env -d 'Environment (as named under `environments:`); asked for at a terminal when omitted' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -l limit -d 'Show at most this many runs (with --units: entries), newest first' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -l since -d 'With --stats: how far back to look, e.g. 12h, 30d, 2w' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
 wide\t'Table with more columns'
@@ -347,6 +348,7 @@ yaml\t''"
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -l context -d 'Kubernetes targets: kubeconfig context to use (overrides the target\'s `context:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s n -l namespace -d 'Kubernetes targets: namespace (overrides the target\'s `namespace:`)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -l units -d 'One row per unit instead of one per run'
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -l stats -d 'Delivery figures instead of the runs: deploys, change failure rate, time to restore'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -l no-color -d 'Never use colors (NO_COLOR is honoured too)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s v -l verbose -d 'More detail (-v: step output; -vv: debug logs)'
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand history" -s q -l quiet -d 'Only errors on stderr'

@@ -679,6 +679,7 @@ _arguments "${_arguments_options[@]}" : \
 '-e+[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--env=[Environment (as named under \`environments\:\`); asked for at a terminal when omitted]:ENV:_default' \
 '--limit=[Show at most this many runs (with --units\: entries), newest first]:LIMIT:_default' \
+'--since=[With --stats\: how far back to look, e.g. 12h, 30d, 2w]:DURATION:_default' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
 '-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
@@ -693,6 +694,7 @@ yaml\:""))' \
 '-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
 '--units[One row per unit instead of one per run]' \
+'(--limit --units)--stats[Delivery figures instead of the runs\: deploys, change failure rate, time to restore]' \
 '--no-color[Never use colors (NO_COLOR is honoured too)]' \
 '*-v[More detail (-v\: step output; -vv\: debug logs)]' \
 '*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \

@@ -2,6 +2,7 @@
 //! these (stable field names, documented in docs/output.md); tables render
 //! them in `ui::table`.
 
+pub mod stats;
 pub mod watch;
 
 use serde::Serialize;

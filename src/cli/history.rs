@@ -2,7 +2,7 @@ use clap::Args;
 
 use super::common::{self, EnvArg};
 use super::global::GlobalArgs;
-use crate::exit::{CliResult, Exit};
+use crate::exit::{CliError, CliResult, Exit};
 use crate::ui::Printer;
 use crate::views::{HistoryRow, HistoryView, history_runs};
 
@@ -11,9 +11,14 @@ use crate::views::{HistoryRow, HistoryView, history_runs};
   rvmctl history -e production
   rvmctl history -e production --units --limit 50
   rvmctl history -e production --limit 5 -o json
+  rvmctl history -e production --stats --since 2w
 
 A run over a fleet is one row (its units and results counted); --units
-shows one row per unit.")]
+shows one row per unit.
+
+--stats turns the history into delivery figures per target: deploys per
+day and week, change failure rate, and time to restore (median and p90).
+A run over a fleet is one deploy; lead time for changes is not measured.")]
 pub struct HistoryArgs {
     #[command(flatten)]
     pub env: EnvArg,
@@ -23,6 +28,12 @@ pub struct HistoryArgs {
     /// One row per unit instead of one per run
     #[arg(long)]
     pub units: bool,
+    /// Delivery figures instead of the runs: deploys, change failure rate, time to restore
+    #[arg(long, conflicts_with_all = ["limit", "units"])]
+    pub stats: bool,
+    /// With --stats: how far back to look, e.g. 12h, 30d, 2w
+    #[arg(long, requires = "stats", default_value = "30d", value_name = "DURATION")]
+    pub since: crate::model::Duration,
 }
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: HistoryArgs) -> CliResult {
@@ -47,6 +58,13 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: HistoryArgs) -> CliResult {
                 Err(e) => p.warn(&format!("{e}")),
             }
         }
+    }
+    if a.stats {
+        let targets: Vec<String> = env.targets.iter().map(|t| t.name.clone()).collect();
+        let view = crate::views::stats::compute(&env.name, &targets, &entries, common::now()?, a.since.get())
+            .map_err(|e| CliError::new(Exit::Usage, anyhow::anyhow!("--since {}: {e}", a.since)))?;
+        p.emit(&view, |p| crate::ui::table::history_stats(p, &view))?;
+        return Ok(Exit::Ok);
     }
     entries.sort_by(|a, b| b.entry.at.cmp(&a.entry.at).then_with(|| a.unit.cmp(&b.unit)));
     let mut runs = history_runs(&entries);

@@ -1,5 +1,6 @@
-//! Durations as operators write them (`30s`, `10m`, `1h30m`): config
-//! settings and plan steps (`monitor green for 30s`) speak the same type.
+//! Durations as operators write them (`30s`, `10m`, `1h30m`, `30d`, `2w`):
+//! config settings, plan steps (`monitor green for 30s`) and look-back
+//! windows (`history --stats --since 30d`) speak the same type.
 
 use std::fmt;
 
@@ -31,7 +32,7 @@ macro_rules! string_format_schema {
 
 pub(crate) use string_format_schema;
 
-/// A duration written as `300s`, `10m`, `1h30m`, `500ms`.
+/// A duration written as `300s`, `10m`, `1h30m`, `500ms`, `30d`, `2w`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Duration(pub std::time::Duration);
 
@@ -47,7 +48,8 @@ impl Duration {
 impl std::str::FromStr for Duration {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let hint = || format!("'{s}' is not a duration; write a number with a unit, e.g. 500ms, 30s, 10m, 1h30m");
+        let hint =
+            || format!("'{s}' is not a duration; write a number with a unit, e.g. 500ms, 30s, 10m, 1h30m, 30d, 2w");
         let s = s.trim();
         if s.is_empty() {
             return Err(hint());
@@ -64,15 +66,21 @@ impl std::str::FromStr for Duration {
             let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
             let unit = &rest[..unit_len];
             rest = &rest[unit_len..];
-            let d = match unit {
-                "ms" => std::time::Duration::from_millis(n),
-                "s" => std::time::Duration::from_secs(n),
-                "m" => std::time::Duration::from_secs(n * 60),
-                "h" => std::time::Duration::from_secs(n * 3600),
-                "d" => std::time::Duration::from_secs(n * 86400),
+            let secs_per_unit = match unit {
+                "ms" => None,
+                "s" => Some(1),
+                "m" => Some(60),
+                "h" => Some(3600),
+                "d" => Some(86_400),
+                "w" => Some(7 * 86_400),
                 _ => return Err(hint()),
             };
-            total += d;
+            // An absurdly large number is an error, not an overflow.
+            let d = match secs_per_unit {
+                None => Some(std::time::Duration::from_millis(n)),
+                Some(k) => n.checked_mul(k).map(std::time::Duration::from_secs),
+            };
+            total = d.and_then(|d| total.checked_add(d)).ok_or_else(hint)?;
         }
         Ok(Duration(total))
     }
@@ -106,3 +114,27 @@ impl fmt::Display for Duration {
 }
 
 string_format_schema!(Duration, "Duration", "duration", "e.g. 500ms, 30s, 10m, 1h30m");
+
+#[cfg(test)]
+mod tests {
+    use super::Duration;
+
+    #[test]
+    fn days_and_weeks_are_look_back_units() {
+        for (s, secs) in
+            [("1d", 86_400), ("30d", 30 * 86_400), ("2w", 14 * 86_400), ("1w2d", 9 * 86_400), ("12h", 43_200)]
+        {
+            assert_eq!(s.parse::<Duration>().map(|d| d.get().as_secs()), Ok(secs), "{s}");
+        }
+        for bad in ["2W", "w", "3wk", "1y", "-1d"] {
+            assert!(bad.parse::<Duration>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_overflowing_duration_is_an_error_not_a_panic() {
+        let huge = format!("{}w", u64::MAX / 1000);
+        assert!(huge.parse::<Duration>().is_err_and(|e| e.contains("is not a duration")));
+        assert!(format!("{}s{}s", u64::MAX, u64::MAX).parse::<Duration>().is_err());
+    }
+}

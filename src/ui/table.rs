@@ -9,6 +9,7 @@ use crate::model::wire_name;
 use crate::model::{Color, SlotState, SlotStatus};
 use crate::plan::{Plan, PlanKind, UnitAction};
 use crate::rollout::{ApplyOutcome, ApplyReport, UnitResult};
+use crate::views::stats::StatsView;
 use crate::views::{AnalysisView, Health, HistoryView, StatusView};
 
 fn table(headers: &[&str]) -> Table {
@@ -478,6 +479,84 @@ pub fn history(p: &Printer, v: &HistoryView) -> String {
         ]);
     }
     tab.to_string() + "\n"
+}
+
+/// `history --stats`: one row per target and one for them all, then what
+/// the figures leave out.
+pub fn history_stats(p: &Printer, v: &StatsView) -> String {
+    let window = format!("{} → {} ({} days)", when(&v.from), when(&v.to), number(v.days));
+    let mut out = format!("Delivery in {}, {window}\n", v.environment);
+    if v.overall.deploys == 0 {
+        out.push_str(&format!("No deploys in {} in this window: nothing to measure.\n", v.environment));
+        return out;
+    }
+    let mut tab = table(&[
+        "TARGET",
+        "DEPLOYS",
+        "PER DAY",
+        "PER WEEK",
+        "FAILED",
+        "FAILURE RATE",
+        "RESTORED",
+        "NOT RESTORED",
+        "RESTORE MEDIAN",
+        "RESTORE P90",
+    ]);
+    let rows = v.targets.iter().map(|t| (t.target.as_str(), &t.figures));
+    let overall = (v.targets.len() > 1).then_some(("(overall)", &v.overall));
+    for (name, f) in rows.chain(overall) {
+        let r = &f.time_to_restore;
+        let rate = match f.change_failure_rate {
+            None => Cell::new("-"),
+            Some(0.0) => paint(p, "0%", TColor::Green),
+            Some(x) => paint(p, &percent(x), TColor::Red),
+        };
+        let not_restored = match r.not_restored {
+            0 => Cell::new("0"),
+            n => paint(p, &n.to_string(), TColor::Red),
+        };
+        let secs = |s: Option<u64>| s.map_or("-".to_string(), |s| crate::model::Duration::from_secs(s).to_string());
+        tab.add_row(vec![
+            Cell::new(name),
+            Cell::new(f.deploys),
+            Cell::new(number(f.per_day)),
+            Cell::new(number(f.per_week)),
+            Cell::new(f.change_failures),
+            rate,
+            Cell::new(r.restored),
+            not_restored,
+            Cell::new(secs(r.median_seconds)),
+            Cell::new(secs(r.p90_seconds)),
+        ]);
+    }
+    out.push_str(&format!("{tab}\n"));
+    let not_restored = v.overall.time_to_restore.not_restored;
+    if not_restored > 0 {
+        out.push_str(&format!(
+            "{not_restored} failure{} not restored yet: left out of the restore times.\n",
+            if not_restored == 1 { "" } else { "s" }
+        ));
+    }
+    if v.overall.interrupted > 0 {
+        out.push_str(&format!(
+            "{} interrupted deploy(s) counted as neither success nor failure.\n",
+            v.overall.interrupted
+        ));
+    }
+    out.push_str("Lead time for changes is not shown: rvmctl does not know when a version's commits were made.\n");
+    out
+}
+
+/// `0.13`, `2`, `12.5`: two decimals at most, no trailing zeros.
+fn number(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A 0–1 fraction as a percent: `50%`, `33.3%`.
+fn percent(x: f64) -> String {
+    let s = format!("{:.1}", x * 100.0);
+    format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
 }
 
 pub fn report(p: &Printer, r: &ApplyReport) -> String {
