@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use clap::Args;
+use clap_complete::engine::ArgValueCandidates;
 
 use super::global::GlobalArgs;
 use crate::config::schema::NotifyEvent;
@@ -21,7 +22,7 @@ use crate::ui::{Printer, gha, progress::Progress, prompt};
 #[derive(Debug, Args, Clone)]
 pub struct EnvArg {
     /// Environment (as named under `environments:`); asked for at a terminal when omitted
-    #[arg(short = 'e', long = "env", env = "RVMCTL_ENV")]
+    #[arg(short = 'e', long = "env", env = "RVMCTL_ENV", add = ArgValueCandidates::new(super::completion::environments))]
     pub env: Option<String>,
 }
 
@@ -517,7 +518,7 @@ pub struct ScopeArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct HostsArg {
     /// Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)
-    #[arg(long, value_delimiter = ',', value_name = "HOST,...")]
+    #[arg(long, value_delimiter = ',', value_name = "HOST,...", add = ArgValueCandidates::new(super::completion::hosts))]
     pub hosts: Vec<String>,
     /// Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only
     #[arg(long, value_name = "K/N")]
