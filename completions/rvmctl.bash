@@ -683,7 +683,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__apply)
-            opts="-y -f -o -v -q -n -h --yes --approve --approver --ignore-window --dry-run --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-y -f -o -v -q -n -h --yes --approve --approver --ignore-window --dry-run --wait-for-window --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -699,6 +699,10 @@ _rvmctl() {
                     ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "server" -- "${cur}"))
+                    return 0
+                    ;;
+                --wait-for-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1157,7 +1161,7 @@ _rvmctl() {
             return 0
             ;;
         rvmctl__subcmd__deploy)
-            opts="-e -y -f -o -v -q -n -h --env --hosts --shard --yes --approve --approver --ignore-window --version --dry-run --until-converged --config --output --no-color --verbose --quiet --context --namespace --help"
+            opts="-e -y -f -o -v -q -n -h --env --hosts --shard --yes --approve --approver --ignore-window --version --dry-run --until-converged --wait-for-window --config --output --no-color --verbose --quiet --context --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1196,6 +1200,10 @@ _rvmctl() {
                     return 0
                     ;;
                 --until-converged)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-for-window)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
