@@ -25,8 +25,9 @@ them, or --until-converged keeps retrying them.
 
 Outside the environment's deployment window a deploy is refused (exit 3);
 --wait-for-window waits for it to open instead, touching nothing until then
-(Ctrl-C ends the wait: exit 130). At a terminal the confirmation is asked
-when it opens; without one, pass --yes (and --approve) up front.")]
+(Ctrl-C ends the wait: exit 130). At a terminal the approval and the
+confirmation are asked for when it opens; without one, pass --yes (and
+--approve) up front.")]
 #[derive(Clone)]
 pub struct DeployArgs {
     #[command(flatten)]
