@@ -73,17 +73,19 @@ pub fn hosts() -> Vec<CompletionCandidate> {
             Some(e) if cfg.raw.environments.contains_key(e) => vec![e.clone()],
             _ => cfg.env_names(),
         };
-        let mut names: Vec<String> = Vec::new();
+        // In the config's order, each once (a fleet may list thousands).
+        let mut seen: std::collections::HashSet<String> = line.hosts_given.iter().cloned().collect();
+        let mut out = Vec::new();
         for env in envs.iter().filter_map(|e| cfg.environment(e).ok()) {
             for t in env.targets.iter().filter(|t| t.kind != crate::config::schema::TargetKind::Kubernetes) {
                 for h in &t.hosts {
-                    if !names.contains(&h.name) && !line.hosts_given.contains(&h.name) {
-                        names.push(h.name.clone());
+                    if seen.insert(h.name.clone()) {
+                        out.push(CompletionCandidate::new(&h.name));
                     }
                 }
             }
         }
-        names.into_iter().map(CompletionCandidate::new).collect()
+        out
     })
 }
 
