@@ -74,6 +74,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand plan" -s h -l help -d 'Pri
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -l approver -d 'Who approves (default: $GITHUB_ACTOR, then the OS user); checked against `approvers`' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -l ignore-window -d 'Deploy outside the deployment window; the reason is recorded in history and the audit log' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -l dry-run -d 'Kubernetes targets: send every write as a server-side dry run (nothing changes)' -r -f -a "server\t'Send every write with dryRun=All: the API server validates and admits it, nothing is persisted'"
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -l wait-for-window -d 'Outside the deployment window, wait for it to open instead of refusing (countdown on stderr; Ctrl-C stops, exit 130); with MAX (e.g. 8h), refuse at once (exit 3) when it opens later than that' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand apply" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
 wide\t'Table with more columns'
@@ -95,6 +96,7 @@ complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l ignore-window -
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l version -d 'Version to deploy (`latest`: the newest GitHub release by semver; `from:ENV`: exactly the build live and healthy in ENV)' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l dry-run -d 'Kubernetes targets: send every write as a server-side dry run (nothing changes)' -r -f -a "server\t'Send every write with dryRun=All: the API server validates and admits it, nothing is persisted'"
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l until-converged -d 'Keep retrying units that could not be reached (pending) with backoff (5s doubling to 60s) until every unit converges or DURATION has passed, e.g. 2h' -r
+complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -l wait-for-window -d 'Outside the deployment window, wait for it to open instead of refusing (countdown on stderr; Ctrl-C stops, exit 130); with MAX (e.g. 8h), refuse at once (exit 3) when it opens later than that' -r
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s f -l config -d 'Config file' -r -F
 complete -c rvmctl -n "__fish_rvmctl_using_subcommand deploy" -s o -l output -d 'Output format for data on stdout' -r -f -a "table\t'Human-readable table'
 wide\t'Table with more columns'

@@ -81,6 +81,7 @@ _arguments "${_arguments_options[@]}" : \
 '--approver=[Who approves (default\: \$GITHUB_ACTOR, then the OS user); checked against \`approvers\`]:NAME:_default' \
 '--ignore-window=[Deploy outside the deployment window; the reason is recorded in history and the audit log]:REASON:_default' \
 '--dry-run=[Kubernetes targets\: send every write as a server-side dry run (nothing changes)]:MODE:((server\:"Send every write with dryRun=All\: the API server validates and admits it, nothing is persisted"))' \
+'(--ignore-window)--wait-for-window=[Outside the deployment window, wait for it to open instead of refusing (countdown on stderr; Ctrl-C stops, exit 130); with MAX (e.g. 8h), refuse at once (exit 3) when it opens later than that]::MAX:_default' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
 '-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
@@ -118,6 +119,7 @@ _arguments "${_arguments_options[@]}" : \
 '--version=[Version to deploy (\`latest\`\: the newest GitHub release by semver; \`from\:ENV\`\: exactly the build live and healthy in ENV)]:VERSION:_default' \
 '--dry-run=[Kubernetes targets\: send every write as a server-side dry run (nothing changes)]:MODE:((server\:"Send every write with dryRun=All\: the API server validates and admits it, nothing is persisted"))' \
 '--until-converged=[Keep retrying units that could not be reached (pending) with backoff (5s doubling to 60s) until every unit converges or DURATION has passed, e.g. 2h]:DURATION:_default' \
+'(--ignore-window)--wait-for-window=[Outside the deployment window, wait for it to open instead of refusing (countdown on stderr; Ctrl-C stops, exit 130); with MAX (e.g. 8h), refuse at once (exit 3) when it opens later than that]::MAX:_default' \
 '-f+[Config file]:CONFIG:_files' \
 '--config=[Config file]:CONFIG:_files' \
 '-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"

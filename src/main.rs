@@ -1,6 +1,8 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    // Before anything else: a shell asking for completions gets only those.
+    rvmctl::cli::complete_if_asked();
     // One TLS backend for kube, reqwest and octocrab (see README, design notes).
     let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = rvmctl::cli::Cli::parse();

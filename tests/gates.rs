@@ -215,3 +215,114 @@ fn secrets_never_reach_any_output() {
     }
     assert!(err.contains("the endpoint answered 500"), "{err}");
 }
+
+// The window opens at 2026-11-23T19:00:00Z (02:00 WIB on the 24th).
+const JUST_BEFORE: &str = "2026-11-23T18:59:58Z";
+
+#[test]
+fn wait_for_window_waits_for_the_opening_then_deploys() {
+    let p = LocalProject::new(Options { extra_env: WINDOW.into(), ..Options::default() });
+    p.release("1.0.0", false);
+    let started = std::time::Instant::now();
+    let (code, _, err) = run(p
+        .cmd()
+        .args(["deploy", "-e", "development", "--version", "1.0.0", "--yes", "--wait-for-window", "8h"])
+        .env("RVMCTL_NOW", JUST_BEFORE));
+    assert_eq!(code, 0, "{err}");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(2), "it waited the 2 s: {err}");
+    assert!(
+        err.contains("waiting for the deployment window: 02:00–06:00 Asia/Jakarta opens 2026-11-24 02:00 WIB, in 2s"),
+        "{err}"
+    );
+    assert!(err.contains("the deployment window 02:00–06:00 Asia/Jakarta is open (waited 2s)"), "{err}");
+    assert_eq!(p.live("sim-01").as_deref(), Some("blue"));
+    assert_eq!(audit(&p).last().map(|a| a["result"].clone()), Some("success".into()));
+}
+
+#[test]
+fn wait_for_window_refuses_an_opening_beyond_max_at_once() {
+    let p = LocalProject::new(Options { extra_env: WINDOW.into(), ..Options::default() });
+    p.release("1.0.0", false);
+    // 05:00 UTC: the window opens in 14 h.
+    let started = std::time::Instant::now();
+    let (code, _, err) = run(p
+        .cmd()
+        .args(["deploy", "-e", "development", "--version", "1.0.0", "--yes", "--wait-for-window", "8h"])
+        .env("RVMCTL_NOW", OUTSIDE));
+    assert_eq!(code, 3, "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "refused without waiting");
+    assert!(err.contains("next opening 2026-11-24 02:00 WIB, in 14h 00m: later than --wait-for-window 8h"), "{err}");
+    assert_eq!(p.live("sim-01"), None);
+    assert_eq!(audit(&p)[0]["result"], "refused");
+
+    // Without a terminal, a confirmation that would be refused after the wait is refused now.
+    let (code, _, err) = run(p
+        .cmd()
+        .args(["deploy", "-e", "development", "--version", "1.0.0", "--wait-for-window"])
+        .env("RVMCTL_NOW", OUTSIDE));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("pass --yes"), "{err}");
+    assert!(!err.contains("waiting for"), "{err}");
+
+    // --ignore-window and --wait-for-window say opposite things.
+    let (code, _, err) = run(p.cmd().args([
+        "deploy",
+        "-e",
+        "development",
+        "--version",
+        "1.0.0",
+        "--yes",
+        "--wait-for-window",
+        "--ignore-window",
+        "now",
+    ]));
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn sigint_while_waiting_for_the_window_exits_130_and_touches_nothing() {
+    for (signal, word) in [(libc::SIGINT, "interrupted"), (libc::SIGTERM, "terminated")] {
+        stop_the_wait(signal, word);
+    }
+}
+
+fn stop_the_wait(signal: i32, word: &str) {
+    use std::io::BufRead;
+    let p = LocalProject::new(Options { extra_env: WINDOW.into(), ..Options::default() });
+    p.release("1.0.0", false);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("rvmctl"))
+        .current_dir(p.path())
+        .args(["deploy", "-e", "development", "--version", "1.0.0", "--yes", "--wait-for-window"])
+        .env("CI", "true")
+        .env("RVMCTL_USER", "tester")
+        .env("XDG_CACHE_HOME", p.path().join(".cache"))
+        .env("XDG_STATE_HOME", p.path().join(".state"))
+        .env("RVMCTL_NOW", OUTSIDE)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    while !seen.contains("waiting for the deployment window") {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).expect("read") == 0 {
+            break;
+        }
+        seen.push_str(&line);
+    }
+    assert!(seen.contains("in 14h 00m"), "{seen}");
+    // SAFETY: a signal to the child this test spawned.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut stderr, &mut rest);
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(130), "{seen}{rest}");
+    assert!(rest.contains(&format!("{word} while waiting for the deployment window; nothing was changed")), "{rest}");
+    for h in ["sim-01", "sim-02"] {
+        assert!(!p.host_dir(h).join(".rvmctl/lock.json").exists(), "{h}: no lock taken");
+        assert!(!p.host_dir(h).join(".rvmctl/lock").exists(), "{h}: no lock file");
+        assert_eq!(p.live(h), None, "{h}: nothing deployed");
+    }
+    assert!(audit(&p).is_empty(), "nothing ran, nothing refused");
+}

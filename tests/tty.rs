@@ -89,3 +89,34 @@ fn confirmation_and_environment_picker_at_a_terminal() {
     s.expect(Eof).expect("exits");
     assert_eq!(exit_code(&mut s), 0);
 }
+
+#[test]
+fn a_live_countdown_while_waiting_for_the_window() {
+    let p = LocalProject::new(Options {
+        extra_env: "    deployment_window: { start: \"02:00\", end: \"06:00\", timezone: Asia/Jakarta }\n".into(),
+        ..Options::default()
+    });
+    p.release("1.0.0", false);
+    // 3 s before the window opens (02:00 WIB = 19:00 UTC).
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("rvmctl"));
+    cmd.current_dir(p.path())
+        .args(["deploy", "-e", "development", "--version", "1.0.0", "--yes", "--wait-for-window"])
+        .env_remove("CI")
+        .env_remove("GITHUB_ACTIONS")
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("RVMCTL_USER", "tester")
+        .env("RVMCTL_NOW", "2026-11-23T18:59:57Z")
+        .env("XDG_CACHE_HOME", p.path().join(".cache"))
+        .env("XDG_STATE_HOME", p.path().join(".state"));
+    let mut s = Session::spawn(cmd).expect("spawn under a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(30)));
+    s.expect("00:00:0").expect("countdown");
+    s.expect("until the deployment window 02:00–06:00 Asia/Jakarta opens 2026-11-24").expect("what it waits for");
+    // It counts down in place (hh:mm:ss), not a line a minute.
+    s.expect("00:00:01 until").expect("the countdown moves");
+    s.expect("is open (waited").expect("the window opened");
+    s.expect("Done: 1.0.0 is live in development").expect("deployed");
+    s.expect(Eof).expect("exits");
+    assert_eq!(exit_code(&mut s), 0);
+}

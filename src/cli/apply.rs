@@ -12,6 +12,7 @@ use crate::ui::Printer;
 #[command(after_help = "Examples:
   rvmctl plan -e production --version 1.4.2 --out plan.json
   rvmctl apply plan.json --yes
+  rvmctl apply plan.json --yes --wait-for-window 8h   (the plan file first)
 
 The plan is refused (exit 6) when its file was edited, or when any target's
 live state changed after it was made: make a new plan then.")]
@@ -22,6 +23,8 @@ pub struct ApplyArgs {
     pub gate: GateArgs,
     #[command(flatten)]
     pub dry_run: common::DryRunArg,
+    #[command(flatten)]
+    pub wait: common::WaitArgs,
 }
 
 /// Reads and checks a plan file (see [`crate::plan::file::parse`]).
@@ -64,6 +67,10 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: ApplyArgs) -> CliResult {
     let mut env = cfg.environment(&plan.environment).map_err(|e| CliError::new(Exit::StalePlan, e))?;
     restrict_to_plan(&mut env, &plan);
     common::validate_version(&plan.version)?;
+    // Before the targets are read: the plan must still be fresh when the window opens.
+    if let Some(code) = common::wait_for_window(p, &cfg, &env, &a.gate, &a.wait, "apply", &plan.version).await? {
+        return Ok(code);
+    }
     let drivers = common::drivers(g, &cfg, &env, a.dry_run.server())?;
     let version = matches!(plan.kind, crate::plan::PlanKind::Deploy).then_some(plan.version.as_str());
     let observed = common::observe(&env, &drivers, version).await?;

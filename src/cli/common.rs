@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use clap::Args;
+use clap_complete::engine::ArgValueCandidates;
 
 use super::global::GlobalArgs;
 use crate::config::schema::NotifyEvent;
@@ -21,7 +22,7 @@ use crate::ui::{Printer, gha, progress::Progress, prompt};
 #[derive(Debug, Args, Clone)]
 pub struct EnvArg {
     /// Environment (as named under `environments:`); asked for at a terminal when omitted
-    #[arg(short = 'e', long = "env", env = "RVMCTL_ENV")]
+    #[arg(short = 'e', long = "env", env = "RVMCTL_ENV", add = ArgValueCandidates::new(super::completion::environments))]
     pub env: Option<String>,
 }
 
@@ -141,14 +142,25 @@ pub async fn for_version(drivers: &Drivers, observed: &mut [ObservedTarget], ver
 
 /// The instant gates are evaluated at: now, or `RVMCTL_NOW` (RFC 3339) to
 /// ask "would the window be open then?" and to test windows without waiting.
+/// `RVMCTL_NOW` is where the clock starts, not a stopped clock: it is the
+/// instant of the first reading, and later readings add the time that has
+/// passed since (so a run that waits for a window sees it open).
 pub fn now() -> CliResult<jiff::Timestamp> {
+    static FIRST_READING: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let since_first = FIRST_READING.get_or_init(std::time::Instant::now).elapsed();
     match std::env::var("RVMCTL_NOW") {
-        Ok(v) if !v.is_empty() => v.parse().map_err(|e| {
-            CliError::new(
-                Exit::Usage,
-                anyhow::anyhow!("RVMCTL_NOW='{v}' is not an RFC 3339 instant ({e}); e.g. 2026-11-24T02:30:00+07:00"),
-            )
-        }),
+        Ok(v) if !v.is_empty() => {
+            let start: jiff::Timestamp = v.parse().map_err(|e| {
+                CliError::new(
+                    Exit::Usage,
+                    anyhow::anyhow!(
+                        "RVMCTL_NOW='{v}' is not an RFC 3339 instant ({e}); e.g. 2026-11-24T02:30:00+07:00"
+                    ),
+                )
+            })?;
+            let elapsed = jiff::SignedDuration::try_from(since_first).unwrap_or(jiff::SignedDuration::ZERO);
+            Ok(start.checked_add(elapsed).unwrap_or(start))
+        }
         _ => Ok(jiff::Timestamp::now()),
     }
 }
@@ -191,6 +203,14 @@ pub struct GateArgs {
     /// Deploy outside the deployment window; the reason is recorded in history and the audit log
     #[arg(long, value_name = "REASON")]
     pub ignore_window: Option<String>,
+}
+
+/// `--wait-for-window [MAX]` (deploy, apply).
+#[derive(Debug, Args, Clone, Default)]
+pub struct WaitArgs {
+    /// Outside the deployment window, wait for it to open instead of refusing (countdown on stderr; Ctrl-C stops, exit 130); with MAX (e.g. 8h), refuse at once (exit 3) when it opens later than that
+    #[arg(long, value_name = "MAX", num_args = 0..=1, conflicts_with = "ignore_window")]
+    pub wait_for_window: Option<Option<crate::model::Duration>>,
 }
 
 /// One changing command (deploy, apply, rollback) in progress: gates it,
@@ -239,7 +259,7 @@ impl Run<'_> {
     /// Applies the gates of a plan: the deployment window, the approval, then
     /// a confirmation. Refusals are audited.
     pub fn gate(&self, plan: &Plan, args: &GateArgs, what: &str) -> CliResult<GateRecord> {
-        let r = gate(self.p, plan, self.env, args, what);
+        let r = gate(self.p, &plan.gates, self.env, args, what);
         if let Err(e) = &r {
             self.audit(
                 Some(&plan.hash),
@@ -401,11 +421,17 @@ impl Run<'_> {
 }
 
 /// The gates themselves (see [`Run::gate`]).
-fn gate(p: &Printer, plan: &Plan, env: &ResolvedEnv, args: &GateArgs, what: &str) -> CliResult<GateRecord> {
+fn gate(
+    p: &Printer,
+    decisions: &[crate::gates::GateDecision],
+    env: &ResolvedEnv,
+    args: &GateArgs,
+    what: &str,
+) -> CliResult<GateRecord> {
     let refuse = |msg: String| CliError::new(Exit::GateRefused, anyhow::anyhow!(msg));
     let mut record = GateRecord::default();
     let mut approved_interactively = false;
-    for g in &plan.gates {
+    for g in decisions {
         match (g.gate, g.status) {
             (GateKind::Window, GateStatus::Closed) => match &args.ignore_window {
                 Some(reason) if !reason.trim().is_empty() => {
@@ -449,6 +475,106 @@ fn gate(p: &Printer, plan: &Plan, env: &ResolvedEnv, args: &GateArgs, what: &str
 /// Asks for confirmation (or --yes), for commands without a plan.
 pub fn gate_confirm(args: &GateArgs, what: &str) -> CliResult<()> {
     prompt::confirm(what, args.yes, "--yes").map_err(|e| CliError::new(Exit::GateRefused, e))
+}
+
+/// `--wait-for-window`: outside the environment's deployment window, waits
+/// until it opens, before anything is observed, locked or changed. Refused
+/// at once (exit 3, audited) when it opens later than MAX, or when what
+/// would be refused after the wait (an approval or a confirmation without a
+/// terminal) is already certain. SIGINT/SIGTERM end the wait: exit 130,
+/// nothing touched. `Ok(None)`: go on (the window is open now or there is
+/// none); `Ok(Some(code))`: stop with that code.
+pub async fn wait_for_window(
+    p: &Printer,
+    cfg: &Config,
+    env: &ResolvedEnv,
+    gates: &GateArgs,
+    wait: &WaitArgs,
+    command: &'static str,
+    version: &str,
+) -> CliResult<Option<Exit>> {
+    let (Some(max), Some(w)) = (&wait.wait_for_window, &env.deployment_window) else { return Ok(None) };
+    let start = now()?;
+    let decision = crate::gates::window::evaluate(w, start);
+    if decision.open {
+        return Ok(None);
+    }
+    let no_drivers = Drivers::new();
+    let run = Run { p, cfg, env, drivers: &no_drivers, command, version: version.to_string() };
+    let refused = |msg: String| {
+        let e = CliError::new(Exit::GateRefused, anyhow::anyhow!(msg));
+        run.audit(None, "refused", e.exit, &GateRecord::default(), None, Some(format!("{:#}", e.error)));
+        e
+    };
+    let Some(opening) = crate::gates::window::next_opening(w, start) else {
+        return Err(refused(format!("{}; it never opens again", decision.describe(w))));
+    };
+    let left = start.duration_until(opening).unsigned_abs();
+    if let Some(max) = max {
+        if left > max.get() {
+            return Err(refused(format!(
+                "{}, in {}: later than --wait-for-window {max}; deploy then, or pass a longer MAX",
+                decision.describe(w),
+                crate::ui::progress::human(left.as_secs() + u64::from(left.subsec_nanos() > 0))
+            )));
+        }
+    }
+    // Without a terminal, the approval and the confirmation are decided now,
+    // not after hours of waiting.
+    if !prompt::interactive() {
+        let others: Vec<_> =
+            crate::gates::evaluate_gates(env, start).into_iter().filter(|g| g.gate != GateKind::Window).collect();
+        let what = format!("{command} {version} to {}", env.name);
+        if let Err(e) = gate(p, &others, env, gates, &what) {
+            run.audit(None, "refused", e.exit, &GateRecord::default(), None, Some(format!("{:#}", e.error)));
+            return Err(e);
+        }
+    }
+    let (Ok(mut int), Ok(mut term)) = (
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()),
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()),
+    ) else {
+        return Err(CliError::new(Exit::Error, anyhow::anyhow!("cannot watch for Ctrl-C while waiting")));
+    };
+    let opens = format!(
+        "{}–{} {} opens {}",
+        w.start,
+        w.end,
+        w.timezone,
+        opening.to_zoned(w.timezone.tz()).strftime("%Y-%m-%d %H:%M %Z")
+    );
+    let mut countdown = crate::ui::progress::Countdown::new(p, &opens);
+    let waited = std::time::Instant::now();
+    loop {
+        let left = now()?.duration_until(opening);
+        if left <= jiff::SignedDuration::ZERO {
+            break;
+        }
+        let left = left.unsigned_abs();
+        countdown.tick(left);
+        tokio::select! {
+            _ = tokio::time::sleep(left.min(std::time::Duration::from_secs(1))) => {}
+            _ = int.recv() => {
+                countdown.finish();
+                p.status("interrupted while waiting for the deployment window; nothing was changed");
+                return Ok(Some(Exit::Interrupted));
+            }
+            _ = term.recv() => {
+                countdown.finish();
+                p.status("terminated while waiting for the deployment window; nothing was changed");
+                return Ok(Some(Exit::Interrupted));
+            }
+        }
+    }
+    countdown.finish();
+    p.status(&format!(
+        "the deployment window {}–{} {} is open (waited {})",
+        w.start,
+        w.end,
+        w.timezone,
+        crate::ui::progress::human(waited.elapsed().as_secs())
+    ));
+    Ok(None)
 }
 
 async fn watch_signals(cancel: Cancel) {
@@ -517,7 +643,7 @@ pub struct ScopeArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct HostsArg {
     /// Only these hosts, e.g. --hosts rvm-001,rvm-002 (targets without any of them are left out)
-    #[arg(long, value_delimiter = ',', value_name = "HOST,...")]
+    #[arg(long, value_delimiter = ',', value_name = "HOST,...", add = ArgValueCandidates::new(super::completion::hosts))]
     pub hosts: Vec<String>,
     /// Only shard K of N of the hosts (after --hosts), e.g. --shard 2/3 in a CI matrix: hosts sorted by name and dealt round-robin; Kubernetes targets run in shard 1 only
     #[arg(long, value_name = "K/N")]

@@ -12,6 +12,7 @@ use crate::ui::Printer;
   CI=true rvmctl deploy -e staging --version 1.4.2 --yes
   rvmctl deploy -e production --version 1.4.2 --yes --until-converged 2h
   rvmctl deploy -e production --version from:staging --approve
+  rvmctl deploy -e production --version 1.4.2 --yes --approve --wait-for-window 8h
 
 --version from:ENV promotes: it deploys exactly what ENV runs now (the
 version, each app's artifact sha256 and image), and refuses (exit 3) when ENV
@@ -20,7 +21,13 @@ is split, mid-rollout, interrupted, unreachable or unhealthy.
 Re-running the same deploy after a failure or interruption converges: units
 already live on the version are skipped, staged ones are reused. Units that
 cannot be reached are pending (exit 7), not failed: the next run deploys
-them, or --until-converged keeps retrying them.")]
+them, or --until-converged keeps retrying them.
+
+Outside the environment's deployment window a deploy is refused (exit 3);
+--wait-for-window waits for it to open instead, touching nothing until then
+(Ctrl-C ends the wait: exit 130). At a terminal the approval and the
+confirmation are asked for when it opens; without one, pass --yes (and
+--approve) up front.")]
 #[derive(Clone)]
 pub struct DeployArgs {
     #[command(flatten)]
@@ -33,6 +40,8 @@ pub struct DeployArgs {
     /// Keep retrying units that could not be reached (pending) with backoff (5s doubling to 60s) until every unit converges or DURATION has passed, e.g. 2h
     #[arg(long, value_name = "DURATION")]
     pub until_converged: Option<crate::model::Duration>,
+    #[command(flatten)]
+    pub wait: common::WaitArgs,
 }
 
 pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
@@ -42,6 +51,11 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: DeployArgs) -> CliResult {
     }
     let cfg = common::load(g, p)?;
     let mut env = common::scoped_env(&cfg, &a.scope.env, &a.scope.hosts)?;
+    // Before anything is read from the targets: after a long wait, the
+    // state (and a promotion's source) is read as it is when the window opens.
+    if let Some(code) = common::wait_for_window(p, &cfg, &env, &a.scope.gate, &a.wait, "deploy", &a.version).await? {
+        return Ok(code);
+    }
     let version = match &from {
         Some(source) => {
             let source = promotion_source(g, p, &cfg, source, &env.name).await?;

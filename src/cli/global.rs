@@ -6,15 +6,21 @@ use clap::Args;
 
 use crate::ui::OutputFormat;
 
+/// The config file when neither `-f` nor [`CONFIG_ENV`] names one.
+pub const DEFAULT_CONFIG: &str = "deployment-config.yaml";
+/// The variable that names the config file.
+pub const CONFIG_ENV: &str = "RVMCTL_CONFIG";
+
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// Config file
     #[arg(
         short = 'f',
         long = "config",
-        env = "RVMCTL_CONFIG",
+        env = CONFIG_ENV,
         global = true,
-        default_value = "deployment-config.yaml"
+        default_value = DEFAULT_CONFIG,
+        value_hint = clap::ValueHint::FilePath
     )]
     pub config: PathBuf,
     /// Output format for data on stdout

@@ -70,7 +70,13 @@ pub struct UninstallArgs {
     #[command(flatten)]
     pub env: EnvArg,
     /// The hosts to take out, e.g. --hosts rvm-041,rvm-042 (required: never a whole environment by default)
-    #[arg(long, value_delimiter = ',', value_name = "HOST,...", required = true)]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "HOST,...",
+        required = true,
+        add = clap_complete::engine::ArgValueCandidates::new(super::completion::hosts)
+    )]
     pub hosts: Vec<String>,
     /// Keep no backup of the state dir and config files
     #[arg(long)]

@@ -105,6 +105,12 @@ pub enum Command {
     Update(update::UpdateCommand),
 }
 
+/// Answers a shell asking for completions (`COMPLETE=bash rvmctl -- …`):
+/// prints the candidates and exits. An ordinary run returns at once.
+pub fn complete_if_asked() {
+    completion::complete_if_asked(Cli::command);
+}
+
 pub fn init_tracing(verbose: u8) {
     let level = match verbose {
         0 | 1 => "warn",

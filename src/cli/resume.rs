@@ -62,7 +62,8 @@ pub async fn resume(g: &GlobalArgs, p: &Printer, a: ScopeArgs) -> CliResult {
     };
     p.status(&format!("resuming the interrupted deploy of {version} in {}", env.name));
     common::for_version(&drivers, &mut observed, Some(&version)).await?;
-    let args = DeployArgs { scope: a, version, dry_run: Default::default(), until_converged: None };
+    let args =
+        DeployArgs { scope: a, version, dry_run: Default::default(), until_converged: None, wait: Default::default() };
     let run =
         common::Run { p, cfg: &cfg, env: &env, drivers: &drivers, command: "deploy", version: args.version.clone() };
     super::deploy::deploy(&run, &args, &observed).await

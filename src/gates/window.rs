@@ -77,6 +77,15 @@ pub fn evaluate(w: &DeploymentWindow, now: Timestamp) -> WindowDecision {
     WindowDecision { open: false, next_open }
 }
 
+/// The first instant at or after `now` when `w` is open: `now` itself inside
+/// the window, else the start of the next window on an allowed day, in the
+/// window's own time zone (DST included). `None` only when no opening is
+/// representable (the end of the calendar).
+pub fn next_opening(w: &DeploymentWindow, now: Timestamp) -> Option<Timestamp> {
+    let d = evaluate(w, now);
+    if d.open { Some(now) } else { d.next_open }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +154,65 @@ mod tests {
         let d = evaluate(&w, at("2026-11-28T10:00:00Z"));
         assert!(!d.open);
         assert_eq!(d.next_open, Some(at("2026-11-30T09:00:00Z")));
+    }
+
+    #[test]
+    fn next_opening_same_day_later() {
+        let w = win("14:00", "16:00", "UTC", vec![]);
+        assert_eq!(next_opening(&w, at("2026-11-23T09:30:00Z")), Some(at("2026-11-23T14:00:00Z")));
+        // One second before: the same opening, one second away.
+        assert_eq!(next_opening(&w, at("2026-11-23T13:59:59Z")), Some(at("2026-11-23T14:00:00Z")));
+    }
+
+    #[test]
+    fn next_opening_is_now_inside_the_window() {
+        let w = win("14:00", "16:00", "UTC", vec![]);
+        let now = at("2026-11-23T14:00:00Z");
+        assert_eq!(next_opening(&w, now), Some(now));
+        let now = at("2026-11-23T15:59:59Z");
+        assert_eq!(next_opening(&w, now), Some(now));
+        // Crossing midnight: still open after it, from the window that opened yesterday.
+        let night = win("22:00", "02:00", "UTC", vec![]);
+        let now = at("2026-11-24T01:00:00Z");
+        assert_eq!(next_opening(&night, now), Some(now));
+    }
+
+    #[test]
+    fn next_opening_next_day() {
+        let w = win("14:00", "16:00", "UTC", vec![]);
+        // At the closing instant the window is closed: tomorrow's opening.
+        assert_eq!(next_opening(&w, at("2026-11-23T16:00:00Z")), Some(at("2026-11-24T14:00:00Z")));
+        assert_eq!(next_opening(&w, at("2026-11-23T23:59:00Z")), Some(at("2026-11-24T14:00:00Z")));
+    }
+
+    #[test]
+    fn next_opening_follows_the_weekday_rules() {
+        // 2026-11-27 is a Friday.
+        let w = win("09:00", "17:00", "UTC", vec![Weekday::Mon, Weekday::Wed]);
+        assert_eq!(next_opening(&w, at("2026-11-27T08:00:00Z")), Some(at("2026-11-30T09:00:00Z")));
+        // Monday after the window: Wednesday.
+        assert_eq!(next_opening(&w, at("2026-11-30T17:00:00Z")), Some(at("2026-12-02T09:00:00Z")));
+        // Only Sundays, asked on a Sunday after it closed: a week later.
+        let sun = win("09:00", "10:00", "UTC", vec![Weekday::Sun]);
+        assert_eq!(next_opening(&sun, at("2026-11-29T10:30:00Z")), Some(at("2026-12-06T09:00:00Z")));
+        // A night window on Fridays only is still open early on Saturday.
+        let fri = win("22:00", "02:00", "UTC", vec![Weekday::Fri]);
+        let sat = at("2026-11-28T01:00:00Z");
+        assert_eq!(next_opening(&fri, sat), Some(sat));
+        assert_eq!(next_opening(&fri, at("2026-11-28T02:00:00Z")), Some(at("2026-12-04T22:00:00Z")));
+    }
+
+    #[test]
+    fn next_opening_in_the_windows_time_zone() {
+        // 02:00 in Jakarta (UTC+7, no DST) is 19:00 UTC the day before.
+        let w = win("02:00", "06:00", "Asia/Jakarta", vec![]);
+        assert_eq!(next_opening(&w, at("2026-11-23T12:00:00Z")), Some(at("2026-11-23T19:00:00Z")));
+        // Weekdays are the zone's: Monday 02:00 WIB is Sunday 19:00 UTC.
+        let mon = win("02:00", "06:00", "Asia/Jakarta", vec![Weekday::Mon]);
+        assert_eq!(next_opening(&mon, at("2026-11-27T12:00:00Z")), Some(at("2026-11-29T19:00:00Z")));
+        // Across a DST change: 01:00 in New York is 05:00 UTC before the fall-back, 06:00 after.
+        let ny = win("01:00", "03:00", "America/New_York", vec![]);
+        assert_eq!(next_opening(&ny, at("2026-10-31T12:00:00Z")), Some(at("2026-11-01T05:00:00Z")));
+        assert_eq!(next_opening(&ny, at("2026-11-01T12:00:00Z")), Some(at("2026-11-02T06:00:00Z")));
     }
 }

@@ -133,3 +133,83 @@ impl Reporter for Progress {
         }
     }
 }
+
+/// The wait for a deployment window to open, on stderr: a live countdown at
+/// a terminal, one line a minute otherwise (CI logs), nothing with -q.
+pub struct Countdown {
+    bar: Option<ProgressBar>,
+    what: String,
+    quiet: bool,
+    /// Minutes left when the last line was written (no terminal).
+    last_minute: Option<u64>,
+}
+
+impl Countdown {
+    /// `what`: the window and when it opens, e.g. "02:00–06:00 Asia/Jakarta
+    /// opens 2026-11-24 02:00 WIB".
+    pub fn new(p: &Printer, what: &str) -> Self {
+        let bar = (p.stderr_tty && !p.quiet).then(|| {
+            let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            pb.set_style(
+                ProgressStyle::with_template("{spinner:.cyan} {wide_msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            pb.enable_steady_tick(Duration::from_millis(120));
+            pb
+        });
+        Countdown { bar, what: what.to_string(), quiet: p.quiet, last_minute: None }
+    }
+
+    /// `left`: the time until the window opens.
+    pub fn tick(&mut self, left: Duration) {
+        if self.quiet {
+            return;
+        }
+        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        match &self.bar {
+            // The countdown first: a narrow terminal cuts the end of the line.
+            Some(bar) => bar.set_message(format!(
+                "{:02}:{:02}:{:02} until the deployment window {} (Ctrl-C stops the wait; nothing changes until then)",
+                secs / 3600,
+                secs / 60 % 60,
+                secs % 60,
+                self.what,
+            )),
+            None => {
+                let minute = secs.div_ceil(60);
+                if self.last_minute.is_some_and(|m| m <= minute) {
+                    return;
+                }
+                self.last_minute = Some(minute);
+                eprintln!("waiting for the deployment window: {}, in {}", self.what, human(secs));
+            }
+        }
+    }
+
+    /// Takes the countdown off the screen.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// `7h 59m`, `3m 20s`, `5s`: for a line that stays in a log.
+pub fn human(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m {s:02}s"),
+        _ => format!("{h}h {m:02}m"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn human_durations() {
+        assert_eq!(super::human(5), "5s");
+        assert_eq!(super::human(200), "3m 20s");
+        assert_eq!(super::human(8 * 3600 + 61), "8h 01m");
+    }
+}
