@@ -46,7 +46,12 @@ pub enum EmailError {
 /// Sends `event` as one message to the notification's recipients. Relative
 /// paths (`ca_file`) are resolved against `base`, the config file's folder.
 pub async fn send(n: &Notification, base: &Path, event: &Event) -> Result<(), EmailError> {
-    let host = n.host.as_deref().map(str::trim).filter(|h| !h.is_empty()).ok_or(EmailError::Missing("host"))?;
+    let host = n
+        .host
+        .as_deref()
+        .map(|h| h.trim().trim_start_matches('[').trim_end_matches(']'))
+        .filter(|h| !h.is_empty())
+        .ok_or(EmailError::Missing("host"))?;
     let mode = n.tls.unwrap_or_default();
     let port = n.port.unwrap_or(mode.default_port());
     let server = format!("{host}:{port}");
@@ -80,7 +85,9 @@ fn message(n: &Notification, event: &Event) -> Result<Message, EmailError> {
     };
     let mut builder = Message::builder()
         .from(mailbox(n.from.as_deref().ok_or(EmailError::Missing("from"))?)?)
-        .subject(event.subject());
+        .subject(event.subject())
+        // Relays usually add one; some filters drop mail without it.
+        .message_id(None);
     if n.to.is_empty() {
         return Err(EmailError::Missing("to"));
     }
@@ -178,6 +185,7 @@ mod tests {
         // Non-ASCII (the arrow) is encoded; the facts are in the subject's text.
         assert!(raw.contains("Subject: "), "{raw}");
         assert!(raw.contains("Content-Type: text/plain; charset=utf-8"), "{raw}");
+        assert!(raw.contains("\r\nDate: ") && raw.contains("\r\nMessage-ID: <"), "{raw}");
     }
 
     #[test]
