@@ -116,15 +116,17 @@ fn a_plain_relay_on_loopback_needs_no_tls_and_no_auth() {
 }
 
 #[test]
-fn a_relay_that_is_down_silent_untrusted_or_refuses_the_login_is_only_a_warning() {
+fn a_relay_that_is_down_silent_untrusted_unencrypted_or_refuses_the_login_is_only_a_warning() {
     // Nothing listens on `down`; `silent` accepts connections and never says
     // a word (only the time limit ends the wait); `strict` is a real relay
     // whose certificate no configured CA signed, then one that refuses the
-    // password.
+    // password; `plain` offers no STARTTLS, and a message that would cross
+    // it in clear text is not sent.
     let down = support::free_port();
     let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let silent_port = silent.local_addr().expect("addr").port();
     let strict = Smtp::start(SmtpMode::Starttls, Some((USER, "another-password-0000")));
+    let plain = Smtp::start(SmtpMode::Plain, None);
     let item = |port: u16, extra: &str| {
         format!(
             "    - {{ kind: email, host: 127.0.0.1, port: {port}, from: deploys@example.com, to: [ops@example.com], \
@@ -137,6 +139,7 @@ fn a_relay_that_is_down_silent_untrusted_or_refuses_the_login_is_only_a_warning(
             item(silent_port, ""),
             item(strict.port, ""),
             item(strict.port, &format!(", ca_file: \"{}\"", strict.ca_file.display())),
+            item(plain.port, ""),
         ]
         .concat(),
     );
@@ -144,11 +147,13 @@ fn a_relay_that_is_down_silent_untrusted_or_refuses_the_login_is_only_a_warning(
     assert_eq!(code, 0, "a failing notification never fails the deploy: {err}");
     let warnings: Vec<&str> =
         err.lines().filter(|l| l.contains("warning: email notification failed (the deploy is not affected)")).collect();
-    assert_eq!(warnings.len(), 4, "one warning per relay:\n{err}");
+    assert_eq!(warnings.len(), 5, "one warning per relay:\n{err}");
     assert!(warnings[0].contains(&format!("127.0.0.1:{down}: ")), "{}", warnings[0]);
     assert!(warnings[1].contains(&format!("127.0.0.1:{silent_port}: no answer within 2s")), "{}", warnings[1]);
     assert!(warnings[2].to_lowercase().contains("certificate"), "an untrusted relay is refused: {}", warnings[2]);
     assert!(warnings[3].contains("535"), "the login is refused: {}", warnings[3]);
+    assert!(warnings[4].contains(&format!("127.0.0.1:{}: ", plain.port)), "{}", warnings[4]);
+    assert!(plain.messages().is_empty(), "no STARTTLS, no message");
     assert!(took < Duration::from_secs(15), "the silent relay costs its 2s limit, not more: {took:?}");
     assert_no_password(&out, &err, PASS);
     assert!(strict.messages().is_empty());

@@ -60,6 +60,8 @@ pub async fn send(n: &Notification, base: &Path, event: &Event) -> Result<(), Em
     let credentials = credentials(n)?;
     let secret = credentials.as_ref().map(|(_, password)| password.clone()).unwrap_or_default();
 
+    // lettre calls a builder "dangerous" when it starts without TLS; `tls`
+    // sets it right below (STARTTLS required, implicit, or loopback-only none).
     let mut transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
         .port(port)
         .timeout(Some(limit))
