@@ -6,7 +6,9 @@
 # openssl (a throwaway CA for the TLS broker), redis-server, mosquitto (+ mosquitto_passwd) and PostgreSQL (initdb, pg_ctl,
 # psql) for the redis/mqtt/postgres health checks in tests/checks.rs, prometheus
 # for the analyses in tests/analysis.rs (each test starts its own on a free
-# loopback port; the packages' own services are not used),
+# loopback port; the packages' own services are not used), python3-aiosmtpd
+# (a real SMTP relay with STARTTLS, implicit TLS and AUTH for the email
+# notifications in tests/notify_email.rs),
 # cargo-nextest, and a real kube-apiserver + etcd for tests/kubernetes.rs (built once
 # into ~/.cache/rvmctl-test, ~4 minutes on 2 cores the first time; a no-op afterwards).
 set -euo pipefail
@@ -21,6 +23,7 @@ command -v redis-server >/dev/null || need+=(redis-server)
 command -v openssl >/dev/null || need+=(openssl)
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null || need+=(mosquitto)
 command -v prometheus >/dev/null || need+=(prometheus)
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2

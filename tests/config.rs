@@ -443,3 +443,29 @@ fn target_order_and_rollback_groups_name_the_place_and_the_fix() {
     let (code, out, err) = validate(&config(ok, "    rollback: together\n"));
     assert_eq!(code, 0, "{out}\n{err}");
 }
+
+#[test]
+fn the_email_example_in_docs_config_is_valid_and_plain_smtp_must_stay_local() {
+    let doc =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/config.md")).expect("docs");
+    let section = doc.split("## Notifications").nth(1).expect("the notifications section");
+    let block = section.split("```yaml\n").nth(1).and_then(|b| b.split("```").next()).expect("its yaml block");
+    let config = format!(
+        "apiVersion: rvmctl/v1\nproject: p\n{block}environments:\n  dev:\n    targets: [ {{ name: t, kind: local, app: a, hosts: [h1] }} ]\n\
+         apps:\n  a: {{ artifact: {{ path: ./x }} }}\n"
+    );
+    let (code, out, err) = validate(&config);
+    assert_eq!(code, 0, "{out}\n{err}\n{config}");
+
+    // Plain SMTP to another machine is refused where `tls` is written.
+    let plain = config.replace("      tls: implicit\n", "      tls: none\n");
+    let (code, _, err) = validate(&plain);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "deployment-config.yaml:14:12: `tls: none` is only allowed to a loopback host, not 'mail.factory.internal'"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("use `tls: starttls` (port 587) or `tls: implicit` (port 465)"), "{err}");
+}

@@ -286,7 +286,7 @@ impl Run<'_> {
             duration_ms,
         };
         if !plan.is_noop() {
-            for w in notify::send(notifications, &event(NotifyEvent::Start, "started", 0)).await {
+            for w in notify::send(notifications, self.cfg.dir(), &event(NotifyEvent::Start, "started", 0)).await {
                 self.p.warn(&w);
             }
         }
@@ -320,7 +320,7 @@ impl Run<'_> {
         };
         if let Some(e) = end {
             let result = crate::model::wire_name(&report.outcome);
-            for w in notify::send(notifications, &event(e, &result, report.duration_ms)).await {
+            for w in notify::send(notifications, self.cfg.dir(), &event(e, &result, report.duration_ms)).await {
                 self.p.warn(&w);
             }
         }

@@ -133,6 +133,32 @@ fn default_token_env() -> String {
 pub enum NotificationKind {
     Slack,
     Webhook,
+    Email,
+}
+
+/// How an email notification secures its SMTP connection: `starttls`
+/// (default, port 587: plain connect, then STARTTLS before anything else is
+/// said; a server without it is an error), `implicit` (port 465: TLS from
+/// the first byte) or `none` (port 25, only to a loopback host: a local relay
+/// or a test server).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    #[default]
+    Starttls,
+    Implicit,
+    None,
+}
+
+impl SmtpTls {
+    /// The port a relay listens on for this kind of connection.
+    pub fn default_port(self) -> u16 {
+        match self {
+            SmtpTls::Starttls => 587,
+            SmtpTls::Implicit => 465,
+            SmtpTls::None => 25,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -157,6 +183,35 @@ pub struct Notification {
     /// Header name -> env var that holds its value.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub headers_env: IndexMap<String, String>,
+    /// kind: email — the SMTP relay's host name or address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// kind: email — the relay's port (default: 587 for `starttls`, 465 for
+    /// `implicit`, 25 for `none`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// kind: email — `starttls` (default), `implicit`, or `none` (loopback hosts only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<SmtpTls>,
+    /// kind: email — PEM file of the CA(s) the relay's certificate must chain
+    /// to, instead of the OS's roots (a relay with a self-signed certificate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// kind: email — the sender, `ops@example.com` or `Deploys <ops@example.com>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// kind: email — the recipients.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<String>,
+    /// kind: email — env vars holding the SMTP user name and password (never
+    /// the values themselves); both or neither. Without them, no AUTH.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username_env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    /// kind: email — the time limit of one message, connect to QUIT (default 10s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Duration>,
     #[serde(default = "default_events")]
     pub on: Vec<NotifyEvent>,
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::diagnostic::{Issues, did_you_mean};
-use super::schema::{API_VERSION, App, ConfigFile, HostSpec, TargetKind};
+use super::schema::{API_VERSION, App, ConfigFile, HostSpec, Notification, NotificationKind, SmtpTls, TargetKind};
 use super::topo;
 use super::types::{TEMPLATE_VARS, Template};
 use super::yaml::PathSeg;
@@ -33,18 +33,7 @@ pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut Issue
         );
     }
     for (ni, n) in cfg.global.notifications.iter().enumerate() {
-        let p = [k("global"), k("notifications"), i(ni)];
-        match n.kind {
-            super::schema::NotificationKind::Slack if n.webhook_url_env.is_none() => issues.at(
-                &p,
-                "a slack notification needs `webhook_url_env`",
-                Some("name the env var that holds the webhook URL".into()),
-            ),
-            super::schema::NotificationKind::Webhook if n.url.is_none() => {
-                issues.at(&p, "a webhook notification needs `url`", None)
-            }
-            _ => {}
-        }
+        validate_notification(n, &[k("global"), k("notifications"), i(ni)], issues);
     }
     for (app_name, app) in &cfg.apps {
         validate_app(app_name, app, host_vars, issues);
@@ -159,6 +148,130 @@ pub fn validate(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut Issue
 
 /// Targets' `after:` (known targets of the same environment, no cycle) and
 /// the environment's rollback groups (known targets, each in one group).
+/// The keys each notification kind needs, and no key of another kind: a
+/// `host:` on a webhook is a mistake worth saying, not a silent no-op.
+fn validate_notification(n: &Notification, p: &[PathSeg], issues: &mut Issues) {
+    let at = |key: &str| [p, &[k(key)]].concat();
+    let kind = crate::model::wire_name(&n.kind);
+    let email_keys = [
+        ("host", n.host.is_some()),
+        ("port", n.port.is_some()),
+        ("tls", n.tls.is_some()),
+        ("ca_file", n.ca_file.is_some()),
+        ("from", n.from.is_some()),
+        ("to", !n.to.is_empty()),
+        ("username_env", n.username_env.is_some()),
+        ("password_env", n.password_env.is_some()),
+        ("timeout", n.timeout.is_some()),
+    ];
+    let http_keys = [
+        ("webhook_url_env", n.webhook_url_env.is_some()),
+        ("url", n.url.is_some()),
+        ("headers_env", !n.headers_env.is_empty()),
+    ];
+    let foreign: &[(&str, bool)] = match n.kind {
+        NotificationKind::Email => &http_keys,
+        NotificationKind::Slack | NotificationKind::Webhook => &email_keys,
+    };
+    for (key, _) in foreign.iter().filter(|(_, set)| *set) {
+        issues.at_key(&at(key), format!("`{key}` is not a key of `kind: {kind}`"), None);
+    }
+    match n.kind {
+        NotificationKind::Slack if n.webhook_url_env.is_none() => issues.at(
+            p,
+            "a slack notification needs `webhook_url_env`",
+            Some("name the env var that holds the webhook URL".into()),
+        ),
+        NotificationKind::Webhook if n.url.is_none() => issues.at(p, "a webhook notification needs `url`", None),
+        NotificationKind::Email => validate_email(n, p, issues),
+        _ => {}
+    }
+}
+
+fn validate_email(n: &Notification, p: &[PathSeg], issues: &mut Issues) {
+    let at = |key: &str| [p, &[k(key)]].concat();
+    match n.host.as_deref().map(str::trim) {
+        None | Some("") => issues.at(
+            p,
+            "an email notification needs `host`",
+            Some("the SMTP relay, e.g. `host: smtp.example.com`".into()),
+        ),
+        Some(host) if n.tls == Some(SmtpTls::None) && !is_loopback(host) => issues.at(
+            &at("tls"),
+            format!("`tls: none` is only allowed to a loopback host, not '{host}'"),
+            Some(
+                "use `tls: starttls` (port 587) or `tls: implicit` (port 465); \
+                 an unencrypted relay must listen on localhost"
+                    .into(),
+            ),
+        ),
+        Some(_) => {}
+    }
+    match n.from.as_deref() {
+        None => issues.at(p, "an email notification needs `from`", Some("e.g. `from: deploys@example.com`".into())),
+        Some(from) => {
+            if let Err(why) = check_mailbox(from) {
+                issues.at(&at("from"), format!("`from` is not an email address: {why}"), None);
+            }
+        }
+    }
+    if n.to.is_empty() {
+        issues.at(p, "an email notification needs `to`", Some("e.g. `to: [ops@example.com]`".into()));
+    }
+    for (ti, to) in n.to.iter().enumerate() {
+        if let Err(why) = check_mailbox(to) {
+            issues.at(&[p, &[k("to"), i(ti)]].concat(), format!("'{to}' is not an email address: {why}"), None);
+        }
+    }
+    match (&n.username_env, &n.password_env) {
+        (Some(_), None) => issues.at_key(
+            &at("username_env"),
+            "`username_env` needs `password_env` beside it",
+            Some("name the env var that holds the SMTP password".into()),
+        ),
+        (None, Some(_)) => issues.at_key(
+            &at("password_env"),
+            "`password_env` needs `username_env` beside it",
+            Some("name the env var that holds the SMTP user name".into()),
+        ),
+        _ => {}
+    }
+    if n.port == Some(0) {
+        issues.at(&at("port"), "port 0 is not a port", None);
+    }
+    if n.timeout.is_some_and(|t| t.get().is_zero()) {
+        issues.at(&at("timeout"), "a zero timeout would never send", Some("the default is 10s".into()));
+    }
+}
+
+/// `localhost` or a loopback address (127.0.0.0/8, ::1): a relay on this
+/// machine, the only place an unencrypted SMTP connection is acceptable.
+pub fn is_loopback(host: &str) -> bool {
+    let host = host.trim().trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A mailbox as a sender or recipient: `local@domain`, optionally as
+/// `Display Name <local@domain>`; one address, nothing that could end a
+/// header line.
+fn check_mailbox(s: &str) -> Result<(), &'static str> {
+    if s.chars().any(|c| c.is_control()) {
+        return Err("it holds a control character");
+    }
+    let addr = match (s.find('<'), s.strip_suffix('>')) {
+        (Some(open), Some(inner)) => &inner[open + 1..],
+        (None, None) => s.trim(),
+        _ => return Err("an unbalanced `<...>`"),
+    };
+    if addr.chars().any(|c| c.is_whitespace() || matches!(c, ',' | ';' | '<' | '>')) {
+        return Err("one address without spaces, commas or brackets");
+    }
+    match addr.rsplit_once('@') {
+        Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@') => Ok(()),
+        _ => Err("write it as name@domain"),
+    }
+}
+
 fn validate_order(env: &super::schema::Environment, ep: &[PathSeg], issues: &mut Issues) {
     use super::schema::RollbackPolicy;
     let names: Vec<&str> = env.targets.iter().map(|t| t.name.as_str()).collect();
@@ -552,4 +665,95 @@ pub fn validate_host_values(h: &HostSpec) -> Vec<String> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// `file:line:column: message` of every issue of a config whose only
+    /// `global.notifications` entry is `notification` (a flow mapping).
+    fn issues(notification: &str) -> Vec<String> {
+        let text = format!(
+            "apiVersion: rvmctl/v1\nproject: p\nglobal:\n  notifications:\n    - {notification}\n\
+             environments:\n  dev:\n    targets: [ {{ name: t, kind: local, app: a, hosts: [h1] }} ]\n\
+             apps:\n  a: {{ artifact: {{ path: ./x }} }}\n"
+        );
+        let path = std::path::Path::new("deployment-config.yaml");
+        match crate::config::load_str(path, "deployment-config.yaml", &text) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.issues.iter().map(|i| format!("{}:{}:{}: {}", i.file, i.line, i.column, i.message)).collect(),
+        }
+    }
+
+    const EMAIL: &str = "kind: email, host: smtp.example.com, from: deploys@example.com, to: [ops@example.com]";
+
+    #[test]
+    fn a_complete_email_notification_is_valid() {
+        assert_eq!(issues(&format!("{{ {EMAIL} }}")), Vec::<String>::new());
+        let full = format!(
+            "{{ {EMAIL}, port: 2525, tls: implicit, ca_file: relay-ca.pem, username_env: SMTP_USER, \
+             password_env: SMTP_PASSWORD, timeout: 5s, on: [failure] }}"
+        );
+        assert_eq!(issues(&full), Vec::<String>::new());
+    }
+
+    #[test]
+    fn unencrypted_smtp_is_refused_unless_the_relay_is_on_this_machine() {
+        let none = |host: &str| {
+            issues(&format!("{{ kind: email, host: \"{host}\", tls: none, from: a@example.com, to: [b@example.com] }}"))
+        };
+        assert_eq!(
+            none("smtp.example.com"),
+            ["deployment-config.yaml:5:53: `tls: none` is only allowed to a loopback host, not 'smtp.example.com'"]
+        );
+        assert_eq!(none("10.0.0.7").len(), 1);
+        for host in ["localhost", "127.0.0.1", "127.0.1.1", "::1", "[::1]", "LOCALHOST"] {
+            assert_eq!(none(host), Vec::<String>::new(), "{host}");
+        }
+    }
+
+    #[test]
+    fn an_email_notification_names_what_it_lacks() {
+        assert_eq!(
+            issues("{ kind: email }"),
+            [
+                "deployment-config.yaml:5:7: an email notification needs `host`",
+                "deployment-config.yaml:5:7: an email notification needs `from`",
+                "deployment-config.yaml:5:7: an email notification needs `to`",
+            ]
+        );
+        let half = issues(&format!("{{ {EMAIL}, username_env: SMTP_USER }}"));
+        assert_eq!(half, ["deployment-config.yaml:5:96: `username_env` needs `password_env` beside it"]);
+        let half = issues(&format!("{{ {EMAIL}, password_env: SMTP_PASSWORD }}"));
+        assert_eq!(half, ["deployment-config.yaml:5:96: `password_env` needs `username_env` beside it"]);
+    }
+
+    #[test]
+    fn addresses_are_one_mailbox_each() {
+        let bad = issues(
+            "{ kind: email, host: h, from: \"ops\", to: [\"a@x.org, b@y.org\", \"Ops <ops@x.org\", \"Ops <ops@x.org>\"] }",
+        );
+        assert_eq!(
+            bad,
+            [
+                "deployment-config.yaml:5:37: `from` is not an email address: write it as name@domain",
+                "deployment-config.yaml:5:49: 'a@x.org, b@y.org' is not an email address: one address without spaces, commas or brackets",
+                "deployment-config.yaml:5:69: 'Ops <ops@x.org' is not an email address: an unbalanced `<...>`",
+            ]
+        );
+    }
+
+    #[test]
+    fn keys_of_another_kind_are_mistakes() {
+        assert_eq!(
+            issues("{ kind: webhook, url: \"https://x\", host: smtp.example.com, to: [a@b.c] }"),
+            [
+                "deployment-config.yaml:5:42: `host` is not a key of `kind: webhook`",
+                "deployment-config.yaml:5:66: `to` is not a key of `kind: webhook`",
+            ]
+        );
+        assert_eq!(
+            issues(&format!("{{ {EMAIL}, url: \"https://x\" }}")),
+            ["deployment-config.yaml:5:96: `url` is not a key of `kind: email`"]
+        );
+    }
 }

@@ -1,13 +1,16 @@
 //! Side channels of a run: the audit log and notifications (Slack, plain
-//! webhooks). A failing notification is a warning, never a failed deploy.
+//! webhooks, email). A failing notification is a warning, never a failed deploy.
 
 pub mod audit;
+pub mod email;
+pub mod message;
 
+use std::path::Path;
 use std::time::Duration;
 
-use serde::Serialize;
+pub use message::Event;
 
-use crate::config::schema::{Notification, NotificationKind, NotifyEvent};
+use crate::config::schema::{Notification, NotificationKind};
 
 /// Replaces every secret this process knows of (values of env vars named
 /// in the config, tokens in URLs) inside a JSON value.
@@ -34,47 +37,21 @@ pub fn redact(s: &str) -> String {
     out
 }
 
-/// What a notification says.
-#[derive(Debug, Clone, Serialize)]
-pub struct Event {
-    pub event: NotifyEvent,
-    pub project: String,
-    pub environment: String,
-    pub version: String,
-    pub result: String,
-    pub user: String,
-    pub duration_ms: u128,
-}
-
-impl Event {
-    fn text(&self) -> String {
-        let icon = match self.event {
-            NotifyEvent::Start => "🚀",
-            NotifyEvent::Success => "✅",
-            NotifyEvent::Failure => "❌",
-            NotifyEvent::Rollback => "↩️",
-        };
-        format!(
-            "{icon} {} {} → {}: {} (by {}, {:.1}s)",
-            self.project,
-            self.version,
-            self.environment,
-            self.result,
-            self.user,
-            self.duration_ms as f64 / 1000.0
-        )
-    }
-}
-
-/// Sends `event` to every notification that subscribes to it; returns warnings.
-pub async fn send(notifications: &[Notification], event: &Event) -> Vec<String> {
+/// Sends `event` to every notification that subscribes to it; returns
+/// warnings. `base` is the config file's folder (relative paths in a
+/// notification, e.g. an email's `ca_file`).
+pub async fn send(notifications: &[Notification], base: &Path, event: &Event) -> Vec<String> {
     let client = match reqwest::Client::builder().timeout(Duration::from_secs(5)).build() {
         Ok(c) => c,
         Err(e) => return vec![format!("notifications disabled: {e}")],
     };
     let mut warnings = Vec::new();
     for n in notifications.iter().filter(|n| n.on.contains(&event.event)) {
-        if let Err(e) = send_one(&client, n, event).await {
+        let sent = match n.kind {
+            NotificationKind::Email => email::send(n, base, event).await.map_err(|e| e.to_string()),
+            NotificationKind::Slack | NotificationKind::Webhook => send_one(&client, n, event).await,
+        };
+        if let Err(e) = sent {
             warnings.push(format!(
                 "{} notification failed (the deploy is not affected): {e}",
                 crate::model::wire_name(&n.kind)
@@ -95,6 +72,7 @@ async fn send_one(client: &reqwest::Client, n: &Notification, event: &Event) -> 
             let url = n.url.clone().ok_or("no url")?;
             (url, serde_json::to_value(event).map_err(|e| e.to_string())?)
         }
+        NotificationKind::Email => return Err("an email is not sent over HTTP".into()),
     };
     let mut req = client.post(&url).json(&body);
     for (header, var) in &n.headers_env {

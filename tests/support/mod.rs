@@ -5,6 +5,7 @@ pub mod http;
 pub mod local;
 pub mod services;
 pub mod slots;
+pub mod smtp;
 pub mod ssh;
 
 #[allow(unused_imports)]

@@ -103,7 +103,7 @@ pub struct Mosquitto {
 
 /// A throwaway CA and a server certificate it signed for 127.0.0.1 and
 /// localhost, in `dir`: (ca.pem, server.pem, server.key).
-fn test_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+pub fn test_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let openssl = |args: &[&str]| {
         let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl");
         assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
