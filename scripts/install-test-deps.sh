@@ -8,7 +8,8 @@
 # for the analyses in tests/analysis.rs (each test starts its own on a free
 # loopback port; the packages' own services are not used), python3-aiosmtpd
 # (a real SMTP relay with STARTTLS, implicit TLS and AUTH for the email
-# notifications in tests/notify_email.rs),
+# notifications in tests/notify_email.rs), fish (dynamic completion sourced into a
+# real shell in tests/completion.rs; bash is there already),
 # cargo-nextest, and a real kube-apiserver + etcd for tests/kubernetes.rs (built once
 # into ~/.cache/rvmctl-test, ~4 minutes on 2 cores the first time; a no-op afterwards).
 set -euo pipefail
@@ -24,6 +25,7 @@ command -v openssl >/dev/null || need+=(openssl)
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null || need+=(mosquitto)
 command -v prometheus >/dev/null || need+=(prometheus)
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
+command -v fish >/dev/null || need+=(fish)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2
