@@ -201,6 +201,8 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
                         crate::model::Outcome::Success => String::new(),
                         other => format!(" ({})", wire_name(&other)),
                     };
+                    // Its schema moved with it: a rollback runs `migrations.down` first.
+                    let result = if h.migrated { format!("{result} (schema migrated)") } else { result };
                     format!(
                         "r{} {} {}{result} by {}, {}",
                         h.revision,
