@@ -369,6 +369,14 @@ impl Executor<'_> {
                 errors.push(format!("{}: {failed} of {total} units failed (budget {:.0}%)", t.target, budget * 100.0));
                 return ApplyOutcome::Failed;
             }
+            let paused = lock_or_recover(runs).values().filter(|r| r.report.result == UnitResult::Paused).count();
+            if paused > 0 {
+                self.reporter.message(&format!(
+                    "{}: paused in the canary of {paused} unit(s) (canary pause: manual); `rvmctl promote -e {}` continues, `rvmctl rollback -e {}` ends it",
+                    t.target, self.plan.environment, self.plan.environment
+                ));
+                return ApplyOutcome::Paused;
+            }
             // The plan stores the pause as its label; a saved plan is hash-checked.
             match wave.pause_after.as_deref().and_then(Pause::from_label) {
                 None => {}
@@ -511,7 +519,9 @@ impl Executor<'_> {
             .filter_map(|u| {
                 let run = runs.get(&u.unit)?;
                 match run.report.result {
-                    UnitResult::Pending => None,
+                    // Its journal stays: it says where the canary stopped,
+                    // and promote or rollback finishes the run.
+                    UnitResult::Pending | UnitResult::Paused => None,
                     UnitResult::Skipped if outcome != ApplyOutcome::Interrupted => {
                         driver.folds_journal().then(|| (u.unit.clone(), None))
                     }

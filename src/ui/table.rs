@@ -579,6 +579,7 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
                 UnitResult::Skipped => Cell::new("skipped"),
                 UnitResult::Stopped => paint(p, "stopped", TColor::Yellow),
                 UnitResult::Pending => paint(p, "pending", TColor::Yellow),
+                UnitResult::Paused => paint(p, "paused (canary)", TColor::Yellow),
             };
             // The version this run put (or tried to put) on the unit; none
             // for a unit it never touched.
@@ -668,10 +669,19 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
             )
         }
         ApplyOutcome::Paused => {
-            let switched = r.targets.iter().flat_map(|t| &t.units).filter(|u| u.result == UnitResult::Switched).count();
+            let units = r.targets.iter().flat_map(|t| &t.units);
+            let switched = units.clone().filter(|u| u.result == UnitResult::Switched).count();
+            let canaries = units.filter(|u| u.result == UnitResult::Paused).count();
+            let what = match canaries {
+                0 => format!("{switched} more unit(s) now run {}", r.version),
+                _ => format!(
+                    "{canaries} canary(ies) of {} serve beside the live color (the Service selects both)",
+                    r.version
+                ),
+            };
             format!(
-                "PAUSED (canary pause: manual): {switched} more unit(s) now run {}. Check them, then `rvmctl promote -e {}` to continue, or `rvmctl rollback -e {}`.",
-                r.version, r.environment, r.environment
+                "PAUSED (canary pause: manual): {what}. Check them, then `rvmctl promote -e {}` to continue, or `rvmctl rollback -e {}`.",
+                r.environment, r.environment
             )
         }
     };
