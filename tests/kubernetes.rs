@@ -586,7 +586,7 @@ async fn k8s_a_manual_canary_pause_stops_until_promote_and_rollback_ends_it() {
     let o = fx.deploy("1.1.0").await;
     assert_code(&o, 0);
     let all = text(&o);
-    assert!(all.contains("PAUSED (canary pause: manual)"), "{all}");
+    assert!(all.contains("PAUSED (pause: manual)"), "{all}");
     assert!(all.contains("rvmctl promote -e dev"), "{all}");
     assert!(!all.contains("✓ canary: 100% of replicas"), "the next step did not run: {all}");
     assert_eq!(fx.selector("api").await, vec![("app".to_string(), "api".to_string())], "both colors serve");

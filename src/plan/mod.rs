@@ -317,7 +317,12 @@ pub fn waves_of(t: &ResolvedTarget, deploy: &[String], done: usize) -> Vec<Wave>
         Strategy::Immediate => vec![wave(deploy, false, None)],
         Strategy::Rolling => {
             let n = (s.batch_size.max(1)) as usize;
-            deploy.chunks(n).map(|c| wave(c, true, None)).collect()
+            let pause = s.pause_between_waves.as_ref().map(|p| p.label());
+            let mut out: Vec<Wave> = deploy.chunks(n).map(|c| wave(c, true, pause.clone())).collect();
+            if let Some(last) = out.last_mut() {
+                last.pause_after = None;
+            }
+            out
         }
         Strategy::Canary => {
             let n = deploy.len();

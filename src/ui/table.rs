@@ -143,6 +143,27 @@ fn ordering(plan: &Plan, t: &crate::plan::TargetPlan) -> String {
             plan.version
         ));
     }
+    // The pauses between waves (canary steps, rolling waves), and what
+    // each waits for: a duration, `rvmctl promote`, or an analysis.
+    if t.waves.iter().any(|w| w.pause_after.is_some()) {
+        for (i, w) in t.waves.iter().enumerate() {
+            let mut units: Vec<&str> = w.units.iter().take(3).map(String::as_str).collect();
+            if w.units.len() > 3 {
+                units.push("…");
+            }
+            let then = w.pause_after.as_deref().map(|l| match crate::config::schema::Pause::from_label(l) {
+                Some(p) => format!(": {}", p.describe()),
+                None => format!(": then pause {l}"),
+            });
+            out.push_str(&format!(
+                "  wave {}/{} ({}){}\n",
+                i + 1,
+                t.waves.len(),
+                units.join(", "),
+                then.unwrap_or_default()
+            ));
+        }
+    }
     if let (Some(g), PlanKind::Deploy) = (&t.rollback_group, plan.kind) {
         let others: Vec<&str> = plan
             .targets
@@ -680,7 +701,7 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
                 ),
             };
             format!(
-                "PAUSED (canary pause: manual): {what}. Check them, then `rvmctl promote -e {}` to continue, or `rvmctl rollback -e {}`.",
+                "PAUSED (pause: manual): {what}. Check them, then `rvmctl promote -e {}` to continue, or `rvmctl rollback -e {}`.",
                 r.environment, r.environment
             )
         }
