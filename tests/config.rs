@@ -355,6 +355,27 @@ fn a_canary_pause_on_an_unknown_analysis_is_refused_with_its_place() {
 }
 
 #[test]
+fn a_pause_between_waves_on_an_unknown_analysis_is_refused_with_its_place() {
+    let (code, _, err) = validate(concat!(
+        "apiVersion: rvmctl/v1\nproject: p\n",
+        "environments:\n",
+        "  prod:\n",
+        "    strategy: rolling\n",
+        "    pause_between_waves: { analysis: eror-rate, for: 2m }\n",
+        "    targets: [{ name: x, kind: local, app: edge, hosts: [h1, h2] }]\n",
+        "analysis:\n",
+        "  error-rate: { prometheus: \"http://p:9090\", query: up, min: 1 }\n",
+        "apps: { edge: { artifact: { path: ./dist } } }\n",
+    ));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("deployment-config.yaml:6:38: the pause between waves refers to undefined analysis 'eror-rate'"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean 'error-rate'?"), "{err}");
+}
+
+#[test]
 fn an_analysis_measures_a_query_or_a_resource_not_both_nor_neither() {
     let config = |extra: &str| {
         format!(
