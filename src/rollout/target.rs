@@ -383,16 +383,21 @@ impl Executor<'_> {
                 None => {}
                 Some(Pause::Manual) => {
                     self.reporter.message(&format!(
-                        "{}: paused after wave {}/{} ({pause_name}: manual); `rvmctl promote -e {}` continues",
+                        "{}: paused after wave {}/{} ({pause_name}: manual): {}; `rvmctl promote -e {}` continues",
                         t.target,
                         wi + 1,
                         t.waves.len(),
+                        standing(t, runs, &self.plan.version),
                         self.plan.environment
                     ));
                     return ApplyOutcome::Paused;
                 }
                 Some(Pause::For(d)) => {
-                    self.reporter.message(&format!("{}: pausing {d} before the next wave", t.target));
+                    self.reporter.message(&format!(
+                        "{}: {}; pausing {d} before the next wave",
+                        t.target,
+                        standing(t, runs, &self.plan.version)
+                    ));
                     tokio::select! {
                         _ = tokio::time::sleep(d.get()) => {}
                         _ = self.cancel.soft.cancelled() => return ApplyOutcome::Interrupted,
@@ -431,8 +436,9 @@ impl Executor<'_> {
             .filter_map(|u| u.to.map(|c| (u, c)))
             .collect();
         self.reporter.message(&format!(
-            "{}: watching analysis {} on {} unit(s) for {} before the next wave",
+            "{}: {}; watching analysis {} on the {} switched unit(s) for {} before the next wave",
             t.target,
+            standing(t, runs, &self.plan.version),
             a.analysis,
             switched.len(),
             a.duration
@@ -636,6 +642,18 @@ fn target_report(t: &TargetPlan, mut runs: HashMap<String, UnitRun>) -> TargetRe
             })
             .collect(),
     }
+}
+
+/// Where the target stands at a pause, for the operator watching the run:
+/// `3/10 units on 1.1.0, 7 not yet (1 failed)`.
+fn standing(t: &TargetPlan, runs: &Runs, version: &str) -> String {
+    let runs = lock_or_recover(runs);
+    let total = t.units.len();
+    let on = runs.values().filter(|r| r.report.version_after() == Some(version)).count();
+    let failed =
+        runs.values().filter(|r| matches!(r.report.result, UnitResult::Failed | UnitResult::RolledBack)).count();
+    let failed = if failed > 0 { format!(" ({failed} failed)") } else { String::new() };
+    format!("{on}/{total} units on {version}, {} not yet{failed}", total - on)
 }
 
 /// What a wave's pause is called in messages and errors.
