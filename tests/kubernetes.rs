@@ -600,8 +600,15 @@ async fn k8s_a_manual_canary_pause_stops_until_promote_and_rollback_ends_it() {
     let unit = &v["targets"][0]["units"][0];
     assert!(unit["lock"].is_null(), "{v}");
     assert_eq!(unit["live"], "blue", "the canary started from blue: {v}");
-    assert_eq!(unit["interrupted"]["version"], "1.1.0", "{v}");
-    assert_eq!(unit["interrupted"]["step"], "canary: 50% of replicas on green", "{v}");
+    // Paused, not interrupted: status says how to go on or back.
+    assert!(unit["interrupted"].is_null(), "{v}");
+    assert_eq!(unit["canary"]["version"], "1.1.0", "{v}");
+    assert_eq!(unit["canary"]["percent"], 50.0, "{v}");
+    assert_eq!(unit["canary"]["step"], "canary: 50% of replicas on green", "{v}");
+    let o = fx.run(&["status", "-e", "dev", "--no-health"]).await;
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(table.contains("the canary of 1.1.0 is paused at 50% of replicas"), "{table}");
+    assert!(table.contains("`rvmctl promote -e dev` continues it") && !table.contains("interrupted"), "{table}");
     // Another version is refused while the canary is under way.
     let o = fx.run(&["plan", "-e", "dev", "--version", "1.2.0"]).await;
     assert!(text(&o).contains("a canary of 1.1.0 is under way"), "{}", text(&o));

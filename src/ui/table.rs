@@ -273,6 +273,18 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
                 ));
             }
         }
+        for u in t.units.iter().filter(|_| t.units.len() <= STATUS_ROWS || v.show_rows) {
+            if let Some(c) = &u.canary {
+                out.push_str(&format!(
+                    "‖ {}: the canary of {} is paused at {}% of replicas{}: `rvmctl promote -e {env}` continues it, `rvmctl rollback -e {env}` ends it\n",
+                    u.unit,
+                    c.version.as_deref().unwrap_or("the new release"),
+                    c.percent,
+                    c.step.as_deref().map(|s| format!(" (after \"{s}\")")).unwrap_or_default(),
+                    env = v.environment
+                ));
+            }
+        }
         out.push_str(&unobserved_lines(t));
     }
     out
