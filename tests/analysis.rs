@@ -280,7 +280,7 @@ fn analysis_run_evaluates_the_live_colors_now_and_fails_when_one_trips() {
 fn host_resources_are_measured_on_the_host_and_trip_like_a_metric() {
     // Thresholds of 1 always hold: this test is about measuring on the host,
     // and a busy CI machine may well use 95 % of its memory.
-    let top = "analysis:\n  memory: { resource: memory, max: 1 }\n  cpu: { resource: cpu, max: 1 }\n  disk: { resource: disk, max: 1 }\n  tiny-memory: { resource: memory, max: 0.000001, interval: 500ms }\n";
+    let top = "analysis:\n  memory: { resource: memory, max: 1 }\n  cpu: { resource: cpu, max: 1 }\n  disk: { resource: disk, max: 1 }\n  tiny-memory: { resource: memory, max: 0.000001, interval: 500ms }\n  slot-memory: { resource: memory, scope: slot, max: 1 }\n  tiny-slot-memory: { resource: memory, scope: slot, max: 0.000000001, interval: 500ms }\n";
     let opts = |analysis: &str| Options {
         hosts: 1,
         monitor: "3s",
@@ -328,6 +328,24 @@ fn host_resources_are_measured_on_the_host_and_trip_like_a_metric() {
     p.assert_safe();
     let (_, table, _) = run(p.cmd().args(["status", "-e", "development"]));
     assert!(table.contains("tiny-memory fail:"), "status shows what trips now: {table}");
+
+    // The slot's own processes: the release's server runs in the green slot,
+    // so any memory at all trips; `analysis run` measures the live slot.
+    let yaml = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, yaml.replace("analysis: [tiny-memory]", "analysis: [tiny-slot-memory]")).expect("config");
+    let (code, out, err) = deploy(&p, "1.1.0");
+    assert_ne!(code, 0, "{out}\n{err}");
+    let all = format!("{out}\n{err}");
+    assert!(all.contains("analysis 'tiny-slot-memory' tripped: `memory of the green slot's processes`"), "{all}");
+    assert_eq!(p.live("sim-01").as_deref(), Some("blue"), "rolled back to 1.0.0");
+    let yaml = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, yaml.replace("analysis: [tiny-slot-memory]", "analysis: [slot-memory]")).expect("config");
+    let (code, out, err) = run(p.cmd().args(["analysis", "run", "-e", "development", "-o", "json"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let row = &v["rows"][0];
+    assert_eq!(row["query"], "memory of the blue slot's processes", "{v}");
+    assert!(row["value"].as_f64().is_some_and(|x| x > 0.0 && x < 1.0), "blue's server takes some memory: {v}");
 }
 
 #[test]

@@ -386,13 +386,15 @@ fn an_analysis_measures_a_query_or_a_resource_not_both_nor_neither() {
              \x20 neither: {{ max: 1 }}\n\
              \x20 orphan-query: {{ query: up, max: 1 }}\n\
              \x20 misplaced-path: {{ resource: memory, path: /data, max: 0.9 }}\n\
+             \x20 scoped-query: {{ prometheus: \"http://p:9090\", query: up, scope: slot, max: 1 }}\n\
+             \x20 slot-path: {{ resource: disk, scope: slot, path: /data, max: 0.9 }}\n\
              {extra}apps: {{ edge: {{ artifact: {{ path: ./dist }} }} }}\n"
         )
     };
     // A value the schema refuses is reported first, alone.
     let (code, _, err) = validate(&config("  ram: { resource: ram, max: 0.9 }\n"));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("deployment-config.yaml:9:20: unknown value 'ram' for 'resource'"), "{err}");
+    assert!(err.contains("deployment-config.yaml:11:20: unknown value 'ram' for 'resource'"), "{err}");
     assert!(err.contains("valid values: memory, cpu, disk"), "{err}");
 
     let (code, _, err) = validate(&config(""));
@@ -402,6 +404,11 @@ fn an_analysis_measures_a_query_or_a_resource_not_both_nor_neither() {
         ("analysis 'neither' measures nothing", "or `resource: memory|cpu|disk`"),
         ("analysis 'orphan-query' has a query but no `prometheus:`", "add `prometheus: http://<host>:9090`"),
         ("deployment-config.yaml:8:45: analysis 'misplaced-path': `path` belongs to `resource: disk`", ""),
+        (
+            "deployment-config.yaml:9:66: analysis 'scoped-query': `scope` belongs to a `resource:` analysis",
+            "remove `scope:`",
+        ),
+        ("analysis 'slot-path': `scope: slot` measures the slot itself, not `path`", "use `scope: host`"),
     ] {
         assert!(err.contains(msg), "missing `{msg}` in:\n{err}");
         assert!(err.contains(help), "missing help `{help}` in:\n{err}");

@@ -55,6 +55,11 @@ pub struct Analysis {
     /// `resource: disk`: the path whose filesystem is measured (default `{base_dir}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<Template>,
+    /// With `resource`: `host` (default: the whole host) or `slot` (the
+    /// processes whose working directory is the watched color's slot, and
+    /// for disk the slot's own files), as a fraction of the host's total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<ResourceScope>,
     /// The evaluation fails when the value is above this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
@@ -84,6 +89,16 @@ pub enum Resource {
     Memory,
     Cpu,
     Disk,
+}
+
+/// What a resource analysis measures: the whole host, or the slot of the
+/// color it watches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceScope {
+    #[default]
+    Host,
+    Slot,
 }
 
 /// What an analysis does with a query that returns nothing: `inconclusive`

@@ -597,6 +597,20 @@ fn validate_analysis(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut 
                 None,
             );
         }
+        if a.scope.is_some() && a.resource.is_none() {
+            issues.at(
+                &[&p[..], &[k("scope")]].concat(),
+                format!("analysis '{name}': `scope` belongs to a `resource:` analysis"),
+                Some("remove `scope:`, or measure `resource: memory|cpu|disk`".into()),
+            );
+        }
+        if a.scope == Some(super::schema::ResourceScope::Slot) && a.path.is_some() {
+            issues.at(
+                &[&p[..], &[k("path")]].concat(),
+                format!("analysis '{name}': `scope: slot` measures the slot itself, not `path`"),
+                Some("remove `path:`, or use `scope: host` to measure the filesystem of `path`".into()),
+            );
+        }
         for (key, t) in [("prometheus", &a.prometheus), ("query", &a.query), ("path", &a.path)] {
             if let Some(t) = t {
                 templates.push(([&p[..], &[k(key)]].concat(), t));
