@@ -769,6 +769,7 @@ async fn k8s_config_maps_follow_the_live_release_and_come_back_on_rollback() {
 fn job_controller(c: &Client, ns: &str, fail_tag: &'static str) -> tokio::task::JoinHandle<()> {
     use k8s_openapi::api::batch::v1::Job;
     let api: Api<Job> = Api::namespaced(c.clone(), ns);
+    let pods: Api<k8s_openapi::api::core::v1::Pod> = Api::namespaced(c.clone(), ns);
     tokio::spawn(async move {
         loop {
             if let Ok(list) = api.list(&Default::default()).await {
@@ -780,6 +781,9 @@ fn job_controller(c: &Client, ns: &str, fail_tag: &'static str) -> tokio::task::
                         .and_then(|s| rvmctl::drivers::kubernetes::first_image(&s.template))
                         .unwrap_or_default();
                     let now = "2026-01-01T00:00:00Z";
+                    if image.ends_with(fail_tag) {
+                        failed_pod(&pods, &name).await;
+                    }
                     let status = if image.ends_with(fail_tag) {
                         json!({ "status": { "startTime": now, "failed": 1, "conditions": [{ "type": "Failed", "status": "True", "reason": "BackoffLimitExceeded", "message": "Job has reached the specified backoff limit", "lastTransitionTime": now }] } })
                     } else {
@@ -791,6 +795,37 @@ fn job_controller(c: &Client, ns: &str, fail_tag: &'static str) -> tokio::task::
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     })
+}
+
+/// The pod of a failed migration Job, as a kubelet leaves it: its container
+/// terminated with an exit code and a message (no kubelet here serves logs).
+async fn failed_pod(pods: &Api<k8s_openapi::api::core::v1::Pod>, job: &str) {
+    // No controller manager here creates the namespace's default ServiceAccount.
+    let sa: Api<k8s_openapi::api::core::v1::ServiceAccount> =
+        Api::namespaced(pods.clone().into_client(), pods.namespace().unwrap_or("default"));
+    let _ = sa
+        .create(
+            &PostParams::default(),
+            &serde_json::from_value(json!({ "metadata": { "name": "default" } })).expect("sa"),
+        )
+        .await;
+    let pod = serde_json::from_value(json!({
+        "metadata": { "name": format!("{job}-x1"), "labels": { "job-name": job } },
+        "spec": { "restartPolicy": "Never", "automountServiceAccountToken": false,
+                  "containers": [{ "name": "migrate", "image": "registry.example/api-migrate" }] }
+    }))
+    .expect("pod");
+    let created = pods.create(&PostParams::default(), &pod).await;
+    if let Err(e) = &created {
+        eprintln!("failed_pod: {e}");
+    }
+    if created.is_ok() {
+        let status = json!({ "status": { "phase": "Failed", "containerStatuses": [{
+            "name": "migrate", "image": "registry.example/api-migrate", "imageID": "", "ready": false, "restartCount": 0,
+            "state": { "terminated": { "exitCode": 3, "reason": "Error", "message": "relation \"items\" does not exist" } }
+        }] } });
+        let _ = pods.patch_status(&format!("{job}-x1"), &PatchParams::default(), &Patch::Merge(&status)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -820,6 +855,8 @@ async fn k8s_a_migration_job_runs_before_the_switch_and_a_failed_one_switches_no
         "{t}"
     );
     assert!(t.contains("the migrations failed before any switch"), "{t}");
+    // What the pod left says why: its container's exit code and message.
+    assert!(t.contains("container migrate: exit 3 (Error): relation \"items\" does not exist"), "{t}");
     assert_eq!(fx.selector("api").await, sel("blue"), "nothing switched");
     controller.abort();
 }

@@ -119,13 +119,35 @@ impl KubeDriver {
             Ok(l) => l,
             Err(e) => return format!("(no pod log: {e})"),
         };
-        let Some(pod) = list.items.last().and_then(|p| p.metadata.name.clone()) else {
+        let Some(last) = list.items.last() else {
             return "(no pod log: the Job has no pod)".into();
         };
+        let pod = last.metadata.name.clone().unwrap_or_default();
         let params = LogParams { tail_lines: Some(50), ..Default::default() };
         match self.call("get", "pods/log", &pod, pods.logs(&pod, &params)).await {
-            Ok(log) => log,
-            Err(e) => format!("(no pod log: {e})"),
+            Ok(log) if !log.trim().is_empty() => log,
+            // No log (the node is gone, logs are not kept): how its containers ended still says why.
+            Ok(_) => terminations(last).unwrap_or_else(|| format!("(pod {pod} left no log)")),
+            Err(e) => match terminations(last) {
+                Some(t) => format!("{t}\n(no pod log: {e})"),
+                None => format!("(no pod log: {e})"),
+            },
         }
     }
+}
+
+/// How the pod's containers ended, from its status (what `kubectl describe
+/// pod` shows): `container migrate: exit 3 (Error): relation "items" does not exist`.
+fn terminations(pod: &Pod) -> Option<String> {
+    let statuses = pod.status.as_ref()?.container_statuses.as_ref()?;
+    let lines: Vec<String> = statuses
+        .iter()
+        .filter_map(|c| {
+            let t = c.state.as_ref()?.terminated.as_ref().or(c.last_state.as_ref()?.terminated.as_ref())?;
+            let reason = t.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+            let message = t.message.as_deref().map(|m| format!(": {}", m.trim())).unwrap_or_default();
+            Some(format!("container {}: exit {}{reason}{message}", c.name, t.exit_code))
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
