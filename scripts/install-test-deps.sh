@@ -9,6 +9,7 @@
 # loopback port; the packages' own services are not used), python3-aiosmtpd
 # (a real SMTP relay with STARTTLS, implicit TLS and AUTH for the email
 # notifications in tests/notify_email.rs),
+# dpkg-deb/dpkg (scripts/dist.sh builds a .deb that tests/dist.rs unpacks),
 # cargo-nextest, and a real kube-apiserver + etcd for tests/kubernetes.rs (built once
 # into ~/.cache/rvmctl-test, ~4 minutes on 2 cores the first time; a no-op afterwards).
 set -euo pipefail
@@ -16,6 +17,7 @@ need=()
 command -v python3 >/dev/null || need+=(python3)
 command -v flock >/dev/null || need+=(util-linux)
 command -v curl >/dev/null || need+=(curl)
+command -v dpkg-deb >/dev/null || need+=(dpkg)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh >/dev/null || need+=(openssh-client)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
