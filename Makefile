@@ -67,6 +67,7 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --lib --no-default-features -- -D warnings
+	scripts/lint-workflows.sh
 
 fmt:
 	$(CARGO) fmt

@@ -1,9 +1,10 @@
 //! Records what `rvmctl --version` reports beyond the crate version: the git
 //! commit it was built from, when, and for which target.
 //!
-//! - Commit: `.cargo_vcs_info.json` when built from a published crate (cargo
-//!   writes the commit there at `cargo package`), else `git rev-parse` in a
-//!   checkout, else `unknown` (a source tarball without git).
+//! - Commit: `RVMCTL_BUILD_COMMIT` when the build sets it (release builds
+//!   in a container without git), else `.cargo_vcs_info.json` when built from
+//!   a published crate (cargo writes the commit there at `cargo package`),
+//!   else `git rev-parse` in a checkout, else `unknown`.
 //! - Date: `SOURCE_DATE_EPOCH` when set (reproducible builds: the same
 //!   source and epoch give the same binary), else the time this script ran.
 //! - Reruns only when HEAD or the branch it points at moves, or the epoch
@@ -15,9 +16,17 @@ use std::process::Command;
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
+    println!("cargo:rerun-if-env-changed=RVMCTL_BUILD_COMMIT");
     println!("cargo:rerun-if-changed=build.rs");
 
-    let commit = vcs_info_commit(&manifest).or_else(|| git_commit(&manifest)).unwrap_or_else(|| "unknown".into());
+    let given = std::env::var("RVMCTL_BUILD_COMMIT")
+        .ok()
+        .map(|c| c.chars().filter(char::is_ascii_alphanumeric).take(40).collect::<String>())
+        .filter(|c| !c.is_empty());
+    let commit = given
+        .or_else(|| vcs_info_commit(&manifest))
+        .or_else(|| git_commit(&manifest))
+        .unwrap_or_else(|| "unknown".into());
     let epoch =
         std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)

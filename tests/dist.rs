@@ -275,3 +275,48 @@ fn no_expression_is_spliced_into_the_actions_scripts() {
         assert!(action["inputs"][input].is_object(), "input {input}");
     }
 }
+
+/// The release workflow builds what the action and the README download
+/// (`make lint` also runs actionlint over it: scripts/lint-workflows.sh).
+#[test]
+fn the_release_workflow_publishes_what_the_action_downloads() {
+    let text = std::fs::read_to_string(repo().join(".github/workflows/release.yml")).expect("release.yml");
+    let wf: serde_json::Value = serde_saphyr::from_str(&text).expect("release.yml parses");
+    let tags = wf["on"]["push"]["tags"].as_array().expect("on.push.tags");
+    assert!(tags.iter().any(|t| t == "v*"), "runs on version tags: {tags:?}");
+    let build = &wf["jobs"]["build"];
+    let targets: Vec<&str> = build["strategy"]["matrix"]["include"]
+        .as_array()
+        .expect("matrix.include")
+        .iter()
+        .filter_map(|t| t["target"].as_str())
+        .collect();
+    // The targets the install script picks for X64 and ARM64 runners.
+    let install = std::fs::read_to_string(repo().join("scripts/action-install.sh")).expect("install script");
+    for t in ["x86_64-unknown-linux-musl", "aarch64-unknown-linux-musl"] {
+        assert!(targets.contains(&t), "{t} not built: {targets:?}");
+        assert!(install.contains(&format!("target={t}")), "the action does not pick {t}");
+    }
+    let steps = |job: &str| wf["jobs"][job]["steps"].as_array().cloned().unwrap_or_default();
+    let runs = |job: &str| steps(job).iter().filter_map(|s| s["run"].as_str().map(str::to_string)).collect::<String>();
+    assert!(runs("build").contains("scripts/dist.sh --profile release"), "packages with scripts/dist.sh");
+    assert!(runs("release").contains("sha256sum") && runs("release").contains("SHA256SUMS"));
+    let release = &wf["jobs"]["release"];
+    assert_eq!(release["needs"], "build");
+    assert_eq!(release["permissions"]["contents"], "write", "publishing needs contents: write");
+    assert!(
+        steps("release")
+            .iter()
+            .any(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("softprops/action-gh-release@")))
+    );
+    for job in ["build", "release"] {
+        for s in steps(job) {
+            if let Some(run) = s["run"].as_str() {
+                assert!(!run.contains("${{"), "{job}: an expression spliced into a script:\n{run}");
+            }
+            if let Some(uses) = s["uses"].as_str() {
+                assert!(uses.contains("@v"), "{job}: {uses} is not pinned to a version");
+            }
+        }
+    }
+}
