@@ -64,7 +64,13 @@ fn git_commit(manifest: &Path) -> Option<String> {
         (git(&["rev-parse", "--git-common-dir"]), git(&["symbolic-ref", "-q", "HEAD"]))
     {
         let common = manifest.join(common);
-        watch(&common.join(branch));
+        // A fresh clone keeps its branch in packed-refs; the first commit
+        // then writes a loose ref file, which only its folder's change shows.
+        let reference = common.join(branch);
+        match reference.ancestors().find(|p| p.exists()) {
+            Some(existing) => watch(existing),
+            None => watch(&common),
+        }
         watch(&common.join("packed-refs"));
     }
     git(&["rev-parse", "--short=7", "HEAD"])
