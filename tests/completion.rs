@@ -167,3 +167,44 @@ fn an_ordinary_run_is_not_a_completion() {
     assert_eq!(code, 0);
     assert!(!out.contains("complete "), "{out}");
 }
+
+/// The registration script a user sources, run by the real shell: what it
+/// puts on the line for `<TAB>` is what the user sees.
+fn in_shell(dir: &Path, shell: &str, script: &str) -> Vec<String> {
+    let bin = std::path::PathBuf::from(assert_cmd::cargo::cargo_bin!("rvmctl"));
+    let path = format!("{}:{}", bin.parent().expect("bin dir").display(), std::env::var("PATH").unwrap_or_default());
+    let out = std::process::Command::new(shell)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env_remove("RVMCTL_CONFIG")
+        .env_remove("RVMCTL_ENV")
+        .args(["-c", script])
+        .output()
+        .unwrap_or_else(|e| panic!("{shell}: {e} (scripts/install-test-deps.sh installs it)"));
+    assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| l.split('\t').next().unwrap_or(l).to_string()).collect()
+}
+
+#[test]
+fn a_real_bash_and_fish_complete_through_the_sourced_script() {
+    let p = project();
+    let bash = |words: &str, cword: usize, cur: &str, prev: &str| {
+        in_shell(
+            p.path(),
+            "bash",
+            &format!(
+                "source <(COMPLETE=bash rvmctl); COMP_WORDS=({words}); COMP_CWORD={cword}; \
+                 _clap_complete_rvmctl rvmctl '{cur}' '{prev}'; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+            ),
+        )
+    };
+    assert_eq!(bash("rvmctl deploy -e ''", 3, "", "-e"), ["field", "lab"]);
+    assert_eq!(bash("rvmctl status -e lab --hosts ''", 5, "", "--hosts"), ["sim-01", "sim-02"]);
+    assert_eq!(bash("rvmctl rollback -e fi", 3, "fi", "-e"), ["field"]);
+
+    let fish = |line: &str| {
+        in_shell(p.path(), "fish", &format!("COMPLETE=fish rvmctl | source; complete --do-complete '{line}'"))
+    };
+    assert_eq!(fish("rvmctl deploy -e "), ["field", "lab"]);
+    assert_eq!(fish("rvmctl deploy -e field --hosts "), ["rvm-a", "rvm-b", "rvm-c"]);
+}

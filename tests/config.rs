@@ -355,6 +355,27 @@ fn a_canary_pause_on_an_unknown_analysis_is_refused_with_its_place() {
 }
 
 #[test]
+fn a_pause_between_waves_on_an_unknown_analysis_is_refused_with_its_place() {
+    let (code, _, err) = validate(concat!(
+        "apiVersion: rvmctl/v1\nproject: p\n",
+        "environments:\n",
+        "  prod:\n",
+        "    strategy: rolling\n",
+        "    pause_between_waves: { analysis: eror-rate, for: 2m }\n",
+        "    targets: [{ name: x, kind: local, app: edge, hosts: [h1, h2] }]\n",
+        "analysis:\n",
+        "  error-rate: { prometheus: \"http://p:9090\", query: up, min: 1 }\n",
+        "apps: { edge: { artifact: { path: ./dist } } }\n",
+    ));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("deployment-config.yaml:6:38: the pause between waves refers to undefined analysis 'eror-rate'"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean 'error-rate'?"), "{err}");
+}
+
+#[test]
 fn an_analysis_measures_a_query_or_a_resource_not_both_nor_neither() {
     let config = |extra: &str| {
         format!(
@@ -365,13 +386,15 @@ fn an_analysis_measures_a_query_or_a_resource_not_both_nor_neither() {
              \x20 neither: {{ max: 1 }}\n\
              \x20 orphan-query: {{ query: up, max: 1 }}\n\
              \x20 misplaced-path: {{ resource: memory, path: /data, max: 0.9 }}\n\
+             \x20 scoped-query: {{ prometheus: \"http://p:9090\", query: up, scope: slot, max: 1 }}\n\
+             \x20 slot-path: {{ resource: disk, scope: slot, path: /data, max: 0.9 }}\n\
              {extra}apps: {{ edge: {{ artifact: {{ path: ./dist }} }} }}\n"
         )
     };
     // A value the schema refuses is reported first, alone.
     let (code, _, err) = validate(&config("  ram: { resource: ram, max: 0.9 }\n"));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("deployment-config.yaml:9:20: unknown value 'ram' for 'resource'"), "{err}");
+    assert!(err.contains("deployment-config.yaml:11:20: unknown value 'ram' for 'resource'"), "{err}");
     assert!(err.contains("valid values: memory, cpu, disk"), "{err}");
 
     let (code, _, err) = validate(&config(""));
@@ -381,6 +404,11 @@ fn an_analysis_measures_a_query_or_a_resource_not_both_nor_neither() {
         ("analysis 'neither' measures nothing", "or `resource: memory|cpu|disk`"),
         ("analysis 'orphan-query' has a query but no `prometheus:`", "add `prometheus: http://<host>:9090`"),
         ("deployment-config.yaml:8:45: analysis 'misplaced-path': `path` belongs to `resource: disk`", ""),
+        (
+            "deployment-config.yaml:9:66: analysis 'scoped-query': `scope` belongs to a `resource:` analysis",
+            "remove `scope:`",
+        ),
+        ("analysis 'slot-path': `scope: slot` measures the slot itself, not `path`", "use `scope: host`"),
     ] {
         assert!(err.contains(msg), "missing `{msg}` in:\n{err}");
         assert!(err.contains(help), "missing help `{help}` in:\n{err}");

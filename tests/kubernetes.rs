@@ -560,6 +560,95 @@ async fn k8s_a_canary_pause_on_a_tripping_analysis_puts_the_service_back() {
     assert_eq!(blue.spec.and_then(|s| s.replicas), Some(2), "the live color back at full size");
 }
 
+/// Replicas wanted of `api-{color}`.
+async fn replicas(fx: &Fx, color: &str) -> i32 {
+    let d = fx.deployments().get(&format!("api-{color}")).await.unwrap();
+    d.spec.and_then(|s| s.replicas).unwrap_or(-1)
+}
+
+/// The Service's own annotations (the canary's record of where it stands).
+async fn service_annotations(fx: &Fx) -> std::collections::BTreeMap<String, String> {
+    let svc = Api::<Service>::namespaced(fx.c.clone(), &fx.ns).get("api").await.unwrap();
+    svc.metadata.annotations.unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn k8s_a_manual_canary_pause_stops_until_promote_and_rollback_ends_it() {
+    let fx = Fx::new("canarymanual").await;
+    fx.config(
+        "  timeout: 20s\n  post_switch_monitor: 0s\n  strategy: canary\n  canary: { steps: [50%, 100%], pause: manual }\n",
+        "",
+    );
+    assert_code(&fx.deploy("1.0.0").await, 0);
+    assert_eq!(fx.selector("api").await, sel("blue"));
+
+    // 1.1.0 stops after its 50% step: both colors serve, one replica each.
+    let o = fx.deploy("1.1.0").await;
+    assert_code(&o, 0);
+    let all = text(&o);
+    assert!(all.contains("PAUSED (pause: manual)"), "{all}");
+    assert!(all.contains("rvmctl promote -e dev"), "{all}");
+    assert!(!all.contains("✓ canary: 100% of replicas"), "the next step did not run: {all}");
+    assert_eq!(fx.selector("api").await, vec![("app".to_string(), "api".to_string())], "both colors serve");
+    assert_eq!((replicas(&fx, "blue").await, replicas(&fx, "green").await), (1, 1));
+    let ann = service_annotations(&fx).await;
+    assert_eq!(ann.get("rvmctl.io/canary-from").map(String::as_str), Some("blue"), "{ann:?}");
+    assert_eq!(ann.get("rvmctl.io/canary-percent").map(String::as_str), Some("50"), "{ann:?}");
+    // The lock is released; the journal says where the run stopped.
+    let o = fx.run(&["status", "-e", "dev", "--no-health", "-o", "json"]).await;
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let unit = &v["targets"][0]["units"][0];
+    assert!(unit["lock"].is_null(), "{v}");
+    assert_eq!(unit["live"], "blue", "the canary started from blue: {v}");
+    // Paused, not interrupted: status says how to go on or back.
+    assert!(unit["interrupted"].is_null(), "{v}");
+    assert_eq!(unit["canary"]["version"], "1.1.0", "{v}");
+    assert_eq!(unit["canary"]["percent"], 50.0, "{v}");
+    assert_eq!(unit["canary"]["step"], "canary: 50% of replicas on green", "{v}");
+    let o = fx.run(&["status", "-e", "dev", "--no-health"]).await;
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(table.contains("the canary of 1.1.0 is paused at 50% of replicas"), "{table}");
+    assert!(table.contains("`rvmctl promote -e dev` continues it") && !table.contains("interrupted"), "{table}");
+    // Another version is refused while the canary is under way.
+    let o = fx.run(&["plan", "-e", "dev", "--version", "1.2.0"]).await;
+    assert!(text(&o).contains("a canary of 1.1.0 is under way"), "{}", text(&o));
+
+    // promote continues with the next step (100%), then switches.
+    let o = fx.run(&["promote", "-e", "dev", "--yes"]).await;
+    assert_code(&o, 0);
+    let all = text(&o);
+    assert!(all.contains("canary: 100% of replicas on green"), "{all}");
+    assert!(!all.contains("canary: 50% of replicas on green"), "the 50% step is not run again: {all}");
+    assert_eq!(fx.selector("api").await, sel("green"));
+    assert_eq!(replicas(&fx, "green").await, 2, "the new color at full size");
+    assert!(!service_annotations(&fx).await.contains_key("rvmctl.io/canary-from"));
+    let o = fx.run(&["status", "-e", "dev", "--no-health", "-o", "json"]).await;
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["targets"][0]["units"][0]["interrupted"].is_null(), "journal cleared: {v}");
+    assert_eq!(v["targets"][0]["units"][0]["live_version"], "1.1.0", "{v}");
+
+    // 1.2.0 pauses at 50% on blue; a rollback puts traffic back on green only
+    // and scales the canary down.
+    assert_code(&fx.deploy("1.2.0").await, 0);
+    assert_eq!((replicas(&fx, "green").await, replicas(&fx, "blue").await), (1, 1));
+    let o = fx.run(&["rollback", "-e", "dev", "--yes"]).await;
+    assert_code(&o, 0);
+    assert!(text(&o).contains("end the canary of 1.2.0"), "{}", text(&o));
+    assert_eq!(fx.selector("api").await, sel("green"), "traffic back on the old color only");
+    assert_eq!(replicas(&fx, "green").await, 2, "the old color back at full size");
+    assert_eq!(replicas(&fx, "blue").await, 0, "the canary scaled down");
+    assert!(!service_annotations(&fx).await.contains_key("rvmctl.io/canary-from"));
+    let o = fx.run(&["status", "-e", "dev", "--no-health", "-o", "json"]).await;
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let unit = &v["targets"][0]["units"][0];
+    assert!(unit["interrupted"].is_null(), "journal cleared: {v}");
+    assert_eq!(unit["live"], "green", "{v}");
+    assert_eq!(unit["live_version"], "1.1.0", "{v}");
+    // Nothing left to promote.
+    let o = fx.run(&["promote", "-e", "dev", "--yes"]).await;
+    assert!(!text(&o).contains("canary: 100%"), "{}", text(&o));
+}
+
 /// rvmctl SIGKILLed at `point` of a deploy: the Service never selects a color
 /// without ready pods, the dead run's Lease protects the app until released,
 /// the journal says what was interrupted, resume converges, history once.

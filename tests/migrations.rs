@@ -147,10 +147,15 @@ fn a_rollback_runs_down_and_the_backup_is_restored() {
     assert_eq!(fx.deploy("1.0.0").0, 0);
     assert_eq!(fx.deploy("1.1.0").0, 0);
     assert_eq!(fx.note(), "migrated to 1.1.0");
+    // The status table says which release moved the schema (a rollback will run down).
+    let (_, table, _) = fx.rvmctl(&["status", "-e", "development", "--no-health"]);
+    assert!(table.contains("deploy 1.1.0 (schema migrated)"), "{table}");
     let (code, out, err) = fx.rvmctl(&["rollback", "-e", "development", "--yes"]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert_eq!(fx.live(), all("blue", 2));
     assert_eq!(fx.note(), "migrated to 1.0.0", "the data is back as it was before 1.1.0");
+    let (_, table, _) = fx.rvmctl(&["status", "-e", "development", "--no-health"]);
+    assert!(!table.contains("schema migrated"), "{table}");
     // Rolled back and down: a second rollback has nothing migrated to undo.
     let (_, history, _) = fx.rvmctl(&["history", "-e", "development", "-o", "json"]);
     assert!(history.contains("\"action\": \"rollback\""), "{history}");

@@ -116,6 +116,8 @@ fn ssh_fleet_canary_manual_pause_then_promote() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(stdout(&out).contains("PAUSED"), "{}", text(&out));
     assert_eq!(live(&f), 1, "{}", text(&out));
+    // The progress says where the fleet stands at the pause.
+    assert!(stderr(&out).contains("1/10 units on 1.0.0, 9 not yet"), "{}", text(&out));
 
     let out = f.run(&["promote", "-e", "field", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

@@ -4,23 +4,14 @@
 
 mod support;
 
-use std::process::Command;
 use std::time::Duration;
 
 use expectrl::{Eof, Expect, Session};
 use support::local::{LocalProject, Options};
 
 fn pty(p: &LocalProject, args: &[&str]) -> expectrl::session::OsSession {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("rvmctl"));
-    cmd.current_dir(p.path())
-        .args(args)
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1")
-        .env("RVMCTL_USER", "tester")
-        .env("XDG_CACHE_HOME", p.path().join(".cache"))
-        .env("XDG_STATE_HOME", p.path().join(".state"));
+    let mut cmd = support::interactive(p.path());
+    cmd.args(args);
     let mut s = Session::spawn(cmd).expect("spawn under a pty");
     s.set_expect_timeout(Some(Duration::from_secs(30)));
     s
@@ -98,17 +89,9 @@ fn a_live_countdown_while_waiting_for_the_window() {
     });
     p.release("1.0.0", false);
     // 3 s before the window opens (02:00 WIB = 19:00 UTC).
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("rvmctl"));
-    cmd.current_dir(p.path())
-        .args(["deploy", "-e", "development", "--version", "1.0.0", "--yes", "--wait-for-window"])
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1")
-        .env("RVMCTL_USER", "tester")
-        .env("RVMCTL_NOW", "2026-11-23T18:59:57Z")
-        .env("XDG_CACHE_HOME", p.path().join(".cache"))
-        .env("XDG_STATE_HOME", p.path().join(".state"));
+    let mut cmd = support::interactive(p.path());
+    cmd.args(["deploy", "-e", "development", "--version", "1.0.0", "--yes", "--wait-for-window"])
+        .env("RVMCTL_NOW", "2026-11-23T18:59:57Z");
     let mut s = Session::spawn(cmd).expect("spawn under a pty");
     s.set_expect_timeout(Some(Duration::from_secs(30)));
     s.expect("00:00:0").expect("countdown");

@@ -14,17 +14,8 @@ use support::local::{LocalProject, Options};
 use support::run;
 
 fn watched(p: &LocalProject, args: &[&str]) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("rvmctl"));
-    cmd.current_dir(p.path())
-        .args(["status", "-e", "development", "--no-health"])
-        .args(args)
-        .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1")
-        .env("RVMCTL_USER", "tester")
-        .env("XDG_CACHE_HOME", p.path().join(".cache"))
-        .env("XDG_STATE_HOME", p.path().join(".state"));
+    let mut cmd = support::interactive(p.path());
+    cmd.args(["status", "-e", "development", "--no-health"]).args(args);
     cmd
 }
 

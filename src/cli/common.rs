@@ -144,7 +144,7 @@ pub async fn for_version(drivers: &Drivers, observed: &mut [ObservedTarget], ver
 /// ask "would the window be open then?" and to test windows without waiting.
 /// `RVMCTL_NOW` is where the clock starts, not a stopped clock: it is the
 /// instant of the first reading, and later readings add the time that has
-/// passed since (so a run that waits for a window sees it open).
+/// passed since in whole seconds (so a run that waits for a window sees it open).
 pub fn now() -> CliResult<jiff::Timestamp> {
     static FIRST_READING: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let since_first = FIRST_READING.get_or_init(std::time::Instant::now).elapsed();
@@ -158,7 +158,8 @@ pub fn now() -> CliResult<jiff::Timestamp> {
                     ),
                 )
             })?;
-            let elapsed = jiff::SignedDuration::try_from(since_first).unwrap_or(jiff::SignedDuration::ZERO);
+            // Whole seconds: an instant given to the second stays readable (and exact) in output.
+            let elapsed = jiff::SignedDuration::from_secs(i64::try_from(since_first.as_secs()).unwrap_or(0));
             Ok(start.checked_add(elapsed).unwrap_or(start))
         }
         _ => Ok(jiff::Timestamp::now()),

@@ -12,7 +12,8 @@ use crate::ui::Printer;
   rvmctl promote -e production              next canary step, then pause again
   rvmctl promote -e production --all --yes  every remaining step, no more pauses
 
-A canary with `pause: manual` stops after each step. `promote` continues the
+A canary with `pause: manual` stops after each step (on Kubernetes, with the
+Service selecting both colors). `promote` continues the
 rollout of the version the paused canary deploys (the newest successful
 deploy recorded on the hosts): units already live on it are left alone, the
 next step's units are deployed. Re-running the same `rvmctl deploy` does the same.")]
@@ -39,13 +40,18 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: PromoteArgs) -> CliResult {
         Some(v) => v.clone(),
         None => {
             let observed = common::observe(&env, &drivers, None).await?;
-            observed
-                .iter()
-                .flat_map(|t| &t.units)
-                .filter_map(|u| u.last.as_ref())
-                .filter(|e| e.action == HistoryAction::Deploy && e.result == Outcome::Success)
-                .max_by_key(|e| e.at)
-                .map(|e| e.version.clone())
+            // A Kubernetes canary paused under way says its version itself.
+            let canary = observed.iter().flat_map(|t| &t.units).find_map(|u| u.canary_version()).map(str::to_string);
+            canary
+                .or_else(|| {
+                    observed
+                        .iter()
+                        .flat_map(|t| &t.units)
+                        .filter_map(|u| u.last.as_ref())
+                        .filter(|e| e.action == HistoryAction::Deploy && e.result == Outcome::Success)
+                        .max_by_key(|e| e.at)
+                        .map(|e| e.version.clone())
+                })
                 .ok_or_else(|| {
                     CliError::new(
                         Exit::Error,
@@ -60,7 +66,8 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: PromoteArgs) -> CliResult {
     };
     common::validate_version(&version)?;
     let observed = common::observe(&env, &drivers, Some(&version)).await?;
-    if !observed.iter().flat_map(|t| &t.units).any(|u| u.live_version() == Some(version.as_str())) {
+    let v = Some(version.as_str());
+    if !observed.iter().flat_map(|t| &t.units).any(|u| u.live_version() == v || u.canary_version() == v) {
         return Err(CliError::new(
             Exit::Error,
             anyhow::anyhow!(
@@ -83,6 +90,13 @@ pub async fn run(g: &GlobalArgs, p: &Printer, a: PromoteArgs) -> CliResult {
         for t in &mut plan.targets {
             for w in &mut t.waves {
                 w.pause_after = None;
+            }
+            for step in t.units.iter_mut().flat_map(|u| &mut u.steps) {
+                if let crate::model::Step::Canary { pause, .. } = step {
+                    if pause.as_deref() == Some("manual") {
+                        *pause = None;
+                    }
+                }
             }
         }
         plan.hash = plan.compute_hash();

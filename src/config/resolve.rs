@@ -28,6 +28,9 @@ pub struct Effective {
     pub batch_size: u32,
     pub canary_steps: Vec<Percent>,
     pub canary_pause: Pause,
+    /// `strategy: rolling`: the pause after each wave but the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pause_between_waves: Option<Pause>,
     pub min_free_disk: ByteSize,
 }
 
@@ -47,6 +50,7 @@ impl Default for Effective {
             batch_size: 1,
             canary_steps: vec![Percent(10.0), Percent(50.0), Percent(100.0)],
             canary_pause: Pause::For(Duration::from_secs(60)),
+            pause_between_waves: None,
             min_free_disk: ByteSize(100 << 20),
         }
     }
@@ -78,6 +82,9 @@ impl Effective {
             if let Some(v) = rc.count_unreachable {
                 self.count_unreachable = v;
             }
+        }
+        if let Some(p) = &s.pause_between_waves {
+            self.pause_between_waves = Some(p.clone());
         }
         if let Some(c) = &s.canary {
             self.canary_steps = c.steps.clone();
@@ -208,14 +215,16 @@ impl Config {
         };
         let app = self.raw.apps.get(&t.app).cloned().unwrap_or_default();
         let settings = base.clone().apply(&t.settings);
-        // The app's analyses, and the one a canary pause watches; validation
-        // refused names that do not exist.
-        let pause = match &settings.canary_pause {
-            Pause::Analysis(a) => Some(&a.analysis),
-            _ => None,
-        };
+        // The app's analyses, and those a canary pause or the pause between
+        // rolling waves watches; validation refused names that do not exist.
         let mut names: Vec<&String> = app.analysis.iter().collect();
-        names.extend(pause.filter(|p| !app.analysis.contains(p)));
+        for pause in [Some(&settings.canary_pause), settings.pause_between_waves.as_ref()] {
+            if let Some(Pause::Analysis(a)) = pause {
+                if !names.contains(&&a.analysis) {
+                    names.push(&a.analysis);
+                }
+            }
+        }
         let analysis =
             names.into_iter().filter_map(|n| self.raw.analysis.get(n).map(|a| (n.clone(), a.clone()))).collect();
         ResolvedTarget {

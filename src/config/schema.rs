@@ -55,6 +55,11 @@ pub struct Analysis {
     /// `resource: disk`: the path whose filesystem is measured (default `{base_dir}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<Template>,
+    /// With `resource`: `host` (default: the whole host) or `slot` (the
+    /// processes whose working directory is the watched color's slot, and
+    /// for disk the slot's own files), as a fraction of the host's total.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<ResourceScope>,
     /// The evaluation fails when the value is above this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
@@ -84,6 +89,16 @@ pub enum Resource {
     Memory,
     Cpu,
     Disk,
+}
+
+/// What a resource analysis measures: the whole host, or the slot of the
+/// color it watches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceScope {
+    #[default]
+    Host,
+    Slot,
 }
 
 /// What an analysis does with a query that returns nothing: `inconclusive`
@@ -266,6 +281,12 @@ pub struct Settings {
     pub batch_size: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canary: Option<CanaryConfig>,
+    /// `strategy: rolling`: what happens after each wave but the last, before
+    /// the next starts. Like a canary's `pause`: a duration, `manual` to wait
+    /// for `rvmctl promote`, or `{ analysis: NAME, for: DURATION }` to watch
+    /// the wave just switched and go on when it holds, roll back when it trips.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_between_waves: Option<Pause>,
     /// Slot hosts: space that must stay free on the base dir's filesystem
     /// after staging (checked before anything is written).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -322,6 +343,16 @@ impl Pause {
             Pause::Manual => "manual".into(),
             Pause::For(d) => d.to_string(),
             Pause::Analysis(a) => format!("{} analysis {}", a.duration, a.analysis),
+        }
+    }
+
+    /// As a sentence for the plan: `then wait for rvmctl promote`,
+    /// `then pause 10m`, `then watch analysis error-rate for 5m`.
+    pub fn describe(&self) -> String {
+        match self {
+            Pause::Manual => "then wait for `rvmctl promote`".into(),
+            Pause::For(d) => format!("then pause {d}"),
+            Pause::Analysis(a) => format!("then watch analysis {} for {}", a.analysis, a.duration),
         }
     }
 

@@ -597,6 +597,20 @@ fn validate_analysis(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut 
                 None,
             );
         }
+        if a.scope.is_some() && a.resource.is_none() {
+            issues.at(
+                &[&p[..], &[k("scope")]].concat(),
+                format!("analysis '{name}': `scope` belongs to a `resource:` analysis"),
+                Some("remove `scope:`, or measure `resource: memory|cpu|disk`".into()),
+            );
+        }
+        if a.scope == Some(super::schema::ResourceScope::Slot) && a.path.is_some() {
+            issues.at(
+                &[&p[..], &[k("path")]].concat(),
+                format!("analysis '{name}': `scope: slot` measures the slot itself, not `path`"),
+                Some("remove `path:`, or use `scope: host` to measure the filesystem of `path`".into()),
+            );
+        }
         for (key, t) in [("prometheus", &a.prometheus), ("query", &a.query), ("path", &a.path)] {
             if let Some(t) = t {
                 templates.push(([&p[..], &[k(key)]].concat(), t));
@@ -612,11 +626,18 @@ fn validate_analysis(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut 
             refs.push((vec![k("apps"), k(app_name), k("analysis"), i(ai)], format!("app '{app_name}'"), n));
         }
     }
-    fn pause(s: &super::schema::Settings) -> Option<&str> {
-        match s.canary.as_ref().and_then(|c| c.pause.as_ref()) {
-            Some(super::schema::Pause::Analysis(a)) => Some(a.analysis.as_str()),
-            _ => None,
-        }
+    /// The analyses the pauses of a scope watch: (where under the scope, who, the name).
+    fn pauses(s: &super::schema::Settings) -> Vec<(Vec<PathSeg>, &'static str, &str)> {
+        let canary = s.canary.as_ref().and_then(|c| c.pause.as_ref());
+        let at_canary = vec![k("canary"), k("pause"), k("analysis")];
+        let at_waves = vec![k("pause_between_waves"), k("analysis")];
+        [(canary, at_canary, "the canary pause"), (s.pause_between_waves.as_ref(), at_waves, "the pause between waves")]
+            .into_iter()
+            .filter_map(|(p, at, who)| match p {
+                Some(super::schema::Pause::Analysis(a)) => Some((at, who, a.analysis.as_str())),
+                _ => None,
+            })
+            .collect()
     }
     let mut scopes: Vec<(Vec<PathSeg>, &super::schema::Settings)> = vec![(vec![k("defaults")], &cfg.defaults)];
     for (env_name, env) in &cfg.environments {
@@ -626,9 +647,8 @@ fn validate_analysis(cfg: &ConfigFile, host_vars: &BTreeSet<&str>, issues: &mut 
         }
     }
     for (at, settings) in scopes {
-        if let Some(n) = pause(settings) {
-            let at = [&at[..], &[k("canary"), k("pause"), k("analysis")]].concat();
-            refs.push((at, "the canary pause".into(), n));
+        for (under, who, n) in pauses(settings) {
+            refs.push(([&at[..], &under[..]].concat(), who.into(), n));
         }
     }
     for (path, who, n) in refs {

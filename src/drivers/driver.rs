@@ -119,8 +119,9 @@ pub trait Driver: Send + Sync {
     async fn run_step(&self, unit: &str, step: &Step, ctx: &StepContext) -> Result<StepOutput, DriverError>;
     /// Runs the app's health checks against `color` once (no retries).
     async fn probe(&self, unit: &str, color: Color, version: &str) -> Result<(), DriverError>;
-    /// Watches `unit` on `color` for `duration` (a canary pause): its health
-    /// checks and the analysis named `analysis`; fails when either does.
+    /// Watches `unit` on `color` for `duration` (a canary pause, or a pause
+    /// between rolling waves: `step` names it in errors): its health checks
+    /// and the analysis named `analysis`; fails when either does.
     async fn watch(
         &self,
         unit: &str,
@@ -128,8 +129,9 @@ pub trait Driver: Send + Sync {
         version: &str,
         duration: std::time::Duration,
         analysis: &str,
+        step: &str,
     ) -> Result<StepOutput, DriverError> {
-        let _ = (color, version, duration);
+        let _ = (color, version, duration, step);
         Err(DriverError::Other {
             unit: unit.to_string(),
             message: format!("this target cannot watch analysis '{analysis}' between waves"),

@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::probes::Vantage;
-use crate::config::schema::{Analysis, NoData, Resource};
+use crate::config::schema::{Analysis, NoData, Resource, ResourceScope};
 use crate::config::types::Template;
 
 /// An analysis with its templates filled in for one unit and color.
@@ -66,6 +66,11 @@ impl RenderedAnalysis {
         render: &dyn Fn(&Template) -> Result<String, String>,
     ) -> Result<RenderedAnalysis, String> {
         let (source, query) = match (&a.prometheus, &a.query, a.resource) {
+            (_, _, Some(r)) if a.scope == Some(ResourceScope::Slot) => {
+                let (slot, color) =
+                    (render(&Template("{base_dir}/{color}".into()))?, render(&Template("{color}".into()))?);
+                (Source::Resource { script: slot_resource_script(r, &slot) }, slot_resource_label(r, &color))
+            }
             (_, _, Some(r)) => {
                 let path = render(a.path.as_ref().unwrap_or(&Template("{base_dir}".into())))?;
                 (Source::Resource { script: resource_script(r, &path) }, resource_label(r, &path))
@@ -209,6 +214,42 @@ fn resource_label(r: Resource, path: &str) -> String {
         Resource::Cpu => "cpu of the host".into(),
         Resource::Disk => format!("disk of {path}"),
     }
+}
+
+/// `memory of the green slot's processes`, `disk of the green slot`.
+fn slot_resource_label(r: Resource, color: &str) -> String {
+    match r {
+        Resource::Memory => format!("memory of the {color} slot's processes"),
+        Resource::Cpu => format!("cpu of the {color} slot's processes"),
+        Resource::Disk => format!("disk of the {color} slot"),
+    }
+}
+
+/// A POSIX script printing the share of the host's `r` that the slot at
+/// `slot` takes: the resident memory or the CPU time (over one second, of
+/// all CPUs) of the processes whose working directory is in the slot
+/// (services start there), or the slot's files against its filesystem. A
+/// slot that does not exist takes nothing (0).
+fn slot_resource_script(r: Resource, slot: &str) -> String {
+    // `$d`: the slot's real path; `in_slot PID-DIR`: true for its processes
+    // (others' processes we may not look into are skipped).
+    let prelude = format!(
+        r#"d=$(cd {} 2>/dev/null && pwd -P) || {{ echo 0; exit 0; }}; in_slot() {{ c=$(readlink "$1/cwd" 2>/dev/null) || return 1; case "$c/" in "$d"/*) return 0;; esac; return 1; }}; "#,
+        crate::model::sh_quote(slot)
+    );
+    let body = match r {
+        Resource::Memory => {
+            r#"s=0; for p in /proc/[0-9]*; do in_slot "$p" || continue; r=$(awk '/^VmRSS:/ {print $2}' "$p/status" 2>/dev/null); s=$((s + ${r:-0})); done; awk -v s="$s" '/^MemTotal:/ {if ($2 > 0) printf "%.9f\n", s / $2; else exit 1}' /proc/meminfo"#
+        }
+        // utime + stime: fields 14 and 15 of /proc/PID/stat, counted after the `(comm)` that may hold spaces.
+        Resource::Cpu => {
+            r#"ticks() { n=0; for p in /proc/[0-9]*; do in_slot "$p" || continue; t=$(sed 's/^.*) //' "$p/stat" 2>/dev/null | awk '{print $12 + $13}'); n=$((n + ${t:-0})); done; echo "$n"; }; a=$(ticks); sleep 1; b=$(ticks); awk -v a="$a" -v b="$b" -v hz="$(getconf CLK_TCK)" -v n="$(nproc)" 'BEGIN {v = (b - a) / (hz * n); if (v < 0) v = 0; printf "%.9f\n", v}'"#
+        }
+        Resource::Disk => {
+            r#"u=$(du -sk "$d" | awk '{print $1}'); df -Pk "$d" | awk -v u="$u" 'NR == 2 {if ($2 > 0) printf "%.9f\n", u / $2; else exit 1}'"#
+        }
+    };
+    prelude + body
 }
 
 /// A POSIX script printing the used fraction of `r` (0 to 1).
@@ -357,6 +398,7 @@ mod tests {
             query: Some(Template("rate(x{color=\"{color}\"}[1m])".into())),
             resource: None,
             path: None,
+            scope: None,
             max: Some(0.1),
             min: None,
             interval: None,
@@ -408,6 +450,45 @@ mod tests {
             assert!((0.0..=1.0).contains(&v), "{r:?}: {v}");
         }
         assert!(resource_script(Resource::Disk, "/a b/it's").contains("'/a b/it'\\''s'"), "quoted for the shell");
+    }
+
+    /// The slot's share: a process started in the slot counts, one elsewhere
+    /// does not, and a slot that does not exist takes nothing.
+    #[test]
+    fn slot_resource_scripts_count_the_slots_own_processes_and_files() {
+        let measure = |r: Resource, slot: &std::path::Path| -> f64 {
+            let script = slot_resource_script(r, &slot.to_string_lossy());
+            let out = std::process::Command::new("sh").args(["-c", &script]).output().expect("sh");
+            let text = String::from_utf8_lossy(&out.stdout);
+            text.trim().parse().unwrap_or_else(|_| panic!("{r:?}: {text:?} {:?}", out.stderr))
+        };
+        let dir = tempfile::tempdir().expect("tmp");
+        let (slot, other) = (dir.path().join("green"), dir.path().join("blue"));
+        std::fs::create_dir_all(&slot).expect("slot");
+        std::fs::create_dir_all(&other).expect("other");
+        std::fs::write(slot.join("data"), vec![7u8; 64 * 1024]).expect("file");
+        assert_eq!(measure(Resource::Memory, &slot), 0.0, "nothing runs there yet");
+        // A busy process started in the slot, as a service is.
+        let mut busy = std::process::Command::new("sh")
+            .args(["-c", "while :; do :; done"])
+            .current_dir(&slot)
+            .spawn()
+            .expect("spawn");
+        let (memory, cpu, disk) =
+            (measure(Resource::Memory, &slot), measure(Resource::Cpu, &slot), measure(Resource::Disk, &slot));
+        let elsewhere = measure(Resource::Memory, &other);
+        let _ = busy.kill();
+        let _ = busy.wait();
+        assert!(memory > 0.0 && memory < 0.5, "its resident memory: {memory}");
+        assert!(cpu > 0.1 / num_cpus(), "a spinning process shows: {cpu}");
+        assert!(disk > 0.0 && disk < 1.0, "the slot's files: {disk}");
+        assert_eq!(elsewhere, 0.0, "another slot's processes are not counted");
+        assert_eq!(measure(Resource::Cpu, &dir.path().join("missing")), 0.0);
+        assert!(slot_resource_script(Resource::Disk, "/a b/it's").contains("'/a b/it'\\''s'"), "quoted for the shell");
+    }
+
+    fn num_cpus() -> f64 {
+        std::thread::available_parallelism().map(|n| n.get() as f64).unwrap_or(1.0)
     }
 
     #[test]

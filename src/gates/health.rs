@@ -84,6 +84,7 @@ impl RenderedCheck {
                     query: Some(p.query.clone()),
                     resource: None,
                     path: None,
+                    scope: None,
                     max: p.max,
                     min: p.min,
                     interval: None,

@@ -118,6 +118,10 @@ impl MigrationPhase {
 }
 
 impl Step {
+    /// A Kubernetes canary step with `pause: manual`: the run stops after it.
+    pub fn pauses(&self) -> bool {
+        matches!(self, Step::Canary { pause: Some(p), .. } if p == "manual")
+    }
     pub fn label(&self) -> String {
         match self {
             Step::AcquireLock => "acquire lock".into(),

@@ -74,6 +74,11 @@ pub struct UnitState {
     /// Progress of the last run that touched this unit, when it did not finish.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub journal: Option<JournalEntry>,
+    /// Kubernetes: a canary of the other color is under way or paused (the
+    /// Service selects both colors); the share of replicas, in percent, its
+    /// last step gave the new color. `live` is then the color it started from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary: Option<f64>,
 }
 
 impl UnitState {
@@ -89,6 +94,7 @@ impl UnitState {
             error: None,
             refused: false,
             journal: None,
+            canary: None,
         }
     }
     pub fn unreachable(unit: &str, error: String) -> Self {
@@ -115,6 +121,12 @@ impl UnitState {
             Color::Blue => self.blue = Some(slot),
             Color::Green => self.green = Some(slot),
         }
+    }
+    /// The version a canary under way (or paused) is bringing in: the other
+    /// color's release, when [`UnitState::canary`] says one is.
+    pub fn canary_version(&self) -> Option<&str> {
+        self.canary?;
+        self.slot(self.live?.other()).map(|s| s.version.as_str())
     }
     pub fn live_version(&self) -> Option<&str> {
         self.live.and_then(|c| self.slot(c)).map(|s| s.version.as_str())

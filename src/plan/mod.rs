@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::config::schema::{Pause, Strategy, TargetKind};
+use crate::config::schema::{Strategy, TargetKind};
 use crate::config::{ResolvedEnv, ResolvedTarget, TemplateScope};
 use crate::gates::{GateDecision, evaluate_gates};
 use crate::model::{Color, ObservedTarget, SlotStatus, Step, UnitState, digest};
@@ -317,7 +317,12 @@ pub fn waves_of(t: &ResolvedTarget, deploy: &[String], done: usize) -> Vec<Wave>
         Strategy::Immediate => vec![wave(deploy, false, None)],
         Strategy::Rolling => {
             let n = (s.batch_size.max(1)) as usize;
-            deploy.chunks(n).map(|c| wave(c, true, None)).collect()
+            let pause = s.pause_between_waves.as_ref().map(|p| p.label());
+            let mut out: Vec<Wave> = deploy.chunks(n).map(|c| wave(c, true, pause.clone())).collect();
+            if let Some(last) = out.last_mut() {
+                last.pause_after = None;
+            }
+            out
         }
         Strategy::Canary => {
             let n = deploy.len();
@@ -400,6 +405,9 @@ fn plan_unit(t: &ResolvedTarget, u: &UnitState, version: &str, sha: Option<Strin
             }
         }
     }
+    if let (Some(percent), Some(live)) = (u.canary, u.live) {
+        return continue_canary(t, u, base, live, percent, version, sha);
+    }
     let to = u.live.map(Color::other).unwrap_or(Color::Blue);
     let reuse = u.slot(to).is_some_and(|s| {
         s.version == version
@@ -412,6 +420,44 @@ fn plan_unit(t: &ResolvedTarget, u: &UnitState, version: &str, sha: Option<Strin
         _ => format!("first deploy: {version} into {to}"),
     };
     UnitPlan { reason, to: Some(to), steps: unit_steps(t, u.live, to, version, sha, reuse), ..base }
+}
+
+/// Kubernetes: a canary is under way (paused for `rvmctl promote`, or left
+/// by a run that stopped): the same version continues with the canary step
+/// after the one reached, without staging again; another version is
+/// refused until the canary is promoted or rolled back.
+fn continue_canary(
+    t: &ResolvedTarget,
+    u: &UnitState,
+    base: UnitPlan,
+    live: Color,
+    percent: f64,
+    version: &str,
+    sha: Option<String>,
+) -> UnitPlan {
+    let to = live.other();
+    let canary_version = u.canary_version().unwrap_or("?");
+    if canary_version != version {
+        return UnitPlan {
+            action: UnitAction::Blocked,
+            reason: format!(
+                "a canary of {canary_version} is under way ({percent}% on {to}); `rvmctl promote` finishes it, `rvmctl rollback` ends it"
+            ),
+            ..base
+        };
+    }
+    let mut steps = unit_steps(t, Some(live), to, version, sha, true);
+    steps.retain(|s| match s {
+        Step::Stage { .. } | Step::WaitReady { .. } | Step::PreDeploy { .. } | Step::StartService { .. } => false,
+        Step::Canary { percent: p, .. } => *p > percent,
+        _ => true,
+    });
+    UnitPlan {
+        reason: format!("canary of {version} at {percent}% on {to}; continue with the next step"),
+        to: Some(to),
+        steps,
+        ..base
+    }
 }
 
 fn unit_steps(
@@ -431,10 +477,7 @@ fn unit_steps(
     steps.extend(t.app.service_order().into_iter().map(|name| Step::StartService { name, color: to }));
     steps.extend(health_steps(t, to));
     if let (TargetKind::Kubernetes, Strategy::Canary, Some(_)) = (t.kind, s.strategy, from) {
-        let pause = match &s.canary_pause {
-            Pause::Manual => None,
-            p => Some(p.label()),
-        };
+        let pause = Some(s.canary_pause.label());
         let last = s.canary_steps.len().saturating_sub(1);
         steps.extend(s.canary_steps.iter().enumerate().map(|(i, p)| Step::Canary {
             color: to,
@@ -650,7 +693,7 @@ fn abort_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
             ..p
         };
     };
-    if u.error.is_some() {
+    if u.error.is_some() || u.canary.is_some() {
         return p;
     }
     match (u.live, j.from) {
@@ -723,6 +766,26 @@ fn rollback_unit(t: &ResolvedTarget, u: &UnitState) -> UnitPlan {
         p.reason = "nothing is live yet; deploy first".into();
         return p;
     };
+    if let Some(percent) = u.canary {
+        // Kubernetes, a canary under way: traffic goes back to the color it
+        // started from only, and the canary's color is scaled down.
+        let canary = live.other();
+        p.action = UnitAction::Deploy;
+        p.live = Some(canary);
+        p.live_version = u.canary_version().map(str::to_string);
+        p.to = Some(live);
+        p.version = u.live_version().map(str::to_string);
+        p.reason = format!(
+            "end the canary of {} ({percent}% on {canary}): the Service back on {live} ({}) only, {canary} scaled to 0",
+            u.canary_version().unwrap_or("?"),
+            u.live_version().unwrap_or("?")
+        );
+        let mut steps = vec![Step::AcquireLock];
+        steps.extend(health_steps(t, live));
+        steps.extend([Step::Switch { from: Some(canary), to: live }, Step::ReleaseLock]);
+        p.steps = steps;
+        return p;
+    }
     let prev = live.other();
     match u.slot(prev) {
         Some(slot)

@@ -23,6 +23,10 @@ pub enum UnitResult {
     /// Prepared and verified, then deliberately not switched: the failure
     /// budget stopped the rollout. Live color untouched; nothing to resume.
     Stopped,
+    /// Kubernetes canary with `pause: manual`: a share of the replicas runs
+    /// the new version and the Service selects both colors; `rvmctl
+    /// promote` continues, `rvmctl rollback` ends it.
+    Paused,
     /// Could not be reached: not a failed release. Untouched (or stopped
     /// where the link dropped, live color unchanged); the next run of the same
     /// deploy, or `--until-converged`, deploys it.

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use super::report::{ApplyOutcome, TargetReport, UnitResult, new_unit_report};
 use super::{Executor, StepState, UnitRun, bookkeeping_concurrency, exceeds, lock_or_recover, release_all};
-use crate::config::schema::{AnalysisPause, Pause};
+use crate::config::schema::{AnalysisPause, Pause, Strategy};
 use crate::drivers::{Driver, DriverError, LockGuard};
 use crate::model::{Color, HistoryAction, HistoryEntry, Outcome, Step};
 use crate::plan::{PlanKind, TargetPlan, UnitAction, UnitPlan};
@@ -288,12 +288,13 @@ impl Executor<'_> {
         (locks, held_elsewhere)
     }
 
-    /// Runs the waves in order until one fails the budget, a canary pauses
-    /// for `promote`, or a signal asks to stop.
+    /// Runs the waves in order until one fails the budget, a pause waits
+    /// for `promote` or an analysis trips during one, or a signal asks to stop.
     async fn run_waves(&self, phase: Phase<'_>, errors: &mut Vec<String>) -> ApplyOutcome {
         let Phase { t, driver, deploy, locks, runs } = phase;
         let total = t.units.len().max(1);
         let budget = t.max_failure_rate;
+        let pause_name = pause_name(t);
         let failed_count = || {
             lock_or_recover(runs)
                 .values()
@@ -369,21 +370,34 @@ impl Executor<'_> {
                 errors.push(format!("{}: {failed} of {total} units failed (budget {:.0}%)", t.target, budget * 100.0));
                 return ApplyOutcome::Failed;
             }
+            let paused = lock_or_recover(runs).values().filter(|r| r.report.result == UnitResult::Paused).count();
+            if paused > 0 {
+                self.reporter.message(&format!(
+                    "{}: paused in the canary of {paused} unit(s) (canary pause: manual); `rvmctl promote -e {}` continues, `rvmctl rollback -e {}` ends it",
+                    t.target, self.plan.environment, self.plan.environment
+                ));
+                return ApplyOutcome::Paused;
+            }
             // The plan stores the pause as its label; a saved plan is hash-checked.
             match wave.pause_after.as_deref().and_then(Pause::from_label) {
                 None => {}
                 Some(Pause::Manual) => {
                     self.reporter.message(&format!(
-                        "{}: paused after wave {}/{} (canary pause: manual); `rvmctl promote -e {}` continues",
+                        "{}: paused after wave {}/{} ({pause_name}: manual): {}; `rvmctl promote -e {}` continues",
                         t.target,
                         wi + 1,
                         t.waves.len(),
+                        standing(t, runs, &self.plan.version),
                         self.plan.environment
                     ));
                     return ApplyOutcome::Paused;
                 }
                 Some(Pause::For(d)) => {
-                    self.reporter.message(&format!("{}: pausing {d} before the next wave", t.target));
+                    self.reporter.message(&format!(
+                        "{}: {}; pausing {d} before the next wave",
+                        t.target,
+                        standing(t, runs, &self.plan.version)
+                    ));
                     tokio::select! {
                         _ = tokio::time::sleep(d.get()) => {}
                         _ = self.cancel.soft.cancelled() => return ApplyOutcome::Interrupted,
@@ -402,10 +416,11 @@ impl Executor<'_> {
         ApplyOutcome::Success
     }
 
-    /// A canary pause on an analysis: watches every unit of the wave that
-    /// switched (health and the analysis) for the pause's duration. Held:
-    /// promote to the next wave; tripped on any unit: that unit fails, and
-    /// the target's failure puts every switched unit back.
+    /// A canary pause, or a pause between rolling waves, on an analysis:
+    /// watches every unit of the wave that switched (health and the
+    /// analysis) for the pause's duration. Held: go on with the next wave;
+    /// tripped on any unit: that unit fails, and the target's failure puts
+    /// every switched unit back (`auto_rollback`).
     async fn watch_wave(
         &self,
         t: &TargetPlan,
@@ -421,19 +436,21 @@ impl Executor<'_> {
             .filter_map(|u| u.to.map(|c| (u, c)))
             .collect();
         self.reporter.message(&format!(
-            "{}: watching analysis {} on {} unit(s) for {} before the next wave",
+            "{}: {}; watching analysis {} on the {} switched unit(s) for {} before the next wave",
             t.target,
+            standing(t, runs, &self.plan.version),
             a.analysis,
             switched.len(),
             a.duration
         ));
         let version = &self.plan.version;
+        let step = pause_name(t);
         // The first unit that trips ends the pause for all: the target's
         // failure then puts every switched unit back at once.
         let mut watches: futures::stream::FuturesUnordered<_> = switched
             .iter()
             .map(|(u, color)| async move {
-                (u, driver.watch(&u.unit, *color, version, a.duration.get(), &a.analysis).await)
+                (u, driver.watch(&u.unit, *color, version, a.duration.get(), &a.analysis, step).await)
             })
             .collect();
         loop {
@@ -449,14 +466,21 @@ impl Executor<'_> {
                         run.report.result = UnitResult::Failed;
                         run.report.error = Some(e.to_string());
                     }
-                    return WaveWatch::Tripped(format!(
-                        "{}: canary analysis {} failed on {} during the pause; not promoting",
-                        t.target, a.analysis, u.unit
-                    ));
+                    return WaveWatch::Tripped(match t.strategy {
+                        Strategy::Rolling => format!(
+                            "{}: analysis {} failed on {} between waves; the next wave is not started",
+                            t.target, a.analysis, u.unit
+                        ),
+                        _ => format!(
+                            "{}: canary analysis {} failed on {} during the pause; not promoting",
+                            t.target, a.analysis, u.unit
+                        ),
+                    });
                 }
             }
         }
-        self.reporter.message(&format!("{}: analysis {} held for {}; promoting", t.target, a.analysis, a.duration));
+        let next = if t.strategy == Strategy::Rolling { "next wave" } else { "promoting" };
+        self.reporter.message(&format!("{}: analysis {} held for {}; {next}", t.target, a.analysis, a.duration));
         WaveWatch::Held
     }
 
@@ -511,7 +535,9 @@ impl Executor<'_> {
             .filter_map(|u| {
                 let run = runs.get(&u.unit)?;
                 match run.report.result {
-                    UnitResult::Pending => None,
+                    // Its journal stays: it says where the canary stopped,
+                    // and promote or rollback finishes the run.
+                    UnitResult::Pending | UnitResult::Paused => None,
                     UnitResult::Skipped if outcome != ApplyOutcome::Interrupted => {
                         driver.folds_journal().then(|| (u.unit.clone(), None))
                     }
@@ -618,7 +644,27 @@ fn target_report(t: &TargetPlan, mut runs: HashMap<String, UnitRun>) -> TargetRe
     }
 }
 
-/// How a canary pause on an analysis ended.
+/// Where the target stands at a pause, for the operator watching the run:
+/// `3/10 units on 1.1.0, 7 not yet (1 failed)`.
+fn standing(t: &TargetPlan, runs: &Runs, version: &str) -> String {
+    let runs = lock_or_recover(runs);
+    let total = t.units.len();
+    let on = runs.values().filter(|r| r.report.version_after() == Some(version)).count();
+    let failed =
+        runs.values().filter(|r| matches!(r.report.result, UnitResult::Failed | UnitResult::RolledBack)).count();
+    let failed = if failed > 0 { format!(" ({failed} failed)") } else { String::new() };
+    format!("{on}/{total} units on {version}, {} not yet{failed}", total - on)
+}
+
+/// What a wave's pause is called in messages and errors.
+fn pause_name(t: &TargetPlan) -> &'static str {
+    match t.strategy {
+        Strategy::Rolling => "pause between waves",
+        _ => "canary pause",
+    }
+}
+
+/// How a pause on an analysis ended.
 enum WaveWatch {
     Held,
     Tripped(String),

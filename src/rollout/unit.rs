@@ -149,6 +149,16 @@ impl Executor<'_> {
                 }
                 return false;
             }
+            if step.pauses() {
+                // A canary step with `pause: manual`: the unit stops here,
+                // its canary serving, until `rvmctl promote`.
+                if let Some(run) = lock_or_recover(&runs).get_mut(&u.unit) {
+                    run.report.steps.append(&mut times);
+                    run.report.result = UnitResult::Paused;
+                    run.report.duration_ms += started.elapsed().as_millis();
+                }
+                return false;
+            }
         }
         if let Some(run) = lock_or_recover(&runs).get_mut(&u.unit) {
             run.report.steps.append(&mut times);

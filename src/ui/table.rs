@@ -143,6 +143,27 @@ fn ordering(plan: &Plan, t: &crate::plan::TargetPlan) -> String {
             plan.version
         ));
     }
+    // The pauses between waves (canary steps, rolling waves), and what
+    // each waits for: a duration, `rvmctl promote`, or an analysis.
+    if t.waves.iter().any(|w| w.pause_after.is_some()) {
+        for (i, w) in t.waves.iter().enumerate() {
+            let mut units: Vec<&str> = w.units.iter().take(3).map(String::as_str).collect();
+            if w.units.len() > 3 {
+                units.push("…");
+            }
+            let then = w.pause_after.as_deref().map(|l| match crate::config::schema::Pause::from_label(l) {
+                Some(p) => format!(": {}", p.describe()),
+                None => format!(": then pause {l}"),
+            });
+            out.push_str(&format!(
+                "  wave {}/{} ({}){}\n",
+                i + 1,
+                t.waves.len(),
+                units.join(", "),
+                then.unwrap_or_default()
+            ));
+        }
+    }
     if let (Some(g), PlanKind::Deploy) = (&t.rollback_group, plan.kind) {
         let others: Vec<&str> = plan
             .targets
@@ -201,6 +222,8 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
                         crate::model::Outcome::Success => String::new(),
                         other => format!(" ({})", wire_name(&other)),
                     };
+                    // Its schema moved with it: a rollback runs `migrations.down` first.
+                    let result = if h.migrated { format!("{result} (schema migrated)") } else { result };
                     format!(
                         "r{} {} {}{result} by {}, {}",
                         h.revision,
@@ -246,6 +269,18 @@ pub fn status(p: &Printer, v: &StatusView) -> String {
                     &j.plan_hash[..j.plan_hash.len().min(12)],
                     j.holder,
                     when(&j.at),
+                    env = v.environment
+                ));
+            }
+        }
+        for u in t.units.iter().filter(|_| t.units.len() <= STATUS_ROWS || v.show_rows) {
+            if let Some(c) = &u.canary {
+                out.push_str(&format!(
+                    "‖ {}: the canary of {} is paused at {}% of replicas{}: `rvmctl promote -e {env}` continues it, `rvmctl rollback -e {env}` ends it\n",
+                    u.unit,
+                    c.version.as_deref().unwrap_or("the new release"),
+                    c.percent,
+                    c.step.as_deref().map(|s| format!(" (after \"{s}\")")).unwrap_or_default(),
                     env = v.environment
                 ));
             }
@@ -579,6 +614,7 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
                 UnitResult::Skipped => Cell::new("skipped"),
                 UnitResult::Stopped => paint(p, "stopped", TColor::Yellow),
                 UnitResult::Pending => paint(p, "pending", TColor::Yellow),
+                UnitResult::Paused => paint(p, "paused (canary)", TColor::Yellow),
             };
             // The version this run put (or tried to put) on the unit; none
             // for a unit it never touched.
@@ -668,10 +704,19 @@ pub fn report(p: &Printer, r: &ApplyReport) -> String {
             )
         }
         ApplyOutcome::Paused => {
-            let switched = r.targets.iter().flat_map(|t| &t.units).filter(|u| u.result == UnitResult::Switched).count();
+            let units = r.targets.iter().flat_map(|t| &t.units);
+            let switched = units.clone().filter(|u| u.result == UnitResult::Switched).count();
+            let canaries = units.filter(|u| u.result == UnitResult::Paused).count();
+            let what = match canaries {
+                0 => format!("{switched} more unit(s) now run {}", r.version),
+                _ => format!(
+                    "{canaries} canary(ies) of {} serve beside the live color (the Service selects both)",
+                    r.version
+                ),
+            };
             format!(
-                "PAUSED (canary pause: manual): {switched} more unit(s) now run {}. Check them, then `rvmctl promote -e {}` to continue, or `rvmctl rollback -e {}`.",
-                r.version, r.environment, r.environment
+                "PAUSED (pause: manual): {what}. Check them, then `rvmctl promote -e {}` to continue, or `rvmctl rollback -e {}`.",
+                r.environment, r.environment
             )
         }
     };

@@ -79,24 +79,14 @@ pub fn changes(before: &StatusView, after: &StatusView) -> Vec<Change> {
 mod tests {
     use super::*;
     use crate::config::schema::TargetKind;
-    use crate::model::{Color, LockInfo};
+    use crate::model::{Color, LockInfo, UnitState};
     use crate::views::{Health, TargetStatus};
 
     fn unit(name: &str, live: Option<(Color, &str)>, health: Health) -> UnitStatus {
-        UnitStatus {
-            unit: name.into(),
-            live: live.map(|(c, _)| c),
-            live_version: live.map(|(_, v)| v.to_string()),
-            blue: None,
-            green: None,
-            health,
-            health_detail: None,
-            last_deploy: None,
-            lock: None,
-            error: None,
-            interrupted: None,
-            analysis: Vec::new(),
-        }
+        let state = UnitState { live: live.map(|(c, _)| c), ..UnitState::empty(name) };
+        let mut u = UnitStatus::from_state(state, health, None);
+        u.live_version = live.map(|(_, v)| v.to_string());
+        u
     }
 
     fn view(units: Vec<UnitStatus>) -> StatusView {

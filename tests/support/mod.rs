@@ -30,6 +30,21 @@ pub fn rvmctl(dir: &Path) -> Command {
     cmd
 }
 
+/// `rvmctl` as an operator's terminal runs it (for a pseudo-terminal or a
+/// pipe read line by line): no CI variables, a TERM, no colors.
+pub fn interactive(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("rvmctl"));
+    cmd.current_dir(dir)
+        .env_remove("CI")
+        .env_remove("GITHUB_ACTIONS")
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("RVMCTL_USER", "tester")
+        .env("XDG_CACHE_HOME", dir.join(".cache"))
+        .env("XDG_STATE_HOME", dir.join(".state"));
+    cmd
+}
+
 /// A free TCP port on loopback that no other test process holds.
 ///
 /// Binding to :0 and releasing the port (the old way) raced twice: the

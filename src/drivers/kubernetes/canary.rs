@@ -30,7 +30,7 @@ impl KubeDriver {
             if !self.dry_run {
                 self.wait_ready(to).await?;
             }
-            self.select(None, step).await?;
+            self.select(None, Some((old, percent)), step).await?;
             if !self.dry_run {
                 self.probe(&self.app_name, to, version).await?;
                 match pause.and_then(Pause::from_label) {
@@ -48,14 +48,18 @@ impl KubeDriver {
             }
             Ok::<(), DriverError>(())
         };
+        let manual = matches!(pause.and_then(Pause::from_label), Some(Pause::Manual));
         match attempt.await {
             Ok(()) => Ok(StepOutput {
-                detail: format!("{new_n}/{total} replicas on {to}, Service selects both colors (replica-weighted)"),
+                detail: format!(
+                    "{new_n}/{total} replicas on {to}, Service selects both colors (replica-weighted){}",
+                    if manual { "; paused here for `rvmctl promote`" } else { "" }
+                ),
                 skipped: false,
             }),
             Err(e) => {
                 // Traffic back to the live color only, before reporting.
-                let _ = self.select(Some(old), "canary restore").await;
+                let _ = self.select(Some(old), None, "canary restore").await;
                 let _ = self.scale(old, total, "canary restore").await;
                 Err(e)
             }

@@ -60,6 +60,10 @@ pub const ANN_SPEC: &str = "rvmctl.io/spec-sha256";
 pub fn first_image(template: &k8s_openapi::api::core::v1::PodTemplateSpec) -> Option<String> {
     template.spec.as_ref()?.containers.first()?.image.clone()
 }
+/// On the Service during a canary: the color it started from, and the share
+/// of replicas (percent) its last step gave the new color.
+const ANN_CANARY_FROM: &str = "rvmctl.io/canary-from";
+const ANN_CANARY_PERCENT: &str = "rvmctl.io/canary-percent";
 const ANN_OPERATION: &str = "rvmctl.io/operation";
 const ANN_PLAN: &str = "rvmctl.io/plan-hash";
 /// History entries kept in the ConfigMap (a few hundred bytes each: far below 1 MiB).

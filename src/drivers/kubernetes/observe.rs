@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::client::ApiFailure;
 use super::readiness::{Readiness, readiness};
-use super::service::color_of_selector;
+use super::service::{canary_of, live_of};
 use super::{ANN_SPEC, ANN_VERSION, KubeDriver};
 use crate::drivers::driver::DriverError;
 use crate::model::{Color, SlotState, SlotStatus, UnitState};
@@ -89,7 +89,8 @@ impl KubeDriver {
     pub(super) async fn observe_inner(&self) -> Result<UnitState, ApiFailure> {
         let svc_name = self.service_name().map_err(|e| ApiFailure::Other(e.to_string()))?;
         let svc = self.get_service(&svc_name).await?;
-        let live = svc.as_ref().and_then(color_of_selector);
+        let live = svc.as_ref().and_then(live_of);
+        let canary = svc.as_ref().and_then(canary_of).map(|(_, p)| p);
         if let Ok(mut rv) = self.service_rv.lock() {
             *rv = svc.as_ref().and_then(|s| s.metadata.resource_version.clone());
         }
@@ -106,6 +107,7 @@ impl KubeDriver {
             lock,
             last,
             journal,
+            canary,
             ..UnitState::empty(&self.app_name)
         })
     }
@@ -115,11 +117,17 @@ impl KubeDriver {
         let (_, ns) = self.api::<Deployment>().await?;
         let svc_name = self.service_name()?;
         let svc = self.get_service(&svc_name).await.map_err(|e| self.to_driver("plan", e))?;
-        let live = svc.as_ref().and_then(color_of_selector);
+        let live = svc.as_ref().and_then(live_of);
+        let canary = svc.as_ref().and_then(canary_of);
         let to = live.map(Color::other).unwrap_or(Color::Blue);
         let desired = self.desired_deployment(to, version, &ns).map_err(|m| self.step_err("plan", m))?;
         let existing = self.get_deployment(to).await.map_err(|e| self.to_driver("plan", e))?;
         let mut out = Vec::new();
+        if let Some((from, percent)) = canary {
+            out.push(format!(
+                "a canary of {to} is under way at {percent}% (the Service selects both colors; {from} is what a rollback returns to)"
+            ));
+        }
         let name = self.deployment_name(to);
         match existing {
             None => out.push(format!("create Deployment {ns}/{name} (server-side apply, field manager rvmctl):")),

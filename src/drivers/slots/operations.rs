@@ -308,10 +308,11 @@ impl Driver for SlotDriver {
         version: &str,
         duration: Duration,
         analysis: &str,
+        step: &str,
     ) -> Result<StepOutput, DriverError> {
         let h = self.host(unit)?;
         let names = [analysis.to_string()];
-        self.monitor(h, color, version, duration, self.settings.health_check_failures, &names, "canary pause").await
+        self.monitor(h, color, version, duration, self.settings.health_check_failures, &names, step).await
     }
 
     async fn analyze(&self, unit: &str, color: Color, version: &str) -> Result<Vec<Evaluation>, DriverError> {
