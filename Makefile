@@ -7,7 +7,7 @@ RVMCTL := target/debug/rvmctl
 DEMO := $(RVMCTL) -f examples/quickstart/deployment-config.yaml
 
 .PHONY: all build demo demo-stop test lint fmt test-deps completions man clean bench-k8s \
-	validate plan deploy-staging deploy-production rollback status bench-fleet bench fuzz
+	validate plan deploy-staging deploy-production rollback status bench-fleet bench fuzz dist
 
 all: build
 
@@ -67,6 +67,7 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --lib --no-default-features -- -D warnings
+	scripts/lint-workflows.sh
 
 fmt:
 	$(CARGO) fmt
@@ -87,6 +88,12 @@ rollback: build
 	$(RV) rollback -e $(ENV)
 status: build
 	$(RV) status -e $(ENV)
+
+## What a release ships, for this machine's target (scripts/dist.sh): the binary
+## tarball, the .deb and SHA256SUMS in target/dist/. The release workflow runs the
+## same script per target.
+dist:
+	scripts/dist.sh --profile release
 
 ## Regenerates the committed man pages (docs/man).
 man: build

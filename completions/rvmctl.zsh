@@ -1043,6 +1043,30 @@ esac
     ;;
 esac
 ;;
+(version)
+_arguments "${_arguments_options[@]}" : \
+'-f+[Config file]:CONFIG:_files' \
+'--config=[Config file]:CONFIG:_files' \
+'-o+[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--output=[Output format for data on stdout]:OUTPUT:((table\:"Human-readable table"
+wide\:"Table with more columns"
+json\:""
+yaml\:""))' \
+'--context=[Kubernetes targets\: kubeconfig context to use (overrides the target'\''s \`context\:\`)]:CONTEXT:_default' \
+'-n+[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--namespace=[Kubernetes targets\: namespace (overrides the target'\''s \`namespace\:\`)]:NAMESPACE:_default' \
+'--no-color[Never use colors (NO_COLOR is honoured too)]' \
+'*-v[More detail (-v\: step output; -vv\: debug logs)]' \
+'*--verbose[More detail (-v\: step output; -vv\: debug logs)]' \
+'-q[Only errors on stderr]' \
+'--quiet[Only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_rvmctl__subcmd__help_commands" \
@@ -1227,6 +1251,10 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(version)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -1261,6 +1289,7 @@ _rvmctl_commands() {
 'man:Write man pages (used by \`make man\`)' \
 'releases:List the GitHub Releases of global.github.repository by semantic version' \
 'update:Check which units run an older version than the newest GitHub release' \
+'version:Version, git commit, build date and target of this binary' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'rvmctl commands' commands "$@"
@@ -1397,6 +1426,7 @@ _rvmctl__subcmd__help_commands() {
 'man:Write man pages (used by \`make man\`)' \
 'releases:List the GitHub Releases of global.github.repository by semantic version' \
 'update:Check which units run an older version than the newest GitHub release' \
+'version:Version, git commit, build date and target of this binary' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'rvmctl help commands' commands "$@"
@@ -1560,6 +1590,11 @@ _rvmctl__subcmd__help__subcmd__update_commands() {
 _rvmctl__subcmd__help__subcmd__update__subcmd__check_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl help update check commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__help__subcmd__version_commands] )) ||
+_rvmctl__subcmd__help__subcmd__version_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl help version commands' commands "$@"
 }
 (( $+functions[_rvmctl__subcmd__history_commands] )) ||
 _rvmctl__subcmd__history_commands() {
@@ -1729,6 +1764,11 @@ _rvmctl__subcmd__update__subcmd__help__subcmd__check_commands() {
 _rvmctl__subcmd__update__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'rvmctl update help help commands' commands "$@"
+}
+(( $+functions[_rvmctl__subcmd__version_commands] )) ||
+_rvmctl__subcmd__version_commands() {
+    local commands; commands=()
+    _describe -t commands 'rvmctl version commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_rvmctl" ]; then

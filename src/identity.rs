@@ -25,3 +25,30 @@ fn os_user() -> Option<String> {
 pub fn machine_name() -> String {
     gethostname::gethostname().to_string_lossy().into_owned()
 }
+
+/// What this binary is: `rvmctl version` and `--version` (captured by build.rs).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuildInfo {
+    pub version: &'static str,
+    /// Short git commit, `unknown` when built without git.
+    pub commit: &'static str,
+    /// RFC 3339, UTC (`SOURCE_DATE_EPOCH` when the build set it).
+    pub build_date: &'static str,
+    /// The Rust target triple, e.g. `x86_64-unknown-linux-gnu`.
+    pub target: &'static str,
+}
+
+pub const BUILD: BuildInfo = BuildInfo {
+    version: env!("CARGO_PKG_VERSION"),
+    commit: env!("RVMCTL_BUILD_COMMIT"),
+    build_date: env!("RVMCTL_BUILD_DATE"),
+    target: env!("RVMCTL_BUILD_TARGET"),
+};
+
+impl BuildInfo {
+    /// `0.1.0 (1a2b3c4 2026-12-02)`, the shape of `cargo --version`.
+    pub fn line(&self) -> String {
+        let date = self.build_date.get(..10).unwrap_or(self.build_date);
+        format!("{} ({} {date})", self.version, self.commit)
+    }
+}

@@ -119,3 +119,42 @@ fn the_composite_action_promotes_or_passes_args_through() {
     assert_eq!(action(&[("PROMOTE_FROM", "staging")]).0, Some(2), "promote-from needs environment");
     assert_eq!(action(&[]).0, Some(2));
 }
+
+/// `--version` says version, commit and build date; `version -o json` gives
+/// the same to scripts, with the target triple.
+#[test]
+fn version_names_the_commit_and_the_build_date() {
+    let (code, line, err) = run(support::rvmctl(repo()).arg("--version"));
+    assert_eq!(code, 0, "{err}");
+    let (code, json, err) = run(support::rvmctl(repo()).args(["version", "-o", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let field = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("{k} in {json}")).to_string();
+    assert_eq!(field("version"), env!("CARGO_PKG_VERSION"));
+    let (commit, date) = (field("commit"), field("build_date"));
+    assert!(commit == "unknown" || (commit.len() == 7 && commit.bytes().all(|b| b.is_ascii_hexdigit())), "{commit}");
+    let shape = date.len() == 20
+        && date.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b'T',
+            13 | 16 => b == b':',
+            19 => b == b'Z',
+            _ => b.is_ascii_digit(),
+        });
+    assert!(shape, "build_date is RFC 3339 UTC: {date}");
+    assert!(!field("target").is_empty());
+    assert_eq!(line.trim(), format!("rvmctl {} ({commit} {})", env!("CARGO_PKG_VERSION"), &date[..10]));
+    // In a checkout the commit is the one checked out (build.rs reruns when HEAD moves).
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=7", "HEAD"])
+        .current_dir(repo())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if let Some(head) = head {
+        assert_eq!(commit, head, "the binary was built from another commit");
+    }
+    let (_, table, _) = run(support::rvmctl(repo()).arg("version"));
+    assert_eq!(table, line);
+}

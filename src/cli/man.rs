@@ -17,6 +17,9 @@ pub fn run(a: ManArgs, cmd: clap::Command) -> CliResult {
         CliError::new(Exit::Error, anyhow::anyhow!("writing man pages to {}: {e}", a.dir.display()))
     };
     std::fs::create_dir_all(&a.dir).map_err(io)?;
+    // The commit and date of `--version` would make every commit's pages
+    // differ; the pages say the crate version only.
+    let cmd = cmd.version(env!("CARGO_PKG_VERSION")).long_version(None::<&str>);
     let mut pages = vec![("rvmctl".to_string(), cmd.clone())];
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         pages.push((format!("rvmctl-{}", sub.get_name()), sub.clone().name(format!("rvmctl-{}", sub.get_name()))));

@@ -20,6 +20,7 @@ mod resume;
 mod rollback;
 mod status;
 mod update;
+mod version;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -45,7 +46,7 @@ units left as they were), 8 environment split (targets on different versions),
 #[derive(Debug, Parser)]
 #[command(
     name = "rvmctl",
-    version,
+    version = crate::identity::BUILD.line(),
     about = "Blue-green deployments for reverse vending machine fleets (Jetson hosts and Kubernetes)",
     after_help = EXAMPLES
 )]
@@ -103,6 +104,8 @@ pub enum Command {
     /// Check which units run an older version than the newest GitHub release
     #[command(subcommand)]
     Update(update::UpdateCommand),
+    /// Version, git commit, build date and target of this binary
+    Version(version::VersionArgs),
 }
 
 /// Answers a shell asking for completions (`COMPLETE=bash rvmctl -- …`):
@@ -198,6 +201,7 @@ async fn run(cli: Cli, printer: &Printer) -> CliResult {
         Command::Man(a) => man::run(a, Cli::command()),
         Command::Releases(a) => releases::run(g, printer, a).await,
         Command::Update(c) => update::run(g, printer, c).await,
+        Command::Version(a) => version::run(printer, a),
     }
 }
 
