@@ -531,12 +531,7 @@ pub async fn wait_for_window(
             return Err(e);
         }
     }
-    let (Ok(mut int), Ok(mut term)) = (
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()),
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()),
-    ) else {
-        return Err(CliError::new(Exit::Error, anyhow::anyhow!("cannot watch for Ctrl-C while waiting")));
-    };
+    let mut stop = Stop::new()?;
     let opens = format!(
         "{}–{} {} opens {}",
         w.start,
@@ -555,14 +550,9 @@ pub async fn wait_for_window(
         countdown.tick(left);
         tokio::select! {
             _ = tokio::time::sleep(left.min(std::time::Duration::from_secs(1))) => {}
-            _ = int.recv() => {
+            how = stop.next() => {
                 countdown.finish();
-                p.status("interrupted while waiting for the deployment window; nothing was changed");
-                return Ok(Some(Exit::Interrupted));
-            }
-            _ = term.recv() => {
-                countdown.finish();
-                p.status("terminated while waiting for the deployment window; nothing was changed");
+                p.status(&format!("{how} while waiting for the deployment window; nothing was changed"));
                 return Ok(Some(Exit::Interrupted));
             }
         }
@@ -578,17 +568,39 @@ pub async fn wait_for_window(
     Ok(None)
 }
 
+/// SIGINT and SIGTERM as one source: what Ctrl-C, or a CI runner's cancel,
+/// means to every wait (a rollout, a deployment window, `status --watch`).
+pub struct Stop {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+}
+
+impl Stop {
+    pub fn new() -> CliResult<Stop> {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+            (Ok(int), Ok(term)) => Ok(Stop { int, term }),
+            (Err(e), _) | (_, Err(e)) => Err(CliError::new(
+                Exit::Error,
+                anyhow::anyhow!("cannot listen for Ctrl-C ({e}); nothing was changed, run the command again"),
+            )),
+        }
+    }
+
+    /// The next SIGINT (`interrupted`) or SIGTERM (`terminated`).
+    pub async fn next(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.int.recv() => "interrupted",
+            _ = self.term.recv() => "terminated",
+        }
+    }
+}
+
 async fn watch_signals(cancel: Cancel) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
-        return;
-    };
+    let Ok(mut stop) = Stop::new() else { return };
     let mut count = 0;
     loop {
-        tokio::select! {
-            _ = int.recv() => {}
-            _ = term.recv() => {}
-        }
+        stop.next().await;
         count += 1;
         if count == 1 {
             eprintln!(

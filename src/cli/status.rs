@@ -64,17 +64,13 @@ where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = CliResult<StatusView>>,
 {
-    use tokio::signal::unix::{SignalKind, signal};
     let every = every.get().max(std::time::Duration::from_millis(200));
-    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
-        return Err(anyhow::anyhow!("cannot watch for Ctrl-C; run `rvmctl status` without --watch").into());
-    };
+    let mut stop = common::Stop::new()?;
     let mut before: Option<StatusView> = None;
     loop {
         let view = tokio::select! {
             v = look() => v?,
-            _ = int.recv() => return Ok(Exit::Ok),
-            _ = term.recv() => return Ok(Exit::Ok),
+            _ = stop.next() => return Ok(Exit::Ok),
         };
         let now = jiff::Timestamp::now();
         match &before {
@@ -88,8 +84,7 @@ where
         before = Some(view);
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
-            _ = int.recv() => return Ok(Exit::Ok),
-            _ = term.recv() => return Ok(Exit::Ok),
+            _ = stop.next() => return Ok(Exit::Ok),
         }
     }
 }

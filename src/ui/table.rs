@@ -302,10 +302,15 @@ pub fn change_lines(p: &Printer, changes: &[crate::views::watch::Change], at: ji
                 v["at"] = serde_json::Value::String(at.to_string());
                 v.to_string()
             } else {
-                format!("{} {}/{} {}: {} → {}", at.strftime("%H:%M:%S"), c.target, c.unit, c.aspect, c.from, c.to)
+                format!("{} {}", at.strftime("%H:%M:%S"), change_text(c))
             }
         })
         .collect()
+}
+
+/// `fleet/rvm-004 live: 1.0.0 (blue) → 1.1.0 (green)`: one change, in a line or a frame.
+fn change_text(c: &crate::views::watch::Change) -> String {
+    format!("{}/{} {}: {} → {}", c.target, c.unit, c.aspect, c.from, c.to)
 }
 
 /// One frame of `status --watch` at a terminal: when, the status, and what
@@ -327,7 +332,7 @@ pub fn status_watch(
     if !changes.is_empty() {
         out.push_str("\nChanged since the last look:\n");
         for c in changes.iter().take(20) {
-            out.push_str(&format!("  {}/{} {}: {} → {}\n", c.target, c.unit, c.aspect, c.from, c.to));
+            out.push_str(&format!("  {}\n", change_text(c)));
         }
         if changes.len() > 20 {
             out.push_str(&format!("  and {} more\n", changes.len() - 20));
