@@ -33,13 +33,17 @@ fn aspects(u: &UnitStatus) -> [(&'static str, String); 4] {
     [("live", live), ("health", wire_name(&u.health)), ("lock", lock), ("interrupted", interrupted)]
 }
 
+/// Every unit of `v` by (target, unit).
+fn index(v: &StatusView) -> std::collections::HashMap<(&str, &str), &UnitStatus> {
+    v.targets.iter().flat_map(|t| t.units.iter().map(move |u| ((t.target.as_str(), u.unit.as_str()), u))).collect()
+}
+
 /// Everything that differs from `before` to `after`, in the order of `after`'s
 /// targets and units (units that went away last).
 pub fn changes(before: &StatusView, after: &StatusView) -> Vec<Change> {
     let mut out = Vec::new();
-    let find = |v: &StatusView, t: &str, u: &str| -> Option<UnitStatus> {
-        v.targets.iter().find(|x| x.target == t)?.units.iter().find(|x| x.unit == u).cloned()
-    };
+    // Every unit by (target, unit), once: a watch of 1,000 hosts looks again every few seconds.
+    let (was, is) = (index(before), index(after));
     for t in &after.targets {
         for u in &t.units {
             let change = |aspect, from: String, to: String| Change {
@@ -49,10 +53,10 @@ pub fn changes(before: &StatusView, after: &StatusView) -> Vec<Change> {
                 from,
                 to,
             };
-            match find(before, &t.target, &u.unit) {
+            match was.get(&(t.target.as_str(), u.unit.as_str())) {
                 None => out.push(change("unit", "-".into(), "shown".into())),
                 Some(old) => {
-                    for ((aspect, from), (_, to)) in aspects(&old).into_iter().zip(aspects(u)) {
+                    for ((aspect, from), (_, to)) in aspects(old).into_iter().zip(aspects(u)) {
                         if from != to {
                             out.push(change(aspect, from, to));
                         }
@@ -62,7 +66,7 @@ pub fn changes(before: &StatusView, after: &StatusView) -> Vec<Change> {
         }
     }
     for t in &before.targets {
-        for u in t.units.iter().filter(|u| find(after, &t.target, &u.unit).is_none()) {
+        for u in t.units.iter().filter(|u| !is.contains_key(&(t.target.as_str(), u.unit.as_str()))) {
             out.push(Change {
                 target: t.target.clone(),
                 unit: u.unit.clone(),
