@@ -171,7 +171,7 @@ fn exit_of(changes: &[HostChange]) -> Exit {
     let failed: Vec<&HostChange> = changes.iter().filter(|c| c.error.is_some()).collect();
     if failed.is_empty() {
         Exit::Ok
-    } else if failed.iter().all(|c| c.error.as_deref().is_some_and(|e| e.starts_with("locked by "))) {
+    } else if failed.iter().all(|c| c.locked) {
         Exit::LockHeld
     } else {
         Exit::Error

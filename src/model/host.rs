@@ -79,6 +79,9 @@ pub struct HostChange {
     /// Why this host could not be changed (nothing was, or what `actions` lists).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// With `error`: another run held the host's lock, so nothing was tried.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub locked: bool,
 }
 
 impl HostChange {

@@ -547,8 +547,9 @@ impl SlotDriver {
                 let mut c = change_from(&self.target, unit, &out.stdout);
                 if out.code == Some(75) {
                     let held = out.stdout.lines().find_map(|l| l.strip_prefix("HELD ")).unwrap_or_default();
+                    c.locked = true;
                     c.error = Some(format!(
-                        "locked by {}; nothing was changed. Wait for that run to end",
+                        "locked by {}; nothing was changed. Wait for that run to end, then run this again",
                         describe_lock(held)
                     ));
                 } else if !out.success() && c.error.is_none() {
